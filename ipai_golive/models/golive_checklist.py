@@ -1,0 +1,340 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .golive_task import CLOSED_STATES, GREEN_STATES
+
+ARCHITECTURES = [
+    ("single_node", "Single-node"),
+    ("split", "Split"),
+    ("k8s", "K8s"),
+]
+CUTOVER_STRATEGIES = [
+    ("big_bang", "Big bang"),
+    ("phased", "Phased"),
+    ("parallel_run", "Parallel run"),
+]
+ENVIRONMENTS = [("dev", "Development"), ("staging", "Staging"), ("prod", "Production")]
+
+
+class GoliveChecklist(models.Model):
+    """One go-live of one release.
+
+    States:
+
+    * ``draft`` -- being prepared: scope, dates, RACI and tasks are set up.
+    * ``in_progress`` -- the implementation is under way; tasks are worked on.
+    * ``ready`` -- preparation is finished and the go/no-go decision is due.
+    * ``live`` -- the release runs in production. Refused on the server while
+      any gate task is not green (done or waived), whoever writes the state.
+    * ``stabilizing`` -- hypercare after go-live (phase 9): daily reviews,
+      known issues closed.
+    * ``closed`` -- the go-live is over; the checklist is the record of it.
+    * ``aborted`` -- the go-live was aborted or rolled back; the reason is
+      mandatory and kept. A checklist can be reset to draft from there.
+    """
+
+    _name = "golive.checklist"
+    _description = "Go-Live Checklist"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_golive desc, id desc"
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    active = fields.Boolean(default=True)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("in_progress", "In Progress"),
+            ("ready", "Ready"),
+            ("live", "Live"),
+            ("stabilizing", "Stabilizing"),
+            ("closed", "Closed"),
+            ("aborted", "Aborted / Rolled Back"),
+        ],
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    abort_reason = fields.Text(copy=False, tracking=True)
+    environment = fields.Selection(
+        ENVIRONMENTS,
+        required=True,
+        default=lambda self: self._default_environment(),
+        tracking=True,
+    )
+    release_tag = fields.Char(
+        tracking=True, help="Git tag deployed, e.g. prod-20260108-1200 or v1.1.0."
+    )
+    release_version = fields.Char(string="Version", tracking=True)
+    date_kickoff = fields.Date(
+        string="Kickoff",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+    )
+    date_golive = fields.Date(string="Target Go-Live", required=True, tracking=True)
+    date_live = fields.Datetime(string="Went Live On", readonly=True, copy=False)
+    freeze_days = fields.Integer(
+        default=lambda self: self._default_freeze_days(),
+        help="Change freeze after go-live (hotfixes only), in days.",
+    )
+    date_freeze_end = fields.Datetime(
+        string="Freeze Ends", compute="_compute_date_freeze_end", store=True
+    )
+    architecture = fields.Selection(
+        ARCHITECTURES,
+        tracking=True,
+        help="Single-node (fast ship): MVP, fast iteration.\n"
+        "Split (recommended): production stability.\n"
+        "K8s (later): only if operators and monitoring are ready.",
+    )
+    cutover_strategy = fields.Selection(
+        CUTOVER_STRATEGIES,
+        tracking=True,
+        help="Big bang: short downtime, full switch.\n"
+        "Phased: modules/users in waves.\n"
+        "Parallel run: legacy and new side by side until close.",
+    )
+    # RACI
+    user_id = fields.Many2one(
+        "res.users", string="Owner", default=lambda self: self.env.user, tracking=True
+    )
+    implementer_id = fields.Many2one("res.users", tracking=True)
+    ops_user_id = fields.Many2one("res.users", string="Ops", tracking=True)
+    finance_sme_id = fields.Many2one("res.users", string="Finance SME", tracking=True)
+    approver_id = fields.Many2one("res.users", tracking=True)
+    template_id = fields.Many2one(
+        "golive.checklist.template", readonly=True, copy=False, ondelete="set null"
+    )
+    phase_ids = fields.One2many("golive.phase", "checklist_id", copy=True)
+    task_ids = fields.One2many("golive.task", "checklist_id")
+    task_count = fields.Integer(compute="_compute_progress", store=True)
+    task_closed_count = fields.Integer(compute="_compute_progress", store=True)
+    progress = fields.Float(
+        compute="_compute_progress",
+        store=True,
+        aggregator="avg",
+        help="Share of applicable tasks (not n/a) that are done or waived.",
+    )
+    gate_count = fields.Integer(compute="_compute_progress", store=True)
+    gate_red_count = fields.Integer(
+        string="Red Gates", compute="_compute_progress", store=True
+    )
+    gate_status = fields.Selection(
+        [("none", "No Gates"), ("green", "Green"), ("red", "Red")],
+        compute="_compute_progress",
+        store=True,
+        help="Green when every gate task is done or waived.",
+    )
+    task_overdue_count = fields.Integer(compute="_compute_task_overdue_count")
+
+    @api.model
+    def _default_environment(self):
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("ipai_golive.default_environment", "prod")
+        )
+
+    @api.model
+    def _default_freeze_days(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("ipai_golive.freeze_days", "2")
+        )
+        try:
+            return int(value)
+        except ValueError:
+            return 2
+
+    _sql_constraints = [
+        (
+            "dates_coherent",
+            "CHECK(date_golive >= date_kickoff)",
+            "The target go-live date cannot be before the kickoff.",
+        ),
+        (
+            "freeze_days_positive",
+            "CHECK(freeze_days >= 0)",
+            "The change freeze cannot be negative.",
+        ),
+    ]
+
+    @api.depends("date_live", "freeze_days")
+    def _compute_date_freeze_end(self):
+        for checklist in self:
+            checklist.date_freeze_end = checklist.date_live and (
+                checklist.date_live + timedelta(days=checklist.freeze_days)
+            )
+
+    @api.depends("task_ids.state", "task_ids.is_gate")
+    def _compute_progress(self):
+        counts = defaultdict(Counter)
+        for checklist, state, is_gate, count in self.env["golive.task"]._read_group(
+            [("checklist_id", "in", self.ids)],
+            ["checklist_id", "state", "is_gate"],
+            ["__count"],
+        ):
+            counts[checklist.id][state, is_gate] = count
+        for checklist in self:
+            stats = counts[checklist.id]
+            total = stats.total()
+            closed = sum(c for (s, _g), c in stats.items() if s in CLOSED_STATES)
+            not_applicable = sum(c for (s, _g), c in stats.items() if s == "na")
+            gates = sum(c for (_s, g), c in stats.items() if g)
+            green = sum(c for (s, g), c in stats.items() if g and s in GREEN_STATES)
+            applicable = total - not_applicable
+            checklist.task_count = total
+            checklist.task_closed_count = closed
+            checklist.progress = applicable and 100.0 * closed / applicable
+            checklist.gate_count = gates
+            checklist.gate_red_count = gates - green
+            checklist.gate_status = (
+                "none" if not gates else ("green" if gates == green else "red")
+            )
+
+    def _compute_task_overdue_count(self):
+        counts = dict(
+            self.env["golive.task"]._read_group(
+                [("checklist_id", "in", self.ids), ("is_overdue", "=", True)],
+                ["checklist_id"],
+                ["__count"],
+            )
+        )
+        for checklist in self:
+            checklist.task_overdue_count = counts.get(checklist, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        checklists = super().create(vals_list)
+        checklists.filtered(lambda c: c.state == "live")._check_gates_green()
+        return checklists
+
+    def write(self, vals):
+        if vals.get("state") == "live":
+            self.filtered(lambda c: c.state != "live")._check_gates_green()
+        if vals.get("state") == "aborted" and not vals.get("abort_reason"):
+            if self.filtered(lambda c: not c.abort_reason):
+                raise UserError(
+                    self.env._("An aborted or rolled-back go-live needs a reason.")
+                )
+        return super().write(vals)
+
+    def _check_gates_green(self):
+        """Refuse the go-live while any gate is not green (done or waived)."""
+        red = self.env["golive.task"].search(
+            [
+                ("checklist_id", "in", self.ids),
+                ("is_gate", "=", True),
+                ("state", "not in", GREEN_STATES),
+            ],
+            order="checklist_id, sequence, id",
+        )
+        if red:
+            lines = "\n".join(
+                f"- [{task.checklist_id.name}] {task.display_name} "
+                f"({task._fields['state'].convert_to_export(task.state, task)})"
+                for task in red
+            )
+            raise UserError(
+                self.env._(
+                    "Cannot go live while %(count)s gate(s) are not green "
+                    "(done or waived):\n%(lines)s",
+                    count=len(red),
+                    lines=lines,
+                )
+            )
+
+    def _check_manager(self):
+        if not self.env.user.has_group("ipai_golive_checks.group_golive_manager"):
+            raise UserError(
+                self.env._("Only a Go-Live Manager can take this checklist there.")
+            )
+
+    def _check_state(self, allowed, target):
+        wrong = self.filtered(lambda c: c.state not in allowed)
+        if wrong:
+            states = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(names)s cannot move to %(target)s from its current state.",
+                    names=", ".join(wrong.mapped("name")),
+                    target=states[target],
+                )
+            )
+
+    def action_start(self):
+        self._check_state(("draft",), "in_progress")
+        self.state = "in_progress"
+
+    def action_ready(self):
+        self._check_state(("in_progress",), "ready")
+        self.state = "ready"
+
+    def action_go_live(self):
+        self._check_manager()
+        self._check_state(("ready",), "live")
+        self.write({"state": "live", "date_live": fields.Datetime.now()})
+
+    def action_stabilize(self):
+        self._check_state(("live",), "stabilizing")
+        self.state = "stabilizing"
+
+    def action_close(self):
+        self._check_manager()
+        self._check_state(("live", "stabilizing"), "closed")
+        self.state = "closed"
+
+    def action_reset_draft(self):
+        self._check_manager()
+        self._check_state(("aborted", "in_progress", "ready"), "draft")
+        self.write({"state": "draft", "abort_reason": False, "date_live": False})
+
+    def action_abort(self):
+        """Open the wizard that asks why the go-live is aborted or rolled back."""
+        self._check_manager()
+        self._check_state(("in_progress", "ready", "live", "stabilizing"), "aborted")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Abort / Roll Back"),
+            "res_model": "golive.checklist.abort",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_checklist_ids": self.ids},
+        }
+
+    def _action_open_tasks(self, domain, name):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "ipai_golive.golive_task_action"
+        )
+        action.update(
+            name=name,
+            domain=[("checklist_id", "=", self.id), *domain],
+            context={"default_checklist_id": self.id, "search_default_group_phase": 1},
+        )
+        return action
+
+    def action_view_tasks(self):
+        return self._action_open_tasks([], self.env._("Tasks"))
+
+    def action_view_overdue_tasks(self):
+        return self._action_open_tasks(
+            [("is_overdue", "=", True)], self.env._("Overdue Tasks")
+        )
+
+    def action_view_red_gates(self):
+        return self._action_open_tasks(
+            [("is_gate", "=", True), ("state", "not in", GREEN_STATES)],
+            self.env._("Red Gates"),
+        )

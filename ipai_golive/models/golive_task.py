@@ -1,0 +1,252 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+TASK_STATES = [
+    ("todo", "To Do"),
+    ("in_progress", "In Progress"),
+    ("done", "Done"),
+    ("blocked", "Blocked"),
+    ("waived", "Waived"),
+    ("na", "N/A"),
+]
+OPEN_STATES = ("todo", "in_progress", "blocked")
+# Counted as progress; n/a tasks leave the denominator instead.
+CLOSED_STATES = ("done", "waived")
+# A gate is green only when done or waived, never n/a.
+GREEN_STATES = ("done", "waived")
+VERIFICATION_MODES = [
+    ("manual", "Manual"),
+    ("automated", "Automated Check"),
+    ("evidence", "Evidence"),
+]
+MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
+
+
+class GoliveTask(models.Model):
+    _name = "golive.task"
+    _description = "Go-Live Task"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "checklist_id, phase_sequence, sequence, id"
+
+    name = fields.Char(string="Task", required=True, tracking=True)
+    checklist_id = fields.Many2one(
+        "golive.checklist",
+        compute="_compute_checklist_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(related="checklist_id.company_id", store=True)
+    checklist_state = fields.Selection(
+        related="checklist_id.state", string="Checklist State"
+    )
+    phase_id = fields.Many2one(
+        "golive.phase",
+        domain="[('checklist_id', '=', checklist_id)]",
+        index=True,
+        tracking=True,
+    )
+    phase_sequence = fields.Integer(
+        related="phase_id.sequence", string="Phase Sequence", store=True
+    )
+    sequence = fields.Integer(default=10)
+    section = fields.Char(help="Section of the checklist, e.g. 2.3.")
+    section_title = fields.Char()
+    state = fields.Selection(
+        TASK_STATES,
+        default="todo",
+        required=True,
+        tracking=True,
+        index=True,
+        group_expand="_group_expand_states",
+    )
+    is_gate = fields.Boolean(
+        string="Gate",
+        tracking=True,
+        help="A gate must be done or waived before the checklist can go live.",
+    )
+    is_green = fields.Boolean(compute="_compute_is_green")
+    user_id = fields.Many2one("res.users", string="Responsible", tracking=True)
+    date_deadline = fields.Date(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="End of the phase window; moves with the kickoff and go-live dates "
+        "while the task is open.",
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+    # How it is verified, with the columns of the source checklist.
+    verification = fields.Text(help="How the task is verified: command or proof.")
+    verification_mode = fields.Selection(
+        VERIFICATION_MODES,
+        default="manual",
+        required=True,
+    )
+    check_codes = fields.Char(
+        help="Comma-separated codes of the automated checks verifying this task."
+    )
+    runbook = fields.Char()
+    target = fields.Char()
+    mitigation = fields.Char()
+    frequency = fields.Char()
+    notes = fields.Text()
+    # Evidence
+    evidence_note = fields.Html()
+    evidence_url = fields.Char(string="Evidence URL")
+    evidence_attachment_ids = fields.Many2many(
+        "ir.attachment", string="Evidence Files", copy=False
+    )
+    # Waiver and sign-off
+    waive_reason = fields.Text(copy=False, tracking=True)
+    waived_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    signoff_user_id = fields.Many2one(
+        "res.users", string="Signed Off By", readonly=True, copy=False, tracking=True
+    )
+    signoff_date = fields.Datetime(string="Signed Off On", readonly=True, copy=False)
+
+    @api.depends("phase_id")
+    def _compute_checklist_id(self):
+        for task in self:
+            if task.phase_id:
+                task.checklist_id = task.phase_id.checklist_id
+
+    @api.depends("phase_id.date_end")
+    def _compute_date_deadline(self):
+        for task in self:
+            if task.state in OPEN_STATES or not task.date_deadline:
+                task.date_deadline = task.phase_id.date_end
+
+    @api.depends("state", "is_gate")
+    def _compute_is_green(self):
+        for task in self:
+            task.is_green = task.is_gate and task.state in GREEN_STATES
+
+    @api.depends("state", "date_deadline")
+    @api.depends_context("tz")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for task in self:
+            task.is_overdue = bool(
+                task.state in OPEN_STATES
+                and task.date_deadline
+                and task.date_deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Overdue."))
+        today = fields.Date.context_today(self)
+        if (operator == "=") == value:
+            return [("state", "in", OPEN_STATES), ("date_deadline", "<", today)]
+        return [
+            "|",
+            "|",
+            ("state", "not in", OPEN_STATES),
+            ("date_deadline", "=", False),
+            ("date_deadline", ">=", today),
+        ]
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in TASK_STATES]
+
+    @api.constrains("phase_id", "checklist_id")
+    def _check_phase_checklist(self):
+        for task in self:
+            if task.phase_id and task.phase_id.checklist_id != task.checklist_id:
+                raise ValidationError(
+                    self.env._(
+                        "Task %(task)s belongs to another checklist than its phase.",
+                        task=task.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_write_rights(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_write_rights(vals)
+        if vals.get("state") == "waived" and not vals.get("waive_reason"):
+            if self.filtered(lambda t: not t.waive_reason):
+                raise UserError(self.env._("Waiving a task needs a reason."))
+        if "state" in vals and vals["state"] not in GREEN_STATES:
+            # A sign-off or waiver only holds for the state it was given in.
+            vals = dict(vals, signoff_user_id=False, signoff_date=False)
+            if vals["state"] != "waived":
+                vals.update(waive_reason=False, waived_by_id=False)
+        return super().write(vals)
+
+    def _check_write_rights(self, vals):
+        """Waivers and sign-offs belong to Go-Live Managers, whoever writes."""
+        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+            return
+        if vals.get("state") == "waived":
+            raise UserError(self.env._("Only a Go-Live Manager can waive a task."))
+        if vals.get("signoff_user_id") or vals.get("waived_by_id"):
+            raise UserError(self.env._("Only a Go-Live Manager can sign off a task."))
+
+    def _set_state(self, state):
+        self.write({"state": state})
+
+    def action_todo(self):
+        self._set_state("todo")
+
+    def action_start(self):
+        self._set_state("in_progress")
+
+    def action_done(self):
+        self._set_state("done")
+
+    def action_block(self):
+        self._set_state("blocked")
+
+    def action_not_applicable(self):
+        self._set_state("na")
+
+    def action_waive(self):
+        """Open the wizard asking the reason of the waiver."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(self.env._("Only a Go-Live Manager can waive a task."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Waive"),
+            "res_model": "golive.task.waive",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_task_ids": self.ids},
+        }
+
+    def _waive(self, reason):
+        if not (reason or "").strip():
+            raise UserError(self.env._("Waiving a task needs a reason."))
+        self.write(
+            {"state": "waived", "waive_reason": reason, "waived_by_id": self.env.uid}
+        )
+
+    def action_sign_off(self):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(self.env._("Only a Go-Live Manager can sign off a task."))
+        not_green = self.filtered(lambda t: t.state not in GREEN_STATES)
+        if not_green:
+            raise UserError(
+                self.env._(
+                    "Only done or waived tasks can be signed off: %(tasks)s",
+                    tasks=", ".join(not_green.mapped("name")),
+                )
+            )
+        self.write(
+            {"signoff_user_id": self.env.uid, "signoff_date": fields.Datetime.now()}
+        )

@@ -1,0 +1,5 @@
+from . import test_golive_access
+from . import test_golive_deadlines
+from . import test_golive_progress
+from . import test_golive_state
+from . import test_golive_template

@@ -1,0 +1,87 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from odoo import Command
+from odoo.tests import new_test_user
+from odoo.tests.common import TransactionCase
+
+USER_GROUP = "ipai_golive_checks.group_golive_user"
+MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
+
+
+class GoliveCase(TransactionCase):
+    """A checklist with a kickoff phase, a go-live phase and a few tasks."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.user = new_test_user(
+            cls.env, "golive_user", groups=f"base.group_user,{USER_GROUP}"
+        )
+        cls.manager = new_test_user(
+            cls.env, "golive_manager", groups=f"base.group_user,{MANAGER_GROUP}"
+        )
+        cls.employee = new_test_user(
+            cls.env, "golive_employee", groups="base.group_user"
+        )
+        cls.portal = new_test_user(cls.env, "golive_portal", groups="base.group_portal")
+        cls.checklist = cls.env["golive.checklist"].create(
+            {
+                "name": "ACME v1.1.0",
+                "environment": "prod",
+                "date_kickoff": date(2026, 1, 5),
+                "date_golive": date(2026, 2, 16),
+                "phase_ids": [
+                    Command.create(
+                        {
+                            "sequence": 1,
+                            "code": "1",
+                            "name": "Kickoff",
+                            "window_label": "Day 0-2",
+                            "anchor": "kickoff",
+                            "day_start": 0,
+                            "day_end": 2,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 8,
+                            "code": "8",
+                            "name": "Go-Live Execution",
+                            "window_label": "T-0",
+                            "anchor": "golive",
+                            "day_start": 0,
+                            "day_end": 0,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 9,
+                            "code": "9",
+                            "name": "Post Go-Live",
+                            "window_label": "T+1 to T+14",
+                            "anchor": "golive",
+                            "day_start": 1,
+                            "day_end": 14,
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.phase_kickoff, cls.phase_golive, cls.phase_post = cls.checklist.phase_ids
+        cls.task_plain = cls._create_task(cls.phase_kickoff, "Ship manifest finalized")
+        cls.gate_ci = cls._create_task(
+            cls.phase_golive, "CI gates green on release tag", is_gate=True
+        )
+        cls.gate_backup = cls._create_task(
+            cls.phase_golive, "Backup taken right before cutover", is_gate=True
+        )
+        cls.task_post = cls._create_task(cls.phase_post, "Daily health review")
+
+    @classmethod
+    def _create_task(cls, phase, name, **vals):
+        return cls.env["golive.task"].create(
+            {"phase_id": phase.id, "name": name, **vals}
+        )

@@ -1,0 +1,125 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from lxml import etree
+
+from odoo.tests import tagged
+
+from .common import GoliveCase
+
+# Queries of one web_read of the checklist form, whatever its number of tasks.
+FORM_READ_QUERIES = 11
+
+
+def field_spec(model, arch):
+    """The specification the web client sends to ``web_read`` for a view.
+
+    Every field of the view at this level; many2ones ask for their display
+    name; x2many fields ask for the fields of their inline sub-view.
+    """
+    spec = {}
+    node = etree.fromstring(arch) if isinstance(arch, str) else arch
+    for field in node.iter("field"):
+        ancestor = field.getparent()
+        while ancestor is not node and ancestor.tag not in ("field", "list", "kanban"):
+            ancestor = ancestor.getparent()
+        if ancestor is not node:
+            continue  # a field of a sub-view
+        name = field.get("name")
+        definition = model._fields[name]
+        if definition.type == "many2one":
+            spec[name] = {"fields": {"display_name": {}}}
+        elif definition.type in ("one2many", "many2many"):
+            subview = next(
+                (child for child in field if child.tag in ("list", "kanban")), None
+            )
+            comodel = model.env[definition.comodel_name]
+            spec[name] = {
+                "fields": field_spec(comodel, subview) if subview is not None else {}
+            }
+        else:
+            spec[name] = {}
+    return spec
+
+
+@tagged("post_install", "-at_install")
+class TestGoliveProgress(GoliveCase):
+    def test_progress_math(self):
+        checklist = self.checklist
+        self.assertEqual(checklist.task_count, 4)
+        self.assertEqual(checklist.progress, 0)
+        self.assertEqual(checklist.gate_status, "red")
+        self.assertEqual(checklist.gate_red_count, 2)
+        self.task_plain.state = "done"
+        self.assertEqual(checklist.progress, 25)
+        # n/a leaves the denominator: 1 done of 3 applicable.
+        self.task_post.state = "na"
+        self.assertAlmostEqual(checklist.progress, 100 / 3)
+        self.gate_ci.state = "done"
+        self.gate_backup.with_user(self.manager)._waive("PITR backups")
+        self.assertEqual(checklist.progress, 100)
+        self.assertEqual(checklist.task_closed_count, 3)
+        self.assertEqual(checklist.gate_status, "green")
+        self.assertEqual(checklist.gate_red_count, 0)
+        # In progress and blocked tasks do not count.
+        self.task_plain.state = "in_progress"
+        self.gate_ci.state = "blocked"
+        self.assertAlmostEqual(checklist.progress, 100 / 3)
+        self.assertEqual(checklist.gate_status, "red")
+
+    def test_no_tasks_no_gates(self):
+        empty = self.env["golive.checklist"].create(
+            {"name": "Empty", "date_golive": "2030-01-01"}
+        )
+        self.assertEqual(empty.progress, 0)
+        self.assertEqual(empty.gate_status, "none")
+
+    def test_progress_of_several_checklists_at_once(self):
+        other = self.checklist.copy({"name": "Other"})
+        self._create_task(other.phase_ids[0], "Only task", state="done")
+        checklists = self.checklist | other
+        checklists.invalidate_recordset()
+        self.assertEqual(checklists.mapped("progress"), [0, 100])
+
+    def _checklist_with_tasks(self, count):
+        checklist = self.checklist.copy({"name": f"{count} tasks"})
+        phases = checklist.phase_ids
+        self.env["golive.task"].create(
+            [
+                {
+                    "phase_id": phases[i % len(phases)].id,
+                    "name": f"Task {i}",
+                    "is_gate": not i % 3,
+                    "state": ("todo", "done", "blocked", "waived", "na")[i % 5],
+                    "user_id": (self.user, self.manager)[i % 2].id,
+                }
+                for i in range(count)
+            ]
+        )
+        return checklist.with_user(self.user)
+
+    def _read_form(self, checklist, spec):
+        self.env.invalidate_all()
+        self.env.flush_all()
+        before = self.cr.sql_log_count
+        result = checklist.web_read(spec)
+        return self.cr.sql_log_count - before, result
+
+    def test_form_read_query_count_is_flat(self):
+        """Reading the form costs the same queries at 10 and at 200 tasks."""
+        Checklist = self.env["golive.checklist"].with_user(self.user)
+        arch = Checklist.get_views([(False, "form")])["views"]["form"]["arch"]
+        spec = field_spec(Checklist, arch)
+        self.assertIn("gate_status", spec)
+        self.assertIn("phase_id", spec["task_ids"]["fields"])
+        small = self._checklist_with_tasks(10)
+        large = self._checklist_with_tasks(200)
+        self._read_form(self.checklist.with_user(self.user), spec)  # warm caches
+        small_count, small_result = self._read_form(small, spec)
+        large_count, large_result = self._read_form(large, spec)
+        self.assertEqual(len(small_result[0]["task_ids"]), 10)
+        self.assertEqual(len(large_result[0]["task_ids"]), 200)
+        self.assertEqual(small_count, large_count)
+        for checklist in (small, large):
+            self.env.invalidate_all()
+            with self.assertQueryCount(FORM_READ_QUERIES):
+                checklist.web_read(spec)

@@ -1,0 +1,196 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import GoliveCase
+
+
+@tagged("post_install", "-at_install")
+class TestGoliveState(GoliveCase):
+    def _make_ready(self):
+        self.checklist.with_user(self.user).action_start()
+        self.checklist.with_user(self.user).action_ready()
+
+    def _green_gates(self):
+        self.gate_ci.state = "done"
+        self.gate_backup.state = "done"
+
+    def test_happy_path(self):
+        self._make_ready()
+        self._green_gates()
+        self.checklist.with_user(self.manager).action_go_live()
+        self.assertEqual(self.checklist.state, "live")
+        self.assertTrue(self.checklist.date_live)
+        self.assertEqual(
+            (self.checklist.date_freeze_end - self.checklist.date_live).days,
+            self.checklist.freeze_days,
+        )
+        self.checklist.with_user(self.user).action_stabilize()
+        self.assertEqual(self.checklist.state, "stabilizing")
+        self.checklist.with_user(self.manager).action_close()
+        self.assertEqual(self.checklist.state, "closed")
+
+    def test_state_changes_are_tracked(self):
+        checklist = self.checklist.with_context(tracking_disable=False)
+        checklist.with_user(self.user).action_start()
+        self.env.cr.precommit.run()
+        checklist.invalidate_recordset(["message_ids"])
+        tracked = checklist.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "state"
+        )
+        self.assertEqual(tracked.new_value_char, "In Progress")
+
+    def test_guard_refuses_direct_write_naming_red_gates(self):
+        """The guard is in the ORM: a plain write cannot bypass it."""
+        self.gate_ci.state = "done"
+        with self.assertRaises(UserError) as refusal:
+            self.checklist.write({"state": "live"})
+        message = str(refusal.exception)
+        self.assertIn("Backup taken right before cutover", message)
+        self.assertNotIn("CI gates green", message)
+        self.assertEqual(self.checklist.state, "draft")
+
+    def test_guard_holds_for_superuser(self):
+        with self.assertRaises(UserError):
+            self.checklist.sudo().write({"state": "live"})
+
+    def test_guard_on_create(self):
+        """A checklist cannot be created live with a red gate."""
+        vals = {
+            "name": "Imported go-live",
+            "date_kickoff": "2026-01-05",
+            "date_golive": "2026-02-16",
+            "state": "live",
+            "task_ids": [Command.create({"name": "Red gate", "is_gate": True})],
+        }
+        with self.assertRaises(UserError) as refusal:
+            self.env["golive.checklist"].create(vals)
+        self.assertIn("Red gate", str(refusal.exception))
+        vals["task_ids"] = [
+            Command.create({"name": "Green gate", "is_gate": True, "state": "done"})
+        ]
+        self.assertEqual(self.env["golive.checklist"].create(vals).state, "live")
+
+    def test_gate_not_applicable_stays_red(self):
+        self._make_ready()
+        self.gate_ci.state = "done"
+        self.gate_backup.state = "na"
+        self.assertEqual(self.checklist.gate_status, "red")
+        with self.assertRaises(UserError) as refusal:
+            self.checklist.with_user(self.manager).action_go_live()
+        self.assertIn("Backup taken right before cutover", str(refusal.exception))
+
+    def test_blocked_gate_is_red(self):
+        self._green_gates()
+        self.gate_backup.state = "blocked"
+        with self.assertRaises(UserError):
+            self.checklist.write({"state": "live"})
+
+    def test_waived_gate_is_green(self):
+        self._make_ready()
+        self.gate_ci.state = "done"
+        self.gate_backup.with_user(self.manager)._waive("Backups are continuous (PITR)")
+        self.assertEqual(self.checklist.gate_status, "green")
+        self.checklist.with_user(self.manager).action_go_live()
+        self.assertEqual(self.checklist.state, "live")
+
+    def test_go_live_needs_manager(self):
+        self._make_ready()
+        self._green_gates()
+        with self.assertRaises(UserError):
+            self.checklist.with_user(self.user).action_go_live()
+        self.assertEqual(self.checklist.state, "ready")
+
+    def test_transitions_refused_from_wrong_state(self):
+        with self.assertRaises(UserError):
+            self.checklist.action_ready()
+        with self.assertRaises(UserError):
+            self.checklist.action_go_live()
+        with self.assertRaises(UserError):
+            self.checklist.action_stabilize()
+        with self.assertRaises(UserError):
+            self.checklist.action_close()
+        with self.assertRaises(UserError):
+            self.checklist.action_abort()
+        self.checklist.action_start()
+        with self.assertRaises(UserError):
+            self.checklist.action_start()
+        self.assertEqual(self.checklist.state, "in_progress")
+
+    def test_abort_needs_reason_and_manager(self):
+        self._make_ready()
+        with self.assertRaises(UserError):
+            self.checklist.with_user(self.user).action_abort()
+        with self.assertRaises(UserError):
+            self.checklist.write({"state": "aborted"})
+        action = self.checklist.with_user(self.manager).action_abort()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+            .create({"reason": "Cutover rehearsal failed: restore took 4 h"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(self.checklist.state, "aborted")
+        self.assertIn("restore took 4 h", self.checklist.abort_reason)
+        self.checklist.with_user(self.manager).action_reset_draft()
+        self.assertEqual(self.checklist.state, "draft")
+        self.assertFalse(self.checklist.abort_reason)
+
+    def test_rollback_after_live(self):
+        self._make_ready()
+        self._green_gates()
+        self.checklist.with_user(self.manager).action_go_live()
+        self.checklist.write(
+            {"state": "aborted", "abort_reason": "Rolled back to v1.0"}
+        )
+        self.assertEqual(self.checklist.state, "aborted")
+
+    def test_waive_needs_manager_and_reason(self):
+        with self.assertRaises(UserError):
+            self.gate_ci.with_user(self.user).action_waive()
+        with self.assertRaises(UserError):
+            self.gate_ci.with_user(self.user).write(
+                {"state": "waived", "waive_reason": "no time"}
+            )
+        with self.assertRaises(UserError):
+            self.gate_ci.with_user(self.manager)._waive("  ")
+        with self.assertRaises(UserError):
+            self.gate_ci.with_user(self.manager).write({"state": "waived"})
+        self.assertEqual(self.gate_ci.state, "todo")
+        action = self.gate_ci.with_user(self.manager).action_waive()
+        self.env[action["res_model"]].with_user(self.manager).with_context(
+            **action["context"]
+        ).create({"reason": "Covered by the staging run"}).action_confirm()
+        self.assertEqual(self.gate_ci.state, "waived")
+        self.assertEqual(self.gate_ci.waived_by_id, self.manager)
+
+    def test_sign_off_needs_manager_and_green_task(self):
+        with self.assertRaises(UserError):
+            self.gate_ci.with_user(self.manager).action_sign_off()
+        self.gate_ci.with_user(self.user).action_done()
+        with self.assertRaises(UserError):
+            self.gate_ci.with_user(self.user).action_sign_off()
+        with self.assertRaises(UserError):
+            self.gate_ci.with_user(self.user).write({"signoff_user_id": self.user.id})
+        self.gate_ci.with_user(self.manager).action_sign_off()
+        self.assertEqual(self.gate_ci.signoff_user_id, self.manager)
+        self.assertTrue(self.gate_ci.signoff_date)
+        # Reopening the task voids its sign-off.
+        self.gate_ci.with_user(self.user).action_todo()
+        self.assertFalse(self.gate_ci.signoff_user_id)
+        self.assertFalse(self.gate_ci.signoff_date)
+
+    def test_task_quick_state_buttons(self):
+        task = self.task_plain.with_user(self.user)
+        for action, state in (
+            (task.action_start, "in_progress"),
+            (task.action_block, "blocked"),
+            (task.action_done, "done"),
+            (task.action_not_applicable, "na"),
+            (task.action_todo, "todo"),
+        ):
+            action()
+            self.assertEqual(task.state, state)
