@@ -11,10 +11,18 @@
     "maintainers": ["ipai"],
     "license": "LGPL-3",
     "depends": ["base", "mail"],
-    "external_dependencies": {"python": ["requests", "psutil"]},
+    "external_dependencies": {
+        "python": ["requests", "psutil", "PyYAML", "manifestoo-core"]
+    },
     "data": [
         "security/golive_security.xml",
+        "security/ir.model.access.csv",
+        "views/golive_check_views.xml",
+        "views/golive_check_run_views.xml",
+        "views/golive_check_result_views.xml",
+        "views/golive_waiver_views.xml",
         "views/golive_menus.xml",
+        "data/ir_cron_data.xml",
     ],
     "installable": True,
 }

@@ -1,0 +1,271 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""``odoo-bin --addons-path=... golive -d DB [-c CONF] [options]``.
+
+Exit codes: 0 no finding at or above the fail level; 1 findings at or above the
+fail level; 2 usage or configuration error, or any internal crash; 3 database
+unreachable.
+"""
+
+import argparse
+import logging
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+from odoo.cli import Command
+
+from ..tools.secrets import mask
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+
+FAIL_LEVELS = ("info", "low", "medium", "high", "critical")
+FORMATS = ("text", "json", "junit", "markdown")
+ENVIRONMENTS = ("dev", "staging", "prod")
+
+_logger = logging.getLogger(__name__)
+
+EPILOG = """\
+Any other option is an Odoo server option (-c CONF, -d DB, --db_host, --db_port,
+--db_user, --db_password, --log-level, ...). The command must come right after
+--addons-path=... on the command line.
+
+exit codes:
+  0  no finding at or above the fail level
+  1  findings (fail or error; warn too with --strict) at or above the fail level
+  2  usage or configuration error, or internal error
+  3  database unreachable or missing
+"""
+
+
+class GoliveCliError(Exception):
+    """A usage/configuration error: printed on one line, exit code attached."""
+
+    def __init__(self, message, code=EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+def _csv_list(values):
+    """Flatten repeated and comma-separated option values."""
+    result = []
+    for value in values or ():
+        result.extend(v.strip() for v in value.split(",") if v.strip())
+    return result or None
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog=f"{Path(sys.argv[0]).name} golive",
+        description="Run the Go-Live self-inspection checks against a database.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--fail-level",
+        choices=FAIL_LEVELS,
+        default="high",
+        help="lowest severity of a fail/error finding that makes the exit code 1 "
+        "(default: high)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="count warnings as failures"
+    )
+    parser.add_argument(
+        "--environment", choices=ENVIRONMENTS, help="judge as dev, staging or prod"
+    )
+    parser.add_argument("--category", action="append", help="only these categories")
+    parser.add_argument("--check", action="append", help="only these check codes")
+    parser.add_argument("--tag", action="append", help="only checks with these tags")
+    parser.add_argument(
+        "--exclude-tag", action="append", help="skip checks with these tags"
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list the checks and exit"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="print tracebacks of internal errors"
+    )
+    return parser
+
+
+def _odoo_args(rest):
+    """Odoo server options, quiet by default (the report goes to stdout)."""
+    if not any(arg.startswith(("--log-level", "--log-handler")) for arg in rest):
+        rest = ["--log-level=warn", *rest]
+    return rest
+
+
+def _connect_or_exit(dbname):
+    import psycopg2
+
+    import odoo
+
+    try:
+        with odoo.sql_db.db_connect(dbname).cursor() as cr:
+            cr.execute(
+                "SELECT state FROM ir_module_module WHERE name = 'ipai_golive_checks'"
+            )
+            row = cr.fetchone()
+    except psycopg2.errors.UndefinedTable as exc:
+        raise GoliveCliError(f"Database {dbname!r} is not an Odoo database.") from exc
+    except psycopg2.OperationalError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise GoliveCliError(
+            f"Database {dbname!r} is unreachable: {first_line}", EXIT_UNREACHABLE
+        ) from exc
+    if not row or row[0] != "installed":
+        raise GoliveCliError(
+            f"The addon ipai_golive_checks is not installed in database {dbname!r}."
+        )
+
+
+def _list_checks(env, options):
+    from ..tools.report_formats import render_json
+
+    checks = env["golive.check"]._sync_registry()
+    specs = env["golive.check.registry"]._golive_check_specs()
+    environment, _source = env["golive.check.registry"]._golive_resolve_environment(
+        options.environment
+    )
+    rows = []
+    for code, spec in specs.items():
+        check = checks[code]
+        rows.append(
+            {
+                "code": code,
+                "title": check.title,
+                "category": check.category,
+                "severity": check._effective_severity(environment),
+                "tags": list(spec.all_tags),
+                "enabled": check.enabled,
+                "remediation": check.remediation or "",
+                "doc_url": check.doc_url or "",
+            }
+        )
+    if options.format == "json":
+        return render_json({"environment": environment, "checks": rows})
+    if options.format == "markdown":
+        lines = [
+            "| Code | Category | Severity | Tags | Title |",
+            "| --- | --- | --- | --- | --- |",
+        ] + [
+            f"| `{r['code']}` | {r['category']} | {r['severity']} | "
+            f"{', '.join(r['tags'])} | {r['title']} |"
+            for r in rows
+        ]
+        return "\n".join(lines) + "\n"
+    return (
+        "\n".join(
+            f"{r['code']:<32} {r['category']:<9} {r['severity']:<9} "
+            f"{','.join(r['tags']):<28} {r['title']}"
+            for r in rows
+        )
+        + "\n"
+    )
+
+
+def _write(text, output):
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def run_golive(options, rest):
+    """Parse the Odoo options, run the audit; return the exit code."""
+    import odoo
+    from odoo.exceptions import UserError
+    from odoo.tools import config
+
+    try:
+        config.parse_config(_odoo_args(rest), setup_logging=True)
+    except SystemExit as exc:
+        raise GoliveCliError("Invalid Odoo server options.") from exc
+    dbname = config["db_name"]
+    if not dbname:
+        raise GoliveCliError("A database is required: -d DB.")
+    if "," in dbname:
+        raise GoliveCliError("Give one database with -d, not a list.")
+    threading.current_thread().dbname = dbname
+    _connect_or_exit(dbname)
+
+    from odoo.modules.registry import Registry
+
+    from ..tools.report_formats import render
+
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        try:
+            if options.list:
+                text = _list_checks(env, options)
+                code = EXIT_OK
+            else:
+                run = env["golive.check.run"]._run_checks(
+                    trigger="cli",
+                    environment=options.environment,
+                    codes=_csv_list(options.check),
+                    categories=_csv_list(options.category),
+                    tags=_csv_list(options.tag),
+                    exclude_tags=_csv_list(options.exclude_tag),
+                )
+                text = render(run._golive_report_data(), options.format)
+                blocking = run._blocking_results(options.fail_level, options.strict)
+                code = EXIT_FINDINGS if blocking else EXIT_OK
+            text = mask(text, env["golive.check.run"]._golive_known_secrets())
+        except UserError as exc:
+            cr.rollback()
+            raise GoliveCliError(str(exc.args[0] if exc.args else exc)) from exc
+    _write(text, options.output)
+    return code
+
+
+def _config_secrets():
+    from odoo.tools import config
+
+    return [config.get(key) for key in ("db_password", "admin_passwd", "smtp_password")]
+
+
+class Golive(Command):
+    """Run the Go-Live self-inspection checks (CI gate)"""
+
+    name = "golive"
+
+    def run(self, cmdargs):
+        sys.exit(self.main(cmdargs))
+
+    def main(self, cmdargs):
+        parser = build_parser()
+        try:
+            options, rest = parser.parse_known_args(cmdargs)
+        except SystemExit as exc:
+            return EXIT_OK if exc.code in (0, None) else EXIT_USAGE
+        try:
+            return run_golive(options, rest)
+        except GoliveCliError as exc:
+            self._error(str(exc), options.debug)
+            return exc.code
+        except SystemExit as exc:
+            return EXIT_OK if exc.code in (0, None) else EXIT_USAGE
+        except BaseException as exc:  # pylint: disable=broad-except
+            # a promised exit code must never turn into a bare traceback
+            self._error(f"internal error: {type(exc).__name__}: {exc}", options.debug)
+            return EXIT_USAGE
+
+    @staticmethod
+    def _error(message, debug):
+        secrets = _config_secrets()
+        first = message.strip().splitlines()[0] if message.strip() else message
+        sys.stderr.write(f"golive: error: {mask(first, secrets)}\n")
+        if debug:
+            sys.stderr.write(mask(traceback.format_exc(), secrets))
+        sys.stderr.flush()

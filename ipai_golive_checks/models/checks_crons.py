@@ -1,0 +1,222 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields, models
+from odoo.tools import SQL, config
+
+from .golive_check_registry import Finding, golive_check
+
+
+class GoliveCheckRegistry(models.AbstractModel):
+    _inherit = "golive.check.registry"
+
+    def _golive_cron_keys(self, cron_ids):
+        """Stable keys of crons: their XML id, else ``ir.cron,<id>``."""
+        keys = {cron_id: f"ir.cron,{cron_id}" for cron_id in cron_ids}
+        if cron_ids:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT res_id, module || '.' || name FROM ir_model_data "
+                    "WHERE model = 'ir.cron' AND res_id = ANY(%s) ORDER BY id",
+                    list(cron_ids),
+                )
+            )
+            keys.update(self.env.cr.fetchall())
+        return keys
+
+    @golive_check(
+        "crons.overdue",
+        title="No scheduled action overdue",
+        category="crons",
+        severity="medium",
+        remediation="Check the cron worker (max_cron_threads, logs) and why the job "
+        "does not run; run it by hand from Settings > Scheduled Actions.",
+        tags=("crons",),
+        params={"tolerance_minutes": 60},
+    )
+    def _check_crons_overdue(self, ctx):
+        now = fields.Datetime.now()
+        limit = now - timedelta(minutes=int(ctx.params["tolerance_minutes"]))
+        self.env.cr.execute(
+            SQL(
+                "SELECT c.id, a.name->>'en_US', c.nextcall FROM ir_cron c "
+                "JOIN ir_act_server a ON a.id = c.ir_actions_server_id "
+                "WHERE c.active AND c.nextcall < %s ORDER BY c.nextcall, c.id",
+                limit,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        keys = self._golive_cron_keys([row[0] for row in rows])
+        for cron_id, name, nextcall in rows:
+            late = int((now - nextcall).total_seconds() // 60)
+            yield Finding.fail(
+                self.env._("Scheduled action %(name)r is %(late)s minutes late.",
+                           name=name, late=late),
+                keys[cron_id],
+                cron_id=cron_id,
+                nextcall=fields.Datetime.to_string(nextcall),
+                minutes_late=late,
+            )
+        if not rows:
+            yield Finding.pass_(
+                self.env._("No active scheduled action is overdue by more than "
+                           "%s minutes.", ctx.params["tolerance_minutes"])
+            )
+
+    @golive_check(
+        "crons.failing",
+        title="No scheduled action failing",
+        category="crons",
+        severity="medium",
+        remediation="Read the server log for the job's traceback and fix the cause; "
+        "the counter resets at the next success.",
+        tags=("crons",),
+    )
+    def _check_crons_failing(self, ctx):
+        self.env.cr.execute(
+            "SELECT c.id, a.name->>'en_US', c.failure_count, c.first_failure_date, "
+            "c.lastcall, c.active FROM ir_cron c "
+            "JOIN ir_act_server a ON a.id = c.ir_actions_server_id "
+            "WHERE c.failure_count > 0 ORDER BY c.failure_count DESC, c.id"
+        )
+        rows = self.env.cr.fetchall()
+        keys = self._golive_cron_keys([row[0] for row in rows])
+        for cron_id, name, count, first_failure, lastcall, active in rows:
+            yield Finding.fail(
+                self.env._("Scheduled action %(name)r failed %(count)s times in a "
+                           "row.", name=name, count=count),
+                keys[cron_id],
+                cron_id=cron_id,
+                failure_count=count,
+                first_failure_date=fields.Datetime.to_string(first_failure),
+                lastcall=fields.Datetime.to_string(lastcall),
+                active=active,
+            )
+        if not rows:
+            yield Finding.pass_(self.env._("No scheduled action is failing."))
+
+    @golive_check(
+        "crons.deactivated",
+        title="No scheduled action deactivated since the previous run",
+        category="crons",
+        severity="medium",
+        remediation="Find out why the job was deactivated (Odoo deactivates a job "
+        "that keeps failing and resets its counters), fix it and reactivate it, "
+        "or waive this finding if it was switched off on purpose.",
+        tags=("crons",),
+    )
+    def _check_crons_deactivated(self, ctx):
+        """Remember active crons between runs: Odoo leaves no trace itself."""
+        self.env.cr.execute("SELECT id, active FROM ir_cron")
+        rows = dict(self.env.cr.fetchall())
+        first_run = "active" not in ctx.memory
+        known_active = set(ctx.memory.get("active", []))
+        deactivated = {
+            int(cron_id): date
+            for cron_id, date in ctx.memory.get("deactivated", {}).items()
+            if rows.get(int(cron_id)) is False
+        }
+        today = fields.Date.to_string(fields.Date.today())
+        for cron_id in known_active:
+            if rows.get(cron_id) is False and cron_id not in deactivated:
+                deactivated[cron_id] = today
+        ctx.memory["active"] = sorted(cid for cid, active in rows.items() if active)
+        ctx.memory["deactivated"] = {str(k): v for k, v in sorted(deactivated.items())}
+        if first_run:
+            yield Finding.pass_(
+                self.env._("First run: %s active scheduled actions remembered.",
+                           len(ctx.memory["active"])),
+                active_crons=len(ctx.memory["active"]),
+            )
+            return
+        keys = self._golive_cron_keys(list(deactivated))
+        names = dict(
+            (cron.id, cron.cron_name)
+            for cron in self.env["ir.cron"].with_context(active_test=False).browse(
+                list(deactivated)
+            )
+        )
+        for cron_id, since in sorted(deactivated.items()):
+            yield Finding.fail(
+                self.env._("Scheduled action %(name)r was deactivated (seen "
+                           "inactive since %(since)s).", name=names[cron_id],
+                           since=since),
+                keys[cron_id],
+                cron_id=cron_id,
+                seen_inactive_since=since,
+            )
+        if not deactivated:
+            yield Finding.pass_(
+                self.env._("No scheduled action was deactivated since the first "
+                           "run."),
+                active_crons=len(ctx.memory["active"]),
+            )
+
+    @golive_check(
+        "crons.scheduler_alive",
+        title="The cron scheduler is alive",
+        category="crons",
+        severity="high",
+        severity_by_env={"dev": "low"},
+        remediation="Run the server with max_cron_threads >= 1 (and a cron worker "
+        "in multi-process mode); check that no job blocks the cron threads.",
+        tags=("crons",),
+        params={"stuck_minutes": 120, "progress_hours": 48},
+    )
+    def _check_crons_scheduler_alive(self, ctx):
+        threads = config.get("max_cron_threads", 0)
+        if threads and threads > 0:
+            yield Finding.pass_(
+                self.env._("%s cron thread(s) configured.", threads),
+                "max_cron_threads",
+                max_cron_threads=threads,
+            )
+        else:
+            yield Finding.fail(
+                self.env._("max_cron_threads is 0: no scheduled action will run."),
+                "max_cron_threads",
+                max_cron_threads=threads,
+            )
+        now = fields.Datetime.now()
+        self.env.cr.execute("SELECT min(nextcall) FROM ir_cron WHERE active")
+        oldest = self.env.cr.fetchone()[0]
+        late = int((now - oldest).total_seconds() // 60) if oldest else 0
+        if late > int(ctx.params["stuck_minutes"]):
+            yield Finding.fail(
+                self.env._("The most overdue job should have run %s minutes ago: "
+                           "the scheduler looks stuck.", late),
+                "nextcall",
+                oldest_nextcall=fields.Datetime.to_string(oldest),
+                minutes_late=late,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._("No job is more than %s minutes late.",
+                           ctx.params["stuck_minutes"]),
+                "nextcall",
+                minutes_late=max(late, 0),
+            )
+        self.env.cr.execute("SELECT max(create_date) FROM ir_cron_progress")
+        last_progress = self.env.cr.fetchone()[0]
+        window = now - timedelta(hours=int(ctx.params["progress_hours"]))
+        if last_progress and last_progress >= window:
+            yield Finding.pass_(
+                self.env._("A job ran at %s.", fields.Datetime.to_string(last_progress)),
+                "ir.cron.progress",
+                last_progress=fields.Datetime.to_string(last_progress),
+            )
+        elif oldest and oldest < window:
+            yield Finding.fail(
+                self.env._("No job has run for %s hours while jobs are due.",
+                           ctx.params["progress_hours"]),
+                "ir.cron.progress",
+                last_progress=fields.Datetime.to_string(last_progress),
+            )
+        else:
+            yield Finding.pass_(
+                self.env._("No job was due in the last %s hours.",
+                           ctx.params["progress_hours"]),
+                "ir.cron.progress",
+                last_progress=fields.Datetime.to_string(last_progress),
+            )

@@ -1,0 +1,220 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import functools
+import re
+
+import yaml
+from manifestoo_core.core_addons import is_core_ce_addon, is_core_ee_addon
+from manifestoo_core.odoo_series import OdooSeries
+
+from odoo import models
+from odoo.modules.module import adapt_version, get_manifest
+from odoo.tools.misc import file_open
+
+from .golive_check_registry import Finding, golive_check
+
+SERIES = OdooSeries.v18_0
+TEMPLATE_PATH = "ipai_golive_checks/data/house_manifest_template.yml"
+NON_FREE_LICENSES = ("OEEL-1", "OPL-1", "Other proprietary")
+
+
+@functools.cache
+def house_manifest_template():
+    with file_open(TEMPLATE_PATH) as template:
+        return yaml.safe_load(template)
+
+
+def is_core(name):
+    return is_core_ce_addon(name, SERIES) or is_core_ee_addon(name, SERIES)
+
+
+class GoliveCheckRegistry(models.AbstractModel):
+    _inherit = "golive.check.registry"
+
+    def _golive_installed_modules(self):
+        """``{name: (latest_version, license, to_buy)}`` of installed modules."""
+        self.env.cr.execute(
+            "SELECT name, latest_version, license, to_buy FROM ir_module_module "
+            "WHERE state = 'installed' ORDER BY name"
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    @golive_check(
+        "modules.stuck",
+        title="No module stuck in a pending operation",
+        category="modules",
+        severity="high",
+        remediation="Finish or cancel the operation: Apps > Cancel Install/Upgrade/"
+        "Uninstall, or run odoo-bin -u for the module.",
+        tags=("modules",),
+    )
+    def _check_modules_stuck(self, ctx):
+        self.env.cr.execute(
+            "SELECT name, state FROM ir_module_module "
+            "WHERE state IN ('to install', 'to upgrade', 'to remove') ORDER BY name"
+        )
+        rows = self.env.cr.fetchall()
+        for name, state in rows:
+            yield Finding.fail(
+                self.env._("Module %(module)s is stuck in state %(state)r.",
+                           module=name, state=state),
+                name,
+                state=state,
+            )
+        if not rows:
+            yield Finding.pass_(self.env._("No module is waiting for an operation."))
+
+    @golive_check(
+        "modules.upgrade_pending",
+        title="No module upgrade pending",
+        category="modules",
+        severity="high",
+        severity_by_env={"dev": "low"},
+        remediation="Upgrade the modules whose code changed: odoo-bin -u <modules> "
+        "--stop-after-init.",
+        tags=("modules",),
+    )
+    def _check_modules_upgrade_pending(self, ctx):
+        installed = self._golive_installed_modules()
+        pending = 0
+        for name, (db_version, _license, _to_buy) in installed.items():
+            manifest = get_manifest(name)
+            if not manifest:
+                yield Finding.warn(
+                    self.env._("Module %s is installed but its code is not on the "
+                               "addons path.", name),
+                    name,
+                    database_version=db_version,
+                )
+                continue
+            try:
+                disk_version = adapt_version(manifest.get("version", "1.0"))
+            except ValueError:
+                disk_version = manifest.get("version")
+            if disk_version != db_version:
+                pending += 1
+                yield Finding.fail(
+                    self.env._(
+                        "Module %(module)s: code version %(disk)s, database version "
+                        "%(db)s: upgrade pending.",
+                        module=name,
+                        disk=disk_version,
+                        db=db_version,
+                    ),
+                    name,
+                    code_version=disk_version,
+                    database_version=db_version,
+                )
+        if not pending:
+            yield Finding.pass_(
+                self.env._("The %s installed modules are up to date.", len(installed)),
+                count=len(installed),
+            )
+
+    @golive_check(
+        "modules.no_enterprise",
+        title="No Enterprise module installed",
+        category="modules",
+        severity="critical",
+        remediation="Uninstall the Enterprise modules: a Community database must "
+        "not depend on them.",
+        tags=("modules", "licensing"),
+    )
+    def _check_modules_no_enterprise(self, ctx):
+        found = False
+        for name, (_version, license_, to_buy) in self._golive_installed_modules().items():
+            if to_buy or is_core_ee_addon(name, SERIES) or license_ in NON_FREE_LICENSES:
+                found = True
+                yield Finding.fail(
+                    self.env._("Enterprise or proprietary module %s is installed.", name),
+                    name,
+                    license=license_,
+                    enterprise=bool(to_buy or is_core_ee_addon(name, SERIES)),
+                )
+        if not found:
+            yield Finding.pass_(self.env._("No Enterprise module is installed."))
+
+    @golive_check(
+        "modules.no_iap_dependency",
+        title="No custom addon depends on IAP or Enterprise",
+        category="modules",
+        severity="high",
+        remediation="Remove the dependency on iap (paid in-app services) or on the "
+        "Enterprise module from the custom addon's manifest.",
+        tags=("modules", "licensing"),
+    )
+    def _check_modules_no_iap_dependency(self, ctx):
+        self.env.cr.execute(
+            "SELECT m.name, array_agg(d.name ORDER BY d.name) "
+            "FROM ir_module_module m "
+            "JOIN ir_module_module_dependency d ON d.module_id = m.id "
+            "WHERE m.state = 'installed' GROUP BY m.name ORDER BY m.name"
+        )
+        found = False
+        for name, depends in self.env.cr.fetchall():
+            if is_core(name):
+                continue
+            bad = [d for d in depends if d == "iap" or is_core_ee_addon(d, SERIES)]
+            if bad:
+                found = True
+                yield Finding.fail(
+                    self.env._("Custom addon %(module)s depends on %(deps)s.",
+                               module=name, deps=", ".join(bad)),
+                    name,
+                    dependencies=bad,
+                )
+        if not found:
+            yield Finding.pass_(
+                self.env._("No custom addon depends on iap or an Enterprise module.")
+            )
+
+    @golive_check(
+        "modules.manifest_template",
+        title="Custom addons follow the house manifest template",
+        category="modules",
+        severity="low",
+        remediation="Fix the manifest: 18.0.x.y.z version, an OSI licence, author, "
+        "website and maintainers.",
+        tags=("modules", "quality"),
+    )
+    def _check_modules_manifest_template(self, ctx):
+        template = house_manifest_template()
+        version_re = re.compile(template["version_pattern"])
+        custom = [name for name in self._golive_installed_modules() if not is_core(name)]
+        bad = 0
+        for name in custom:
+            manifest = get_manifest(name)
+            if not manifest:
+                yield Finding.warn(
+                    self.env._("Manifest of %s not found on the addons path.", name),
+                    name,
+                )
+                continue
+            problems = []
+            version = str(manifest.get("version", ""))
+            if not version_re.match(version):
+                problems.append(f"version {version!r} is not 18.0.x.y.z")
+            license_ = manifest.get("license")
+            if license_ not in template["licenses"]:
+                problems.append(f"license {license_!r} is not an OSI licence")
+            for key in template["required_keys"]:
+                if not manifest.get(key):
+                    problems.append(f"{key} is missing")
+            for key in template.get("list_keys", ()):
+                value = manifest.get(key)
+                if value and not isinstance(value, list | tuple):
+                    problems.append(f"{key} must be a list")
+            if problems:
+                bad += 1
+                yield Finding.fail(
+                    self.env._("Manifest of %(module)s: %(problems)s.",
+                               module=name, problems="; ".join(problems)),
+                    name,
+                    problems=problems,
+                )
+        if not bad:
+            yield Finding.pass_(
+                self.env._("The %s custom addons follow the house template.",
+                           len(custom)),
+                modules=custom[:50],
+            )

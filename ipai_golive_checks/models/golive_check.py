@@ -1,0 +1,187 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .golive_check_registry import CATEGORIES, SEVERITIES, STATUSES
+
+MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
+
+
+class GoliveCheck(models.Model):
+    """One record per registered check, synchronised with the code registry.
+
+    Code, title, category, remediation, tags and the default severity come from
+    the code and are refreshed at each sync; what users edit (enabled, the
+    severity per environment, thresholds) is kept.
+    """
+
+    _name = "golive.check"
+    _description = "Go-Live Check"
+    _order = "category, code"
+    _rec_name = "title"
+
+    code = fields.Char(required=True, readonly=True, index=True)
+    title = fields.Char(required=True, readonly=True, translate=True)
+    category = fields.Selection(CATEGORIES, required=True, readonly=True)
+    default_severity = fields.Selection(SEVERITIES, readonly=True)
+    severity = fields.Selection(
+        SEVERITIES,
+        required=True,
+        default="medium",
+        help="Severity of this check's findings, unless the environment of the "
+        "run has its own severity below.",
+    )
+    severity_dev = fields.Selection(SEVERITIES, string="Severity in Development")
+    severity_staging = fields.Selection(SEVERITIES, string="Severity in Staging")
+    severity_prod = fields.Selection(SEVERITIES, string="Severity in Production")
+    remediation = fields.Text(readonly=True, translate=True)
+    doc_url = fields.Char(string="Documentation", readonly=True)
+    tags = fields.Char(readonly=True, help="Comma-separated tags, e.g. network, slow")
+    is_process = fields.Boolean(
+        readonly=True,
+        help="Inspects the running server process: skipped from the command line.",
+    )
+    enabled = fields.Boolean(default=True)
+    active = fields.Boolean(
+        default=True,
+        readonly=True,
+        help="Unticked when no installed addon provides this check any more.",
+    )
+    parameters = fields.Text(
+        string="Thresholds",
+        help="JSON object of thresholds; keys missing here take the default of "
+        "the code.",
+    )
+    default_parameters = fields.Text(string="Default Thresholds", readonly=True)
+    memory = fields.Json(
+        readonly=True,
+        groups=MANAGER_GROUP,
+        help="What the check remembers between runs.",
+    )
+    last_status = fields.Selection(STATUSES, readonly=True)
+    last_run_date = fields.Datetime(readonly=True)
+    last_run_id = fields.Many2one("golive.check.run", readonly=True)
+    result_ids = fields.One2many("golive.check.result", "check_id", groups=MANAGER_GROUP)
+    waiver_ids = fields.One2many("golive.waiver", "check_id")
+
+    _sql_constraints = [
+        ("code_unique", "UNIQUE(code)", "A check code must be unique."),
+    ]
+
+    @api.constrains("parameters")
+    def _check_parameters(self):
+        for check in self:
+            if not check.parameters:
+                continue
+            try:
+                value = json.loads(check.parameters)
+            except ValueError as exc:
+                raise ValidationError(
+                    self.env._("Thresholds of %(check)s are not valid JSON: %(error)s",
+                               check=check.code, error=exc)
+                ) from exc
+            if not isinstance(value, dict):
+                raise ValidationError(
+                    self.env._("Thresholds of %s must be a JSON object.", check.code)
+                )
+
+    def _register_hook(self):
+        super()._register_hook()
+        # Installing or upgrading any addon may add or remove checks.
+        if self.env.registry.updated_modules:
+            self.sudo()._sync_registry()
+
+    @api.model
+    def _sync_registry(self):
+        """Create/refresh one record per registered check; archive the others.
+
+        Returns ``{code: record}`` of the registered checks.
+        """
+        specs = self.env["golive.check.registry"]._golive_check_specs()
+        existing = {
+            check.code: check
+            for check in self.with_context(active_test=False).search([])
+        }
+        category_codes = {code for code, _label in CATEGORIES}
+        to_create = []
+        for code, spec in specs.items():
+            default_params = json.dumps(dict(spec.params), sort_keys=True)
+            values = {
+                "title": spec.title,
+                "category": spec.category if spec.category in category_codes else "other",
+                "default_severity": spec.severity,
+                "remediation": spec.remediation,
+                "doc_url": spec.doc_url or False,
+                "tags": ", ".join(spec.all_tags),
+                "is_process": spec.is_process,
+                "default_parameters": default_params,
+                "active": True,
+            }
+            check = existing.get(code)
+            if check is None:
+                by_env = dict(spec.severity_by_env)
+                to_create.append(
+                    dict(
+                        values,
+                        code=code,
+                        enabled=spec.enabled,
+                        severity=spec.severity,
+                        severity_dev=by_env.get("dev", False),
+                        severity_staging=by_env.get("staging", False),
+                        severity_prod=by_env.get("prod", False),
+                    )
+                )
+                continue
+            changed = {
+                key: value
+                for key, value in values.items()
+                if (check[key] or False) != (value or False)
+            }
+            if changed:
+                check.write(changed)
+        gone = [
+            check
+            for code, check in existing.items()
+            if code not in specs and check.active
+        ]
+        if gone:
+            self.browse([check.id for check in gone]).write({"active": False})
+        if to_create:
+            self.create(to_create)
+        if to_create or gone:
+            existing = {
+                check.code: check
+                for check in self.with_context(active_test=False).search([])
+            }
+        return {code: existing[code] for code in specs}
+
+    def _effective_severity(self, environment):
+        self.ensure_one()
+        return self[f"severity_{environment}"] or self.severity
+
+    def _effective_params(self, spec):
+        self.ensure_one()
+        params = dict(spec.params)
+        if self.parameters:
+            params.update(json.loads(self.parameters))
+        return params
+
+    def action_run_now(self):
+        """Run the selected checks (all enabled checks when none is selected)."""
+        codes = self.mapped("code") or None
+        run = self.env["golive.check.run"]._run_checks(trigger="manual", codes=codes)
+        return run._get_form_action()
+
+    def action_waive(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Waive"),
+            "res_model": "golive.waiver",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_check_id": self.id},
+        }

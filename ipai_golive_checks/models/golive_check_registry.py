@@ -1,0 +1,347 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The check registry: a decorator, the finding type and the collecting model.
+
+A check is a private method of the abstract model ``golive.check.registry``
+marked with :func:`golive_check`. Any addon adds checks by inheriting that model;
+checks are collected from the final registry class, so only the addons installed
+in the current database contribute (the way ``ir.autovacuum`` collects the
+methods marked ``@api.autovacuum``)::
+
+    from odoo import models
+    from odoo.addons.ipai_golive_checks.models.golive_check_registry import (
+        Finding,
+        golive_check,
+    )
+
+    class GoliveCheckRegistry(models.AbstractModel):
+        _inherit = "golive.check.registry"
+
+        @golive_check(
+            "config.list_db",
+            title="Database manager hidden",
+            category="config",
+            severity="critical",
+            severity_by_env={"dev": "info"},
+            remediation="Set list_db = False in the server configuration.",
+            tags=("config",),
+        )
+        def _check_config_list_db(self, ctx):
+            if config["list_db"]:
+                yield Finding.fail("list_db is on", object_key="list_db")
+            else:
+                yield Finding.pass_("list_db is off", object_key="list_db")
+
+A check receives a :class:`CheckContext` and returns or yields
+:class:`Finding` objects (or dicts with the same keys). A check that yields
+nothing is recorded as one ``pass`` finding.
+"""
+
+import dataclasses
+import logging
+import re
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import config
+
+_logger = logging.getLogger(__name__)
+
+SEVERITIES = [
+    ("info", "Info"),
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+    ("critical", "Critical"),
+]
+SEVERITY_RANK = {code: rank for rank, (code, _label) in enumerate(SEVERITIES)}
+# Weights of the 0-100 score (see golive.check.run._compute_score_values).
+SEVERITY_WEIGHT = {"info": 0, "low": 1, "medium": 3, "high": 7, "critical": 15}
+STATUSES = [
+    ("pass", "Pass"),
+    ("warn", "Warning"),
+    ("fail", "Fail"),
+    ("error", "Error"),
+    ("skipped", "Skipped"),
+]
+STATUS_CODES = [code for code, _label in STATUSES]
+ENVIRONMENTS = [("dev", "Development"), ("staging", "Staging"), ("prod", "Production")]
+ENVIRONMENT_ALIASES = {
+    "dev": "dev",
+    "development": "dev",
+    "local": "dev",
+    "test": "staging",
+    "testing": "staging",
+    "integration": "staging",
+    "staging": "staging",
+    "stage": "staging",
+    "preprod": "staging",
+    "pre-production": "staging",
+    "uat": "staging",
+    "prod": "prod",
+    "production": "prod",
+}
+CATEGORIES = [
+    ("modules", "Modules"),
+    ("crons", "Scheduled actions"),
+    ("params", "System parameters"),
+    ("config", "Server options"),
+    ("mail", "Mail"),
+    ("http", "HTTP / TLS"),
+    ("postgres", "PostgreSQL"),
+    ("storage", "Storage"),
+    ("security", "Security"),
+    ("process", "Process"),
+    ("other", "Other"),
+]
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+DEFAULT_TIMEOUT = 10.0  # seconds of SQL per check (statement_timeout)
+DEFAULT_NETWORK_TIMEOUT = 5.0  # seconds, socket timeout of network checks
+MAX_FINDINGS = 100  # per check; the rest is summarised in one finding
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckSpec:
+    """Metadata of one registered check."""
+
+    code: str
+    title: str
+    category: str
+    severity: str = "medium"
+    remediation: str = ""
+    tags: tuple = ()
+    doc_url: str | None = None
+    severity_by_env: tuple = ()
+    params: tuple = ()
+    process: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    enabled: bool = True
+    method_name: str = ""
+
+    @property
+    def all_tags(self):
+        tags = set(self.tags) | {self.category}
+        if self.process:
+            tags.add("process")
+        return tuple(sorted(tags))
+
+    @property
+    def is_process(self):
+        return self.process or "process" in self.tags
+
+    def severity_for(self, environment):
+        return dict(self.severity_by_env).get(environment, self.severity)
+
+
+def golive_check(
+    code,
+    *,
+    title,
+    category,
+    severity="medium",
+    remediation="",
+    tags=(),
+    doc_url=None,
+    severity_by_env=None,
+    params=None,
+    process=False,
+    timeout=DEFAULT_TIMEOUT,
+    enabled=True,
+):
+    """Mark a method of ``golive.check.registry`` as the check ``code``.
+
+    :param code: stable dotted code, e.g. ``config.list_db``
+    :param severity: default severity (info, low, medium, high, critical)
+    :param severity_by_env: e.g. ``{"dev": "info"}``
+    :param params: default thresholds, e.g. ``{"tolerance_minutes": 60}``,
+        editable on the check record
+    :param tags: e.g. ``("network",)`` or ``("slow",)``
+    :param process: the check inspects the running server process; it is
+        skipped when run from the command line
+    :param timeout: SQL statement timeout of the check, in seconds
+    :param enabled: whether the check runs by default (an opt-in check runs
+        only when enabled on its record or selected by code)
+    """
+    if not CODE_RE.match(code):
+        raise ValueError(f"Invalid check code {code!r}")
+    if severity not in SEVERITY_RANK:
+        raise ValueError(f"Invalid severity {severity!r} for check {code}")
+    for env_name, env_severity in (severity_by_env or {}).items():
+        if env_name not in dict(ENVIRONMENTS) or env_severity not in SEVERITY_RANK:
+            raise ValueError(f"Invalid severity_by_env for check {code}")
+
+    def decorate(method):
+        if not method.__name__.startswith("_"):
+            raise ValueError(f"{method.__name__}: check methods must be private")
+        method._golive_check = CheckSpec(
+            code=code,
+            title=title,
+            category=category,
+            severity=severity,
+            remediation=remediation,
+            tags=tuple(tags),
+            doc_url=doc_url,
+            severity_by_env=tuple(sorted((severity_by_env or {}).items())),
+            params=tuple(sorted((params or {}).items())),
+            process=process,
+            timeout=timeout,
+            enabled=enabled,
+            method_name=method.__name__,
+        )
+        return method
+
+    return decorate
+
+
+@dataclasses.dataclass
+class Finding:
+    """One result of a check, about one object identified by a stable key."""
+
+    status: str
+    message: str
+    object_key: str = ""
+    evidence: dict = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.status not in STATUS_CODES:
+            raise ValueError(f"Invalid finding status {self.status!r}")
+
+    @classmethod
+    def pass_(cls, message, object_key="", **evidence):
+        return cls("pass", message, object_key, evidence)
+
+    @classmethod
+    def warn(cls, message, object_key="", **evidence):
+        return cls("warn", message, object_key, evidence)
+
+    @classmethod
+    def fail(cls, message, object_key="", **evidence):
+        return cls("fail", message, object_key, evidence)
+
+    @classmethod
+    def skip(cls, message, object_key="", **evidence):
+        return cls("skipped", message, object_key, evidence)
+
+    @classmethod
+    def coerce(cls, value):
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, dict):
+            value = dict(value)
+            if "object" in value and "object_key" not in value:
+                value["object_key"] = value.pop("object")
+            return cls(
+                status=value.get("status", "pass"),
+                message=value.get("message", ""),
+                object_key=str(value.get("object_key") or ""),
+                evidence=dict(value.get("evidence") or {}),
+            )
+        raise TypeError(f"A check must yield Finding objects or dicts, not {value!r}")
+
+
+@dataclasses.dataclass
+class CheckContext:
+    """What a check receives: the run's environment, its thresholds, memory."""
+
+    environment: str
+    trigger: str
+    params: dict
+    memory: dict
+    check: models.Model  # the golive.check record
+    network_timeout: float = DEFAULT_NETWORK_TIMEOUT
+
+    @property
+    def is_prod(self):
+        return self.environment == "prod"
+
+    @property
+    def is_cli(self):
+        return self.trigger == "cli"
+
+
+class GoliveCheckRegistry(models.AbstractModel):
+    _name = "golive.check.registry"
+    _description = "Go-Live Check Registry"
+
+    @api.model
+    def _golive_check_specs(self):
+        """Return ``{code: CheckSpec}`` of the checks of this database's registry.
+
+        The specs are collected along the MRO of the final registry class, so
+        every installed addon that inherits this model contributes, and a method
+        overridden without the decorator keeps its check.
+        """
+        cls = self.env.registry[self._name]
+        specs = cls.__dict__.get("_golive_specs_cache")
+        if specs is None:
+            specs = {}
+            for klass in reversed(cls.__mro__):
+                for name, func in vars(klass).items():
+                    spec = getattr(func, "_golive_check", None)
+                    if isinstance(spec, CheckSpec):
+                        specs[spec.code] = dataclasses.replace(spec, method_name=name)
+            specs = dict(sorted(specs.items()))
+            cls._golive_specs_cache = specs
+        return specs
+
+    # ------------------------------------------------------------------
+    # Environment
+    # ------------------------------------------------------------------
+    @api.model
+    def _golive_normalize_environment(self, value, source):
+        normalized = ENVIRONMENT_ALIASES.get(str(value).strip().lower())
+        if not normalized:
+            raise UserError(
+                self.env._(
+                    "Unknown environment %(value)r (from %(source)s): use dev, "
+                    "staging or prod.",
+                    value=value,
+                    source=source,
+                )
+            )
+        return normalized
+
+    @api.model
+    def _golive_server_environment(self):
+        """OCA server_environment's running_env, when installed here."""
+        if "server_environment" not in self.env.registry._init_modules:
+            return None
+        try:
+            from odoo.addons.server_environment import server_env
+        except ImportError:
+            return None
+        return getattr(server_env, "running_env", None) or None
+
+    @api.model
+    def _golive_resolve_environment(self, explicit=None):
+        """Return ``(environment, source)``, resolved in the documented order.
+
+        1. ``explicit`` (the CLI's ``--environment``, a checklist's environment);
+        2. the server option ``golive_environment``;
+        3. OCA ``server_environment``'s ``running_env``;
+        4. the system parameter ``ipai_golive.environment``;
+        5. ``prod``, the strictest.
+        """
+        if explicit:
+            return self._golive_normalize_environment(explicit, "argument"), "argument"
+        option = config.get("golive_environment")
+        if option:
+            return (
+                self._golive_normalize_environment(option, "server option"),
+                "server option",
+            )
+        running_env = self._golive_server_environment()
+        if running_env:
+            return (
+                self._golive_normalize_environment(running_env, "server_environment"),
+                "server_environment",
+            )
+        param = self.env["ir.config_parameter"].sudo().get_param(
+            "ipai_golive.environment"
+        )
+        if param:
+            return (
+                self._golive_normalize_environment(param, "system parameter"),
+                "system parameter",
+            )
+        return "prod", "default"

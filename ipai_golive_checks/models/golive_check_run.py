@@ -1,0 +1,506 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import socket
+import time
+import traceback
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, config
+
+from ..tools.secrets import SECRET_KEY_RE, mask
+from .golive_check_registry import (
+    ENVIRONMENTS,
+    MAX_FINDINGS,
+    SEVERITY_RANK,
+    SEVERITY_WEIGHT,
+    STATUS_CODES,
+    Finding,
+)
+
+_logger = logging.getLogger(__name__)
+
+MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
+TRIGGERS = [("manual", "Manual"), ("cron", "Scheduled"), ("cli", "Command line")]
+# pg_try_advisory_xact_lock(classid, objid): "GOLV", 1. Advisory locks are
+# scoped to the current database.
+LOCK_KEY = (0x474F4C56, 1)
+# Order used to summarise several findings by their worst status.
+STATUS_GRAVITY = {"skipped": 0, "pass": 1, "warn": 2, "fail": 3, "error": 4}
+PROCESS_SKIP_REASON = (
+    "Process check: from the command line it would measure the CLI's own "
+    "process, not the running server; run it from Odoo (Run now or the "
+    "scheduled self-audit)."
+)
+DEFAULT_RETENTION_DAYS = 90
+KEEP_LAST_RUNS = 10
+
+
+class GoliveCheckRunLocked(UserError):
+    """Another run holds the database's audit lock."""
+
+
+class GoliveCheckRun(models.Model):
+    """One self-audit run: which checks, in which environment, and the score.
+
+    Score: ``100 * (1 - sum(weight of fail/error findings) / sum(weight of all
+    evaluated findings))`` where evaluated = not skipped and not waived, and the
+    weights by severity are info 0, low 1, medium 3, high 7, critical 15. A run
+    without any weighted finding scores 100. Waived findings are counted apart
+    and do not affect the score.
+    """
+
+    _name = "golive.check.run"
+    _description = "Go-Live Self-Audit Run"
+    _order = "date_start desc, id desc"
+
+    name = fields.Char(required=True, readonly=True)
+    trigger = fields.Selection(TRIGGERS, required=True, readonly=True)
+    environment = fields.Selection(ENVIRONMENTS, required=True, readonly=True)
+    environment_source = fields.Char(readonly=True)
+    user_id = fields.Many2one("res.users", readonly=True)
+    date_start = fields.Datetime(readonly=True, index=True)
+    date_end = fields.Datetime(readonly=True)
+    duration_ms = fields.Float(string="Duration (ms)", digits=(16, 1), readonly=True)
+    selection = fields.Char(
+        readonly=True, help="Filters of the run (codes, categories, tags)."
+    )
+    check_count = fields.Integer(string="Checks", readonly=True)
+    count_pass = fields.Integer(string="Passed", readonly=True)
+    count_warn = fields.Integer(string="Warnings", readonly=True)
+    count_fail = fields.Integer(string="Failed", readonly=True)
+    count_error = fields.Integer(string="Errors", readonly=True)
+    count_skipped = fields.Integer(string="Skipped", readonly=True)
+    count_waived = fields.Integer(string="Waived", readonly=True)
+    score = fields.Float(digits=(16, 1), readonly=True)
+    result_ids = fields.One2many(
+        "golive.check.result",
+        "run_id",
+        domain=[("waived", "=", False)],
+        groups=MANAGER_GROUP,
+    )
+    waived_result_ids = fields.One2many(
+        "golive.check.result",
+        "run_id",
+        domain=[("waived", "=", True)],
+        groups=MANAGER_GROUP,
+    )
+
+    # ------------------------------------------------------------------
+    # Public API
+    # ------------------------------------------------------------------
+    @api.model
+    def _run_checks(
+        self,
+        trigger="manual",
+        environment=None,
+        codes=None,
+        categories=None,
+        tags=None,
+        exclude_tags=None,
+    ):
+        """Run the selected checks now and return the ``golive.check.run``.
+
+        :param trigger: ``manual``, ``cron`` or ``cli``
+        :param environment: ``dev``/``staging``/``prod`` (e.g. a checklist's);
+            resolved by ``golive.check.registry`` when not given
+        :param codes: run only these check codes (even when disabled)
+        :param categories, tags: keep checks of these categories / with one of
+            these tags
+        :param exclude_tags: drop checks with one of these tags
+        :raise GoliveCheckRunLocked: when another run is in progress on this
+            database
+        """
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only Go-Live managers can run the audit."))
+        started = time.perf_counter()
+        run_model = self.sudo()
+        run_model._acquire_run_lock()
+        registry = run_model.env["golive.check.registry"]
+        env_name, env_source = registry._golive_resolve_environment(environment)
+        checks = run_model.env["golive.check"]._sync_registry()
+        specs = run_model._select_specs(codes, categories, tags, exclude_tags, checks)
+        now = fields.Datetime.now()
+        run = run_model.create(
+            {
+                "name": self.env._(
+                    "Self-audit %(date)s", date=fields.Datetime.to_string(now)
+                ),
+                "trigger": trigger,
+                "environment": env_name,
+                "environment_source": env_source,
+                "user_id": self.env.uid,
+                "date_start": now,
+                "selection": run_model._describe_selection(
+                    codes, categories, tags, exclude_tags
+                ),
+                "check_count": len(specs),
+            }
+        )
+        secrets = run_model._golive_known_secrets()
+        waivers = run_model.env["golive.waiver"]._active_waivers()
+        timeout_before = run_model._current_statement_timeout()
+        result_vals = []
+        check_status = {}
+        for spec in specs:
+            check = checks[spec.code]
+            findings, duration_ms, queries = run._execute_check(
+                spec, check, env_name, trigger, timeout_before
+            )
+            severity = check._effective_severity(env_name)
+            worst = None
+            for finding in findings:
+                waiver = None
+                if finding.status in ("warn", "fail", "error"):
+                    waiver = waivers.get((check.id, finding.object_key)) or waivers.get(
+                        (check.id, "")
+                    )
+                if not waiver and (
+                    worst is None
+                    or STATUS_GRAVITY[finding.status] > STATUS_GRAVITY[worst]
+                ):
+                    worst = finding.status
+                result_vals.append(
+                    {
+                        "run_id": run.id,
+                        "check_id": check.id,
+                        "sequence": len(result_vals),
+                        "code": spec.code,
+                        "title": check.title,
+                        "category": check.category,
+                        "severity": severity,
+                        "status": finding.status,
+                        "object_key": mask(finding.object_key, secrets) or False,
+                        "message": mask(finding.message, secrets),
+                        "evidence": mask(finding.evidence, secrets) or {},
+                        "tags": check.tags,
+                        "duration_ms": duration_ms,
+                        "query_count": queries,
+                        "waived": bool(waiver),
+                        "waiver_id": waiver.id if waiver else False,
+                    }
+                )
+            check_status[check.id] = worst or "pass"
+        run_model.env["golive.check.result"].create(result_vals)
+        run_model._write_last_status(check_status, run)
+        values = run_model._summary_values(result_vals)
+        values.update(
+            date_end=fields.Datetime.now(),
+            duration_ms=(time.perf_counter() - started) * 1000.0,
+        )
+        run.write(values)
+        return run.with_env(self.env)
+
+    # ------------------------------------------------------------------
+    # Engine
+    # ------------------------------------------------------------------
+    def _acquire_run_lock(self):
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", *LOCK_KEY)
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise GoliveCheckRunLocked(
+                self.env._(
+                    "Another Go-Live self-audit is already running on database "
+                    "%(db)s. Wait for it to finish, then run again.",
+                    db=self.env.cr.dbname,
+                )
+            )
+
+    def _current_statement_timeout(self):
+        self.env.cr.execute("SHOW statement_timeout")
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _select_specs(self, codes, categories, tags, exclude_tags, checks):
+        specs = self.env["golive.check.registry"]._golive_check_specs()
+        if codes:
+            unknown = sorted(set(codes) - set(specs))
+            if unknown:
+                raise UserError(
+                    self.env._("Unknown check code(s): %s", ", ".join(unknown))
+                )
+        selected = []
+        for code, spec in specs.items():
+            if codes and code not in codes:
+                continue
+            if not codes and not checks[code].enabled:
+                continue
+            if categories and spec.category not in categories:
+                continue
+            spec_tags = set(spec.all_tags)
+            if tags and not spec_tags & set(tags):
+                continue
+            if exclude_tags and spec_tags & set(exclude_tags):
+                continue
+            selected.append(spec)
+        return selected
+
+    @api.model
+    def _describe_selection(self, codes, categories, tags, exclude_tags):
+        parts = []
+        for label, values in (
+            ("codes", codes),
+            ("categories", categories),
+            ("tags", tags),
+            ("exclude tags", exclude_tags),
+        ):
+            if values:
+                parts.append(f"{label}: {', '.join(values)}")
+        return "; ".join(parts) or False
+
+    def _execute_check(self, spec, check, env_name, trigger, timeout_before):
+        """Run one check isolated; return ``(findings, duration_ms, queries)``.
+
+        The check runs in its own savepoint with ``SET LOCAL statement_timeout``
+        (reset afterwards: it would survive ``RELEASE SAVEPOINT``); network
+        checks run with a default socket timeout. Any exception becomes an
+        ``error`` finding and the run goes on.
+        """
+        if trigger == "cli" and spec.is_process:
+            return [Finding.skip(PROCESS_SKIP_REASON)], 0.0, 0
+        cr = self.env.cr
+        ctx = self._make_context(spec, check, env_name, trigger)
+        memory_before = dict(ctx.memory)
+        findings = []
+        started = time.perf_counter()
+        queries_before = cr.sql_log_count
+        socket_timeout = socket.getdefaulttimeout()
+        try:
+            if "network" in spec.all_tags:
+                socket.setdefaulttimeout(ctx.network_timeout)
+            with cr.savepoint():
+                cr.execute(
+                    SQL(
+                        "SELECT set_config('statement_timeout', %s, true)",
+                        str(int(spec.timeout * 1000)),
+                    )
+                )
+                method = getattr(self.env["golive.check.registry"], spec.method_name)
+                produced = method(ctx)
+                for item in produced or ():
+                    findings.append(Finding.coerce(item))
+        except Exception as exc:  # pylint: disable=broad-except
+            findings.append(self._error_finding(exc))
+        else:
+            if ctx.memory != memory_before:
+                check.memory = ctx.memory
+        finally:
+            socket.setdefaulttimeout(socket_timeout)
+            cr.execute(
+                SQL("SELECT set_config('statement_timeout', %s, true)", timeout_before)
+            )
+        duration_ms = (time.perf_counter() - started) * 1000.0
+        # minus SAVEPOINT, set_config, RELEASE and the reset of statement_timeout
+        queries = max(0, cr.sql_log_count - queries_before - 4)
+        if not findings:
+            findings = [Finding.pass_(self.env._("No issue found."))]
+        return self._cap_findings(findings), duration_ms, queries
+
+    def _make_context(self, spec, check, env_name, trigger):
+        from .golive_check_registry import DEFAULT_NETWORK_TIMEOUT, CheckContext
+
+        params = check._effective_params(spec)
+        return CheckContext(
+            environment=env_name,
+            trigger=trigger,
+            params=params,
+            memory=dict(check.memory or {}),
+            check=check,
+            network_timeout=float(params.get("network_timeout", DEFAULT_NETWORK_TIMEOUT)),
+        )
+
+    @api.model
+    def _error_finding(self, exc):
+        lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+        short = "".join(lines[-6:])[-2000:]
+        return Finding(
+            "error",
+            self.env._(
+                "The check crashed: %(error)s",
+                error=f"{type(exc).__name__}: {str(exc).strip()[:500]}",
+            ),
+            "",
+            {"exception": type(exc).__name__, "traceback": short},
+        )
+
+    @api.model
+    def _cap_findings(self, findings):
+        if len(findings) <= MAX_FINDINGS:
+            return findings
+        kept, rest = findings[: MAX_FINDINGS - 1], findings[MAX_FINDINGS - 1 :]
+        worst = max(rest, key=lambda f: STATUS_GRAVITY[f.status]).status
+        kept.append(
+            Finding(
+                worst,
+                self.env._("%s more findings not listed.", len(rest)),
+                "...",
+                {
+                    "count": len(rest),
+                    "objects": [f.object_key for f in rest[:50]],
+                },
+            )
+        )
+        return kept
+
+    def _write_last_status(self, check_status, run):
+        by_status = {}
+        for check_id, status in check_status.items():
+            by_status.setdefault(status, []).append(check_id)
+        for status, check_ids in by_status.items():
+            self.env["golive.check"].browse(check_ids).write(
+                {
+                    "last_status": status,
+                    "last_run_date": run.date_start,
+                    "last_run_id": run.id,
+                }
+            )
+
+    @api.model
+    def _summary_values(self, result_vals):
+        counts = dict.fromkeys(STATUS_CODES, 0)
+        waived = 0
+        total_weight = failed_weight = 0
+        for vals in result_vals:
+            if vals["waived"]:
+                waived += 1
+                continue
+            counts[vals["status"]] += 1
+            if vals["status"] == "skipped":
+                continue
+            weight = SEVERITY_WEIGHT[vals["severity"]]
+            total_weight += weight
+            if vals["status"] in ("fail", "error"):
+                failed_weight += weight
+        score = 100.0 * (1 - failed_weight / total_weight) if total_weight else 100.0
+        return {
+            "count_pass": counts["pass"],
+            "count_warn": counts["warn"],
+            "count_fail": counts["fail"],
+            "count_error": counts["error"],
+            "count_skipped": counts["skipped"],
+            "count_waived": waived,
+            "score": round(score, 1),
+        }
+
+    @api.model
+    def _golive_known_secrets(self):
+        """Secret values of this database and server, to be masked anywhere."""
+        secrets = {
+            config.get("db_password"),
+            config.get("admin_passwd"),
+            config.get("smtp_password"),
+        }
+        cr = self.env.cr
+        cr.execute(
+            "SELECT smtp_pass FROM ir_mail_server WHERE COALESCE(smtp_pass, '') != ''"
+        )
+        secrets.update(row[0] for row in cr.fetchall())
+        cr.execute(
+            SQL(
+                "SELECT value FROM ir_config_parameter WHERE key ~* %s",
+                SECRET_KEY_RE.pattern.replace("(?i)", ""),
+            )
+        )
+        secrets.update(row[0] for row in cr.fetchall())
+        secrets.discard(None)
+        secrets.discard(False)
+        return secrets
+
+    def _golive_mask(self, value):
+        """Mask ``value`` with the secrets known to this database."""
+        return mask(value, self._golive_known_secrets())
+
+    # ------------------------------------------------------------------
+    # Reporting
+    # ------------------------------------------------------------------
+    def _golive_report_data(self):
+        """Summary and results of this run as plain data (already masked)."""
+        self.ensure_one()
+        results = self.sudo().env["golive.check.result"].search(
+            [("run_id", "=", self.id)], order="sequence, id"
+        )
+        return {
+            "summary": {
+                "run_id": self.id,
+                "database": self.env.cr.dbname,
+                "trigger": self.trigger,
+                "environment": self.environment,
+                "environment_source": self.environment_source or "",
+                "date_start": fields.Datetime.to_string(self.date_start),
+                "duration_ms": round(self.duration_ms, 1),
+                "checks": self.check_count,
+                "counts": {
+                    "pass": self.count_pass,
+                    "warn": self.count_warn,
+                    "fail": self.count_fail,
+                    "error": self.count_error,
+                    "skipped": self.count_skipped,
+                },
+                "waived": self.count_waived,
+                "score": self.score,
+            },
+            "results": [r._to_report_dict() for r in results if not r.waived],
+            "waived": [r._to_report_dict() for r in results if r.waived],
+        }
+
+    def _blocking_results(self, fail_level="high", strict=False):
+        """Results (not waived) at or above ``fail_level`` that fail the run."""
+        self.ensure_one()
+        statuses = {"fail", "error"} | ({"warn"} if strict else set())
+        threshold = SEVERITY_RANK[fail_level]
+        return self.sudo().result_ids.filtered(
+            lambda r: r.status in statuses
+            and not r.waived
+            and SEVERITY_RANK[r.severity] >= threshold
+        )
+
+    def _get_form_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "golive.check.run",
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------
+    # Actions, cron, vacuum
+    # ------------------------------------------------------------------
+    @api.model
+    def action_run_now(self):
+        return self._run_checks(trigger="manual")._get_form_action()
+
+    @api.model
+    def _cron_self_audit(self):
+        try:
+            run = self._run_checks(trigger="cron")
+        except GoliveCheckRunLocked:
+            _logger.info("Go-Live self-audit skipped: another run is in progress.")
+            return False
+        _logger.info(
+            "Go-Live self-audit done: score %s, %s failed, %s errors.",
+            run.score,
+            run.count_fail,
+            run.count_error,
+        )
+        return run
+
+    @api.autovacuum
+    def _gc_old_runs(self):
+        """Delete runs older than the retention (keeping the last few runs)."""
+        days = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("ipai_golive_checks.run_retention_days", DEFAULT_RETENTION_DAYS)
+        )
+        limit = fields.Datetime.now() - timedelta(days=days)
+        keep = self.sudo().search([], limit=KEEP_LAST_RUNS)
+        old = self.sudo().search(
+            [("date_start", "<", limit), ("id", "not in", keep.ids)]
+        )
+        old.unlink()
+        return len(old)

@@ -1,0 +1,74 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+
+class GoliveWaiver(models.Model):
+    """Silences a whole check, or one finding of it (check + object key).
+
+    A waiver applies until its expiry date included; after it, the finding
+    reappears by itself: nothing needs to run to expire a waiver.
+    """
+
+    _name = "golive.waiver"
+    _description = "Go-Live Check Waiver"
+    _inherit = ["mail.thread"]
+    _order = "expiry_date desc, id desc"
+
+    check_id = fields.Many2one(
+        "golive.check", required=True, ondelete="cascade", index=True, tracking=True
+    )
+    code = fields.Char(related="check_id.code", store=True)
+    object_key = fields.Char(
+        string="Object",
+        tracking=True,
+        help="Stable key of the one finding waived (a module name, a cron, a "
+        "config key). Empty: the whole check is waived.",
+    )
+    reason = fields.Text(required=True, tracking=True)
+    approver_id = fields.Many2one(
+        "res.users",
+        required=True,
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+    expiry_date = fields.Date(
+        required=True,
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=30),
+        tracking=True,
+    )
+    state = fields.Selection(
+        [("active", "Active"), ("expired", "Expired")],
+        compute="_compute_state",
+        search="_search_state",
+    )
+
+    @api.depends("expiry_date")
+    def _compute_state(self):
+        today = fields.Date.context_today(self)
+        for waiver in self:
+            waiver.state = "active" if waiver.expiry_date >= today else "expired"
+
+    def _search_state(self, operator, value):
+        if operator not in ("=", "!=") or value not in ("active", "expired"):
+            return [("id", "=", False)]
+        today = fields.Date.context_today(self)
+        active = (operator == "=") == (value == "active")
+        return [("expiry_date", ">=" if active else "<", today)]
+
+    @api.depends("check_id", "object_key")
+    def _compute_display_name(self):
+        for waiver in self:
+            name = waiver.check_id.code or ""
+            if waiver.object_key:
+                name = f"{name} [{waiver.object_key}]"
+            waiver.display_name = name
+
+    @api.model
+    def _active_waivers(self, date=None):
+        """``{(check_id, object_key or ""): waiver}`` of the waivers in force."""
+        date = date or fields.Date.context_today(self)
+        waivers = self.sudo().search([("expiry_date", ">=", date)])
+        return {(w.check_id.id, w.object_key or ""): w for w in waivers}

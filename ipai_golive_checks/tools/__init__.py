@@ -1,0 +1,2 @@
+from . import secrets
+from . import report_formats
