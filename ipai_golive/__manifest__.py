@@ -21,6 +21,7 @@
         "views/res_config_settings_views.xml",
         "wizards/golive_wizard_views.xml",
         "views/golive_menus.xml",
+        "data/golive_checklist_template_data.xml",
     ],
     "installable": True,
 }

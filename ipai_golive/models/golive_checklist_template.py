@@ -1,6 +1,6 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -29,30 +29,36 @@ class GoliveChecklistTemplate(models.Model):
             template.line_count = counts.get(template, 0)
 
     def _create_checklist(self, vals):
-        """Create a checklist with this template's phases and all its tasks.
-
-        Phases come with the checklist; the tasks follow in one batched
-        ``create``.
-        """
+        """Create a checklist with this template's phases and all its tasks."""
         self.ensure_one()
+        self._check_has_phases()
+        checklist = self.env["golive.checklist"].create(vals)
+        self._populate_checklist(checklist)
+        return checklist
+
+    def _check_has_phases(self):
         if not self.phase_ids:
             raise UserError(
                 self.env._("Template %(name)s has no phases.", name=self.name)
             )
-        checklist = self.env["golive.checklist"].create(
-            {
-                **vals,
-                "template_id": self.id,
-                "phase_ids": [
-                    Command.create(phase._prepare_phase_vals())
-                    for phase in self.phase_ids
-                ],
-            }
+
+    def _populate_checklist(self, checklist):
+        """Add this template's phases and tasks to ``checklist``.
+
+        The phases are created first, then the tasks in one batched
+        ``create``.
+        """
+        self.ensure_one()
+        self._check_has_phases()
+        phases = self.env["golive.phase"].create(
+            [
+                {**phase._prepare_phase_vals(), "checklist_id": checklist.id}
+                for phase in self.phase_ids
+            ]
         )
-        phase_by_template_phase = dict(
-            zip(self.phase_ids, checklist.phase_ids.sorted("sequence"), strict=True)
-        )
-        self.env["golive.task"].create(
+        phase_by_template_phase = dict(zip(self.phase_ids, phases, strict=True))
+        checklist.template_id = self
+        return self.env["golive.task"].create(
             [
                 line._prepare_task_vals(
                     checklist, phase_by_template_phase[line.phase_id]
@@ -60,4 +66,12 @@ class GoliveChecklistTemplate(models.Model):
                 for line in self.line_ids
             ]
         )
-        return checklist
+
+    def action_create_checklist(self):
+        """Open the wizard creating a checklist from this template."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "ipai_golive.golive_checklist_create_action"
+        )
+        action["context"] = {"default_template_id": self.id}
+        return action

@@ -3,3 +3,4 @@ from . import test_golive_deadlines
 from . import test_golive_progress
 from . import test_golive_state
 from . import test_golive_template
+from . import test_template_fidelity

@@ -16,6 +16,7 @@ MODELS = (
     "golive.checklist.template.line",
     "golive.checklist.abort",
     "golive.task.waive",
+    "golive.checklist.create",
 )
 FULL = ("read", "write", "create", "unlink")
 # Expected model-level rights per profile.
@@ -29,6 +30,7 @@ MATRIX = {
         "golive.checklist.template.line": ("read",),
         "golive.checklist.abort": (),
         "golive.task.waive": (),
+        "golive.checklist.create": ("read", "write", "create"),
     },
     "manager": {
         "golive.checklist": FULL,
@@ -39,6 +41,7 @@ MATRIX = {
         "golive.checklist.template.line": FULL,
         "golive.checklist.abort": ("read", "write", "create"),
         "golive.task.waive": ("read", "write", "create"),
+        "golive.checklist.create": ("read", "write", "create"),
     },
     "employee": dict.fromkeys(MODELS, ()),
     "portal": dict.fromkeys(MODELS, ()),

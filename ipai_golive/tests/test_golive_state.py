@@ -33,8 +33,15 @@ class TestGoliveState(GoliveCase):
         self.assertEqual(self.checklist.state, "closed")
 
     def test_state_changes_are_tracked(self):
-        checklist = self.checklist.with_context(tracking_disable=False)
+        checklist = (
+            self.env["golive.checklist"]
+            .with_context(tracking_disable=False)
+            .create({"name": "Tracked", "date_golive": "2030-01-01"})
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # as at commit: tracking starts afresh
         checklist.with_user(self.user).action_start()
+        self.env.flush_all()
         self.env.cr.precommit.run()
         checklist.invalidate_recordset(["message_ids"])
         tracked = checklist.message_ids.tracking_value_ids.filtered(

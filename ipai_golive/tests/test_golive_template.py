@@ -75,6 +75,33 @@ class TestGoliveTemplate(GoliveCase):
         )
         self.assertEqual(checklist.gate_status, "red")
 
+    def test_wizard_creates_checklist_for_a_user(self):
+        action = self.template.with_user(self.user).action_create_checklist()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.user)
+            .with_context(**action["context"])
+            .create(
+                {
+                    "name": "Wizard go-live",
+                    "environment": "staging",
+                    "release_tag": "v2.0.0",
+                    "date_golive": date(2030, 1, 1),
+                    "architecture": "split",
+                    "cutover_strategy": "phased",
+                }
+            )
+        )
+        self.assertEqual(wizard.template_id, self.template)
+        result = wizard.action_create()
+        checklist = self.env["golive.checklist"].browse(result["res_id"])
+        self.assertEqual(checklist.name, "Wizard go-live")
+        self.assertEqual(checklist.environment, "staging")
+        self.assertEqual(checklist.architecture, "split")
+        self.assertEqual(checklist.cutover_strategy, "phased")
+        self.assertEqual(checklist.create_uid, self.user)
+        self.assertEqual(len(checklist.task_ids), 2)
+
     def test_template_without_phases_refused(self):
         empty = self.env["golive.checklist.template"].create({"name": "Empty"})
         with self.assertRaises(UserError):
