@@ -1,5 +1,5 @@
 # IPAI Go-Live entry points. See README.md.
-.PHONY: demo test lint bench
+.PHONY: demo test lint bench pytest
 
 demo:  ## fresh demo database with both addons, an audit run, Odoo on :8069
 	bash scripts/demo
@@ -12,3 +12,6 @@ lint:  ## ruff + pylint-odoo, as pre-commit does
 
 bench:  ## benchmark of the self-inspection engine
 	python3 benchmarks/bench_checks.py
+
+pytest:  ## the same tests under pytest-odoo (on the database `make test` left)
+	bash scripts/pytest
