@@ -23,5 +23,6 @@
         "views/golive_menus.xml",
         "data/golive_checklist_template_data.xml",
     ],
+    "demo": ["demo/golive_demo.xml"],
     "installable": True,
 }

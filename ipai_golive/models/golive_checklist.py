@@ -230,6 +230,11 @@ class GoliveChecklist(models.Model):
                 )
         return super().write(vals)
 
+    def _apply_template(self):
+        """Add the phases and tasks of each checklist's template."""
+        for checklist in self:
+            checklist.template_id._populate_checklist(checklist)
+
     def _check_gates_green(self):
         """Refuse the go-live while any gate is not green (done or waived)."""
         red = self.env["golive.task"].search(

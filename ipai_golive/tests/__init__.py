@@ -4,3 +4,4 @@ from . import test_golive_progress
 from . import test_golive_state
 from . import test_golive_template
 from . import test_template_fidelity
+from . import test_golive_demo

@@ -1,0 +1,40 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestGoliveDemo(TransactionCase):
+    """The demo checklist shows every situation the app deals with."""
+
+    def setUp(self):
+        super().setUp()
+        self.checklist = self.env.ref(
+            "ipai_golive.demo_checklist_aiux", raise_if_not_found=False
+        )
+        if not self.checklist:
+            self.skipTest("Allowed: the database was created without demo data")
+
+    def test_demo_checklist(self):
+        checklist = self.checklist
+        tasks = checklist.task_ids
+        self.assertEqual(checklist.state, "in_progress")
+        self.assertEqual(len(tasks), checklist.template_id.line_count)
+        done_phases = checklist.phase_ids.filtered(
+            lambda p: all(t.state == "done" for t in p.task_ids)
+        )
+        self.assertEqual(done_phases.mapped("code"), ["0", "1", "2"])
+        self.assertTrue(0 < checklist.progress < 100)
+        self.assertTrue(checklist.task_overdue_count)
+        self.assertEqual(checklist.gate_status, "red")
+        blocked_gate = tasks.filtered(lambda t: t.is_gate and t.state == "blocked")
+        self.assertEqual(len(blocked_gate), 1)
+        waived_gate = tasks.filtered(lambda t: t.is_gate and t.state == "waived")
+        self.assertEqual(len(waived_gate), 1)
+        self.assertTrue(waived_gate.waive_reason)
+        with_files = tasks.filtered("evidence_attachment_ids")
+        self.assertEqual(
+            with_files.evidence_attachment_ids.name, "aiux_ship_manifest.yml"
+        )
+        self.assertTrue(with_files.signoff_user_id)
+        self.assertTrue(tasks.filtered("evidence_url"))
