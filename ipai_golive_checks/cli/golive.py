@@ -87,9 +87,7 @@ def build_parser():
     parser.add_argument(
         "--exclude-tag", action="append", help="skip checks with these tags"
     )
-    parser.add_argument(
-        "--list", action="store_true", help="list the checks and exit"
-    )
+    parser.add_argument("--list", action="store_true", help="list the checks and exit")
     parser.add_argument(
         "--debug", action="store_true", help="print tracebacks of internal errors"
     )

@@ -44,8 +44,10 @@ class GoliveCheckRegistry(models.AbstractModel):
             yield Finding.pass_(self.env._("proxy_mode is on."), "proxy_mode")
         else:
             yield Finding.fail(
-                self.env._("proxy_mode is off: behind a reverse proxy Odoo sees "
-                           "http and the proxy's address."),
+                self.env._(
+                    "proxy_mode is off: behind a reverse proxy Odoo sees "
+                    "http and the proxy's address."
+                ),
                 "proxy_mode",
                 proxy_mode=False,
             )
@@ -56,8 +58,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         category="config",
         severity="high",
         severity_by_env={"dev": "info"},
-        remediation="Set dbfilter = ^<database>$ so that only this database is "
-        "served.",
+        remediation="Set dbfilter = ^<database>$ so that only this database is served.",
         tags=("config", "security"),
     )
     def _check_config_dbfilter(self, ctx):
@@ -65,8 +66,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         dbname = self.env.cr.dbname
         if not dbfilter:
             yield Finding.fail(
-                self.env._("dbfilter is not set: every database of the server may "
-                           "be served."),
+                self.env._(
+                    "dbfilter is not set: every database of the server may be served."
+                ),
                 "dbfilter",
                 database=dbname,
             )
@@ -74,9 +76,13 @@ class GoliveCheckRegistry(models.AbstractModel):
         pattern = dbfilter
         dynamic = "%h" in dbfilter or "%d" in dbfilter
         if dynamic:
-            host = urlsplit(
-                self.env["ir.config_parameter"].sudo().get_param("web.base.url") or ""
-            ).hostname or ""
+            host = (
+                urlsplit(
+                    self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+                    or ""
+                ).hostname
+                or ""
+            )
             if host.startswith("www."):
                 host = host[4:]
             domain = host.partition(".")[0]
@@ -87,8 +93,11 @@ class GoliveCheckRegistry(models.AbstractModel):
             matches = bool(re.match(pattern, dbname))
         except re.error as exc:
             yield Finding.fail(
-                self.env._("dbfilter %(filter)r is not a valid regular expression: "
-                           "%(error)s.", filter=dbfilter, error=exc),
+                self.env._(
+                    "dbfilter %(filter)r is not a valid regular expression: %(error)s.",
+                    filter=dbfilter,
+                    error=exc,
+                ),
                 "dbfilter",
                 dbfilter=dbfilter,
             )
@@ -96,15 +105,19 @@ class GoliveCheckRegistry(models.AbstractModel):
         evidence = {"dbfilter": dbfilter, "database": dbname, "dynamic": dynamic}
         if matches:
             yield Finding.pass_(
-                self.env._("dbfilter %(filter)r matches %(db)s.", filter=dbfilter,
-                           db=dbname),
+                self.env._(
+                    "dbfilter %(filter)r matches %(db)s.", filter=dbfilter, db=dbname
+                ),
                 "dbfilter",
                 **evidence,
             )
         else:
             yield Finding.fail(
-                self.env._("dbfilter %(filter)r does not match the database "
-                           "%(db)s.", filter=dbfilter, db=dbname),
+                self.env._(
+                    "dbfilter %(filter)r does not match the database %(db)s.",
+                    filter=dbfilter,
+                    db=dbname,
+                ),
                 "dbfilter",
                 **evidence,
             )
@@ -143,8 +156,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         value = config.get("admin_passwd") or ""
         if not value:
             yield Finding.pass_(
-                self.env._("No master password: the database manager refuses every "
-                           "password."),
+                self.env._(
+                    "No master password: the database manager refuses every password."
+                ),
                 "admin_passwd",
                 set=False,
             )
@@ -157,8 +171,9 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         elif not _is_hashed(value):
             yield Finding.fail(
-                self.env._("The master password is stored in clear text in the "
-                           "configuration."),
+                self.env._(
+                    "The master password is stored in clear text in the configuration."
+                ),
                 "admin_passwd",
                 default=False,
                 hashed=False,
@@ -189,8 +204,10 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         else:
             yield Finding.fail(
-                self.env._("workers = 0: the server runs threaded, without memory or "
-                           "time limits per request."),
+                self.env._(
+                    "workers = 0: the server runs threaded, without memory or "
+                    "time limits per request."
+                ),
                 "workers",
                 workers=workers,
             )
@@ -224,23 +241,32 @@ class GoliveCheckRegistry(models.AbstractModel):
         cpu = config.get("limit_time_cpu") or 0
         real = config.get("limit_time_real") or 0
         proxy_timeout = int(ctx.params["proxy_timeout"])
-        memory = {"limit_memory_soft_mb": soft // MB, "limit_memory_hard_mb": hard // MB}
+        memory = {
+            "limit_memory_soft_mb": soft // MB,
+            "limit_memory_hard_mb": hard // MB,
+        }
         if soft <= 0 or hard <= 0:
             yield Finding.fail(
                 self.env._("Memory limits are not set."), "limit_memory", **memory
             )
         elif soft >= hard:
             yield Finding.fail(
-                self.env._("limit_memory_soft (%(soft)s MB) is not below "
-                           "limit_memory_hard (%(hard)s MB).",
-                           soft=soft // MB, hard=hard // MB),
+                self.env._(
+                    "limit_memory_soft (%(soft)s MB) is not below "
+                    "limit_memory_hard (%(hard)s MB).",
+                    soft=soft // MB,
+                    hard=hard // MB,
+                ),
                 "limit_memory",
                 **memory,
             )
         else:
             yield Finding.pass_(
-                self.env._("Memory limits: soft %(soft)s MB < hard %(hard)s MB.",
-                           soft=soft // MB, hard=hard // MB),
+                self.env._(
+                    "Memory limits: soft %(soft)s MB < hard %(hard)s MB.",
+                    soft=soft // MB,
+                    hard=hard // MB,
+                ),
                 "limit_memory",
                 **memory,
             )
@@ -255,23 +281,34 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         elif cpu > real:
             yield Finding.fail(
-                self.env._("limit_time_cpu (%(cpu)ss) exceeds limit_time_real "
-                           "(%(real)ss).", cpu=cpu, real=real),
+                self.env._(
+                    "limit_time_cpu (%(cpu)ss) exceeds limit_time_real (%(real)ss).",
+                    cpu=cpu,
+                    real=real,
+                ),
                 "limit_time",
                 **times,
             )
         elif real >= proxy_timeout:
             yield Finding.warn(
-                self.env._("limit_time_real (%(real)ss) is not below the proxy "
-                           "timeout (%(proxy)ss): the proxy answers 504 before Odoo "
-                           "stops the request.", real=real, proxy=proxy_timeout),
+                self.env._(
+                    "limit_time_real (%(real)ss) is not below the proxy "
+                    "timeout (%(proxy)ss): the proxy answers 504 before Odoo "
+                    "stops the request.",
+                    real=real,
+                    proxy=proxy_timeout,
+                ),
                 "limit_time",
                 **times,
             )
         else:
             yield Finding.pass_(
-                self.env._("Time limits: cpu %(cpu)ss <= real %(real)ss < proxy "
-                           "%(proxy)ss.", cpu=cpu, real=real, proxy=proxy_timeout),
+                self.env._(
+                    "Time limits: cpu %(cpu)ss <= real %(real)ss < proxy %(proxy)ss.",
+                    cpu=cpu,
+                    real=real,
+                    proxy=proxy_timeout,
+                ),
                 "limit_time",
                 **times,
             )
@@ -300,8 +337,11 @@ class GoliveCheckRegistry(models.AbstractModel):
             problems.append(self.env._("it is under a temporary directory"))
         if problems:
             yield Finding.fail(
-                self.env._("data_dir %(dir)s: %(problems)s.", dir=data_dir,
-                           problems=", ".join(problems)),
+                self.env._(
+                    "data_dir %(dir)s: %(problems)s.",
+                    dir=data_dir,
+                    problems=", ".join(problems),
+                ),
                 "data_dir",
                 **evidence,
             )
@@ -322,15 +362,18 @@ class GoliveCheckRegistry(models.AbstractModel):
     def _check_config_logfile(self, ctx):
         logfile = config.get("logfile")
         if config.get("syslog"):
-            yield Finding.pass_(self.env._("Logging to syslog."), "logfile", syslog=True)
+            yield Finding.pass_(
+                self.env._("Logging to syslog."), "logfile", syslog=True
+            )
         elif logfile:
             yield Finding.pass_(
                 self.env._("Logging to %s.", logfile), "logfile", logfile=logfile
             )
         else:
             yield Finding.fail(
-                self.env._("Neither logfile nor syslog is set: the log goes to "
-                           "stderr only."),
+                self.env._(
+                    "Neither logfile nor syslog is set: the log goes to stderr only."
+                ),
                 "logfile",
             )
 

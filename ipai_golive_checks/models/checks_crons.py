@@ -51,8 +51,11 @@ class GoliveCheckRegistry(models.AbstractModel):
         for cron_id, name, nextcall in rows:
             late = int((now - nextcall).total_seconds() // 60)
             yield Finding.fail(
-                self.env._("Scheduled action %(name)r is %(late)s minutes late.",
-                           name=name, late=late),
+                self.env._(
+                    "Scheduled action %(name)r is %(late)s minutes late.",
+                    name=name,
+                    late=late,
+                ),
                 keys[cron_id],
                 cron_id=cron_id,
                 nextcall=fields.Datetime.to_string(nextcall),
@@ -60,8 +63,10 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         if not rows:
             yield Finding.pass_(
-                self.env._("No active scheduled action is overdue by more than "
-                           "%s minutes.", ctx.params["tolerance_minutes"])
+                self.env._(
+                    "No active scheduled action is overdue by more than %s minutes.",
+                    ctx.params["tolerance_minutes"],
+                )
             )
 
     @golive_check(
@@ -84,8 +89,11 @@ class GoliveCheckRegistry(models.AbstractModel):
         keys = self._golive_cron_keys([row[0] for row in rows])
         for cron_id, name, count, first_failure, lastcall, active in rows:
             yield Finding.fail(
-                self.env._("Scheduled action %(name)r failed %(count)s times in a "
-                           "row.", name=name, count=count),
+                self.env._(
+                    "Scheduled action %(name)r failed %(count)s times in a row.",
+                    name=name,
+                    count=count,
+                ),
                 keys[cron_id],
                 cron_id=cron_id,
                 failure_count=count,
@@ -125,31 +133,35 @@ class GoliveCheckRegistry(models.AbstractModel):
         ctx.memory["deactivated"] = {str(k): v for k, v in sorted(deactivated.items())}
         if first_run:
             yield Finding.pass_(
-                self.env._("First run: %s active scheduled actions remembered.",
-                           len(ctx.memory["active"])),
+                self.env._(
+                    "First run: %s active scheduled actions remembered.",
+                    len(ctx.memory["active"]),
+                ),
                 active_crons=len(ctx.memory["active"]),
             )
             return
         keys = self._golive_cron_keys(list(deactivated))
         names = dict(
             (cron.id, cron.cron_name)
-            for cron in self.env["ir.cron"].with_context(active_test=False).browse(
-                list(deactivated)
-            )
+            for cron in self.env["ir.cron"]
+            .with_context(active_test=False)
+            .browse(list(deactivated))
         )
         for cron_id, since in sorted(deactivated.items()):
             yield Finding.fail(
-                self.env._("Scheduled action %(name)r was deactivated (seen "
-                           "inactive since %(since)s).", name=names[cron_id],
-                           since=since),
+                self.env._(
+                    "Scheduled action %(name)r was deactivated (seen "
+                    "inactive since %(since)s).",
+                    name=names[cron_id],
+                    since=since,
+                ),
                 keys[cron_id],
                 cron_id=cron_id,
                 seen_inactive_since=since,
             )
         if not deactivated:
             yield Finding.pass_(
-                self.env._("No scheduled action was deactivated since the first "
-                           "run."),
+                self.env._("No scheduled action was deactivated since the first run."),
                 active_crons=len(ctx.memory["active"]),
             )
 
@@ -184,16 +196,20 @@ class GoliveCheckRegistry(models.AbstractModel):
         late = int((now - oldest).total_seconds() // 60) if oldest else 0
         if late > int(ctx.params["stuck_minutes"]):
             yield Finding.fail(
-                self.env._("The most overdue job should have run %s minutes ago: "
-                           "the scheduler looks stuck.", late),
+                self.env._(
+                    "The most overdue job should have run %s minutes ago: "
+                    "the scheduler looks stuck.",
+                    late,
+                ),
                 "nextcall",
                 oldest_nextcall=fields.Datetime.to_string(oldest),
                 minutes_late=late,
             )
         else:
             yield Finding.pass_(
-                self.env._("No job is more than %s minutes late.",
-                           ctx.params["stuck_minutes"]),
+                self.env._(
+                    "No job is more than %s minutes late.", ctx.params["stuck_minutes"]
+                ),
                 "nextcall",
                 minutes_late=max(late, 0),
             )
@@ -202,21 +218,26 @@ class GoliveCheckRegistry(models.AbstractModel):
         window = now - timedelta(hours=int(ctx.params["progress_hours"]))
         if last_progress and last_progress >= window:
             yield Finding.pass_(
-                self.env._("A job ran at %s.", fields.Datetime.to_string(last_progress)),
+                self.env._(
+                    "A job ran at %s.", fields.Datetime.to_string(last_progress)
+                ),
                 "ir.cron.progress",
                 last_progress=fields.Datetime.to_string(last_progress),
             )
         elif oldest and oldest < window:
             yield Finding.fail(
-                self.env._("No job has run for %s hours while jobs are due.",
-                           ctx.params["progress_hours"]),
+                self.env._(
+                    "No job has run for %s hours while jobs are due.",
+                    ctx.params["progress_hours"],
+                ),
                 "ir.cron.progress",
                 last_progress=fields.Datetime.to_string(last_progress),
             )
         else:
             yield Finding.pass_(
-                self.env._("No job was due in the last %s hours.",
-                           ctx.params["progress_hours"]),
+                self.env._(
+                    "No job was due in the last %s hours.", ctx.params["progress_hours"]
+                ),
                 "ir.cron.progress",
                 last_progress=fields.Datetime.to_string(last_progress),
             )

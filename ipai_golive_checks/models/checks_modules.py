@@ -1,5 +1,6 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import ast
 import functools
 import re
 
@@ -8,7 +9,12 @@ from manifestoo_core.core_addons import is_core_ce_addon, is_core_ee_addon
 from manifestoo_core.odoo_series import OdooSeries
 
 from odoo import models
-from odoo.modules.module import adapt_version, get_manifest
+from odoo.modules.module import (
+    adapt_version,
+    get_manifest,
+    get_module_path,
+    module_manifest,
+)
 from odoo.tools.misc import file_open
 
 from .golive_check_registry import Finding, golive_check
@@ -22,6 +28,15 @@ NON_FREE_LICENSES = ("OEEL-1", "OPL-1", "Other proprietary")
 def house_manifest_template():
     with file_open(TEMPLATE_PATH) as template:
         return yaml.safe_load(template)
+
+
+def raw_manifest(name):
+    """The manifest as written (Odoo fills in defaults such as the author)."""
+    path = module_manifest(get_module_path(name, display_warning=False))
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as manifest:
+        return ast.literal_eval(manifest.read())
 
 
 def is_core(name):
@@ -56,8 +71,11 @@ class GoliveCheckRegistry(models.AbstractModel):
         rows = self.env.cr.fetchall()
         for name, state in rows:
             yield Finding.fail(
-                self.env._("Module %(module)s is stuck in state %(state)r.",
-                           module=name, state=state),
+                self.env._(
+                    "Module %(module)s is stuck in state %(state)r.",
+                    module=name,
+                    state=state,
+                ),
                 name,
                 state=state,
             )
@@ -81,8 +99,11 @@ class GoliveCheckRegistry(models.AbstractModel):
             manifest = get_manifest(name)
             if not manifest:
                 yield Finding.warn(
-                    self.env._("Module %s is installed but its code is not on the "
-                               "addons path.", name),
+                    self.env._(
+                        "Module %s is installed but its code is not on the "
+                        "addons path.",
+                        name,
+                    ),
                     name,
                     database_version=db_version,
                 )
@@ -122,11 +143,21 @@ class GoliveCheckRegistry(models.AbstractModel):
     )
     def _check_modules_no_enterprise(self, ctx):
         found = False
-        for name, (_version, license_, to_buy) in self._golive_installed_modules().items():
-            if to_buy or is_core_ee_addon(name, SERIES) or license_ in NON_FREE_LICENSES:
+        for name, (
+            _version,
+            license_,
+            to_buy,
+        ) in self._golive_installed_modules().items():
+            if (
+                to_buy
+                or is_core_ee_addon(name, SERIES)
+                or license_ in NON_FREE_LICENSES
+            ):
                 found = True
                 yield Finding.fail(
-                    self.env._("Enterprise or proprietary module %s is installed.", name),
+                    self.env._(
+                        "Enterprise or proprietary module %s is installed.", name
+                    ),
                     name,
                     license=license_,
                     enterprise=bool(to_buy or is_core_ee_addon(name, SERIES)),
@@ -158,8 +189,11 @@ class GoliveCheckRegistry(models.AbstractModel):
             if bad:
                 found = True
                 yield Finding.fail(
-                    self.env._("Custom addon %(module)s depends on %(deps)s.",
-                               module=name, deps=", ".join(bad)),
+                    self.env._(
+                        "Custom addon %(module)s depends on %(deps)s.",
+                        module=name,
+                        deps=", ".join(bad),
+                    ),
                     name,
                     dependencies=bad,
                 )
@@ -180,11 +214,13 @@ class GoliveCheckRegistry(models.AbstractModel):
     def _check_modules_manifest_template(self, ctx):
         template = house_manifest_template()
         version_re = re.compile(template["version_pattern"])
-        custom = [name for name in self._golive_installed_modules() if not is_core(name)]
+        custom = [
+            name for name in self._golive_installed_modules() if not is_core(name)
+        ]
         bad = 0
         for name in custom:
-            manifest = get_manifest(name)
-            if not manifest:
+            manifest = raw_manifest(name)
+            if manifest is None:
                 yield Finding.warn(
                     self.env._("Manifest of %s not found on the addons path.", name),
                     name,
@@ -207,14 +243,18 @@ class GoliveCheckRegistry(models.AbstractModel):
             if problems:
                 bad += 1
                 yield Finding.fail(
-                    self.env._("Manifest of %(module)s: %(problems)s.",
-                               module=name, problems="; ".join(problems)),
+                    self.env._(
+                        "Manifest of %(module)s: %(problems)s.",
+                        module=name,
+                        problems="; ".join(problems),
+                    ),
                     name,
                     problems=problems,
                 )
         if not bad:
             yield Finding.pass_(
-                self.env._("The %s custom addons follow the house template.",
-                           len(custom)),
+                self.env._(
+                    "The %s custom addons follow the house template.", len(custom)
+                ),
                 modules=custom[:50],
             )

@@ -56,8 +56,11 @@ class GoliveCheckRegistry(models.AbstractModel):
             problems.append(self.env._("it points to a local host"))
         if problems:
             yield Finding.fail(
-                self.env._("web.base.url %(url)r: %(problems)s.",
-                           url=url, problems=", ".join(problems)),
+                self.env._(
+                    "web.base.url %(url)r: %(problems)s.",
+                    url=url,
+                    problems=", ".join(problems),
+                ),
                 "web.base.url",
                 url=url,
             )
@@ -84,8 +87,10 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         else:
             yield Finding.fail(
-                self.env._("web.base.url is not frozen: the next administrator login "
-                           "rewrites it."),
+                self.env._(
+                    "web.base.url is not frozen: the next administrator login "
+                    "rewrites it."
+                ),
                 "web.base.url.freeze",
                 value=value,
             )
@@ -109,8 +114,9 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         else:
             yield Finding.fail(
-                self.env._("Attachments are stored in %r, not in the filestore.",
-                           location),
+                self.env._(
+                    "Attachments are stored in %r, not in the filestore.", location
+                ),
                 "ir_attachment.location",
                 location=location,
             )
@@ -133,9 +139,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         )
         keys = [row[0] for row in self.env.cr.fetchall()]
         for key in keys:
-            yield Finding.fail(
-                self.env._("Enterprise parameter %s is set.", key), key
-            )
+            yield Finding.fail(self.env._("Enterprise parameter %s is set.", key), key)
         if not keys:
             yield Finding.pass_(self.env._("No Enterprise subscription parameter."))
 
@@ -150,21 +154,26 @@ class GoliveCheckRegistry(models.AbstractModel):
         tags=("params",),
     )
     def _check_params_neutralized(self, ctx):
-        neutralized = str2bool(self._golive_param("database.is_neutralized") or "0",
-                               False)
+        neutralized = str2bool(
+            self._golive_param("database.is_neutralized") or "0", False
+        )
         evidence = {"neutralized": neutralized, "environment": ctx.environment}
         if ctx.is_prod and neutralized:
             yield Finding.fail(
-                self.env._("The production database is neutralized: mail and crons "
-                           "are disabled."),
+                self.env._(
+                    "The production database is neutralized: mail and crons "
+                    "are disabled."
+                ),
                 "database.is_neutralized",
                 **evidence,
             )
         elif not ctx.is_prod and not neutralized:
             yield Finding.fail(
-                self.env._("This %s database is not neutralized: it may send mail "
-                           "and call external services as production.",
-                           ctx.environment),
+                self.env._(
+                    "This %s database is not neutralized: it may send mail "
+                    "and call external services as production.",
+                    ctx.environment,
+                ),
                 "database.is_neutralized",
                 **evidence,
             )

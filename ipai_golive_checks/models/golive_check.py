@@ -64,7 +64,9 @@ class GoliveCheck(models.Model):
     last_status = fields.Selection(STATUSES, readonly=True)
     last_run_date = fields.Datetime(readonly=True)
     last_run_id = fields.Many2one("golive.check.run", readonly=True)
-    result_ids = fields.One2many("golive.check.result", "check_id", groups=MANAGER_GROUP)
+    result_ids = fields.One2many(
+        "golive.check.result", "check_id", groups=MANAGER_GROUP
+    )
     waiver_ids = fields.One2many("golive.waiver", "check_id")
 
     _sql_constraints = [
@@ -80,8 +82,11 @@ class GoliveCheck(models.Model):
                 value = json.loads(check.parameters)
             except ValueError as exc:
                 raise ValidationError(
-                    self.env._("Thresholds of %(check)s are not valid JSON: %(error)s",
-                               check=check.code, error=exc)
+                    self.env._(
+                        "Thresholds of %(check)s are not valid JSON: %(error)s",
+                        check=check.code,
+                        error=exc,
+                    )
                 ) from exc
             if not isinstance(value, dict):
                 raise ValidationError(
@@ -111,7 +116,9 @@ class GoliveCheck(models.Model):
             default_params = json.dumps(dict(spec.params), sort_keys=True)
             values = {
                 "title": spec.title,
-                "category": spec.category if spec.category in category_codes else "other",
+                "category": spec.category
+                if spec.category in category_codes
+                else "other",
                 "default_severity": spec.severity,
                 "remediation": spec.remediation,
                 "doc_url": spec.doc_url or False,

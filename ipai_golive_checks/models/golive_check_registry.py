@@ -293,10 +293,10 @@ class GoliveCheckRegistry(models.AbstractModel):
         if not normalized:
             raise UserError(
                 self.env._(
-                    "Unknown environment %(value)r (from %(source)s): use dev, "
+                    "Unknown environment %(value)r (from %(origin)s): use dev, "
                     "staging or prod.",
                     value=value,
-                    source=source,
+                    origin=source,
                 )
             )
         return normalized
@@ -336,8 +336,8 @@ class GoliveCheckRegistry(models.AbstractModel):
                 self._golive_normalize_environment(running_env, "server_environment"),
                 "server_environment",
             )
-        param = self.env["ir.config_parameter"].sudo().get_param(
-            "ipai_golive.environment"
+        param = (
+            self.env["ir.config_parameter"].sudo().get_param("ipai_golive.environment")
         )
         if param:
             return (

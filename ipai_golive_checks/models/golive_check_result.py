@@ -80,7 +80,9 @@ class GoliveCheckResult(models.Model):
             "message": self.message or "",
             "evidence": self.evidence or {},
             "object": self.object_key or "",
-            "tags": [tag.strip() for tag in (self.tags or "").split(",") if tag.strip()],
+            "tags": [
+                tag.strip() for tag in (self.tags or "").split(",") if tag.strip()
+            ],
             "duration_ms": round(self.duration_ms, 1),
             "query_count": self.query_count,
             "waived": self.waived,

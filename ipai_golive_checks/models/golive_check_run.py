@@ -197,9 +197,7 @@ class GoliveCheckRun(models.Model):
     # Engine
     # ------------------------------------------------------------------
     def _acquire_run_lock(self):
-        self.env.cr.execute(
-            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", *LOCK_KEY)
-        )
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", *LOCK_KEY))
         if not self.env.cr.fetchone()[0]:
             raise GoliveCheckRunLocked(
                 self.env._(
@@ -309,7 +307,9 @@ class GoliveCheckRun(models.Model):
             params=params,
             memory=dict(check.memory or {}),
             check=check,
-            network_timeout=float(params.get("network_timeout", DEFAULT_NETWORK_TIMEOUT)),
+            network_timeout=float(
+                params.get("network_timeout", DEFAULT_NETWORK_TIMEOUT)
+            ),
         )
 
     @api.model
@@ -419,8 +419,10 @@ class GoliveCheckRun(models.Model):
     def _golive_report_data(self):
         """Summary and results of this run as plain data (already masked)."""
         self.ensure_one()
-        results = self.sudo().env["golive.check.result"].search(
-            [("run_id", "=", self.id)], order="sequence, id"
+        results = (
+            self.sudo()
+            .env["golive.check.result"]
+            .search([("run_id", "=", self.id)], order="sequence, id")
         )
         return {
             "summary": {

@@ -95,8 +95,13 @@ def render_markdown(data):
             f"`{result['code']}` | {_md(result['object'])} | {_md(result['message'])} |"
         )
     if data.get("waived"):
-        lines += ["", "## Waived", "", "| Check | Object | Reason | Expires |",
-                  "| --- | --- | --- | --- |"]
+        lines += [
+            "",
+            "## Waived",
+            "",
+            "| Check | Object | Reason | Expires |",
+            "| --- | --- | --- | --- |",
+        ]
         for result in data["waived"]:
             waiver = result.get("waiver") or {}
             lines.append(
@@ -117,7 +122,9 @@ def render_junit(data):
         suite = ET.SubElement(root, "testsuite", name=category)
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0, "time": 0.0}
         for result in results:
-            name = result["code"] + (f"[{result['object']}]" if result["object"] else "")
+            name = result["code"] + (
+                f"[{result['object']}]" if result["object"] else ""
+            )
             seconds = result["duration_ms"] / 1000.0
             case = ET.SubElement(
                 suite,

@@ -59,9 +59,7 @@ def mask_text(text, secrets=()):
     for value in usable_secrets(secrets):
         text = text.replace(value, MASK)
     text = _URL_CREDENTIALS_RE.sub(_mask_url_credentials, text)
-    return _PARAM_RE.sub(
-        lambda m: m.group("name") + m.group("quote") + MASK, text
-    )
+    return _PARAM_RE.sub(lambda m: m.group("name") + m.group("quote") + MASK, text)
 
 
 def _mask_url_credentials(match):

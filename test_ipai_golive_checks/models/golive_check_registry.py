@@ -30,7 +30,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         value = self.env["ir.config_parameter"].sudo().get_param(PARAM)
         if value == "ok":
             return [Finding.pass_("The flag is ok.", PARAM)]
-        return [{"status": "fail", "message": f"The flag is {value!r}.", "object": PARAM}]
+        return [
+            {"status": "fail", "message": f"The flag is {value!r}.", "object": PARAM}
+        ]
 
     @golive_check(
         "test.process",

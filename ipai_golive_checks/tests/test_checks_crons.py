@@ -1,0 +1,120 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools import config
+
+from .common import GoliveCase
+
+
+@tagged("post_install", "-at_install")
+class TestChecksCrons(GoliveCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.model = cls.env.ref("base.model_res_partner")
+        cls.Cron = cls.env["ir.cron"].with_context(active_test=False)
+        # a healthy baseline: every job due in the future
+        cls.Cron.search([]).write(
+            {"nextcall": fields.Datetime.now() + timedelta(hours=1)}
+        )
+        cls.env["ir.cron.progress"].create(
+            {"cron_id": cls.Cron.search([], limit=1).id, "done": 1}
+        )
+
+    def _cron(self, name, **values):
+        return self.env["ir.cron"].create(
+            dict(
+                {
+                    "name": name,
+                    "model_id": self.model.id,
+                    "state": "code",
+                    "code": "model",
+                    "interval_number": 1,
+                    "interval_type": "hours",
+                },
+                **values,
+            )
+        )
+
+    def test_overdue(self):
+        self.assertStatus(self.run_checks(["crons.overdue"]), "crons.overdue", "pass")
+        cron = self._cron(
+            "Late job", nextcall=fields.Datetime.now() - timedelta(minutes=90)
+        )
+        run = self.run_checks(["crons.overdue"])
+        self.assertStatus(run, "crons.overdue", "fail", f"ir.cron,{cron.id}")
+        self.assertGreaterEqual(self.results(run).evidence["minutes_late"], 89)
+        # within the tolerance threshold, edited on the check
+        check = self.results(run).check_id
+        check.parameters = '{"tolerance_minutes": 120}'
+        self.assertStatus(self.run_checks(["crons.overdue"]), "crons.overdue", "pass")
+        # xml ids are the stable keys when there is one
+        with freeze_time(datetime.now() + timedelta(hours=5)):
+            run = self.run_checks(["crons.overdue"])
+        self.assertEqual(
+            self.statuses(run, "crons.overdue").get(
+                "ipai_golive_checks.ir_cron_golive_self_audit"
+            ),
+            "fail",
+        )
+
+    def test_failing(self):
+        self.assertStatus(self.run_checks(["crons.failing"]), "crons.failing", "pass")
+        cron = self._cron(
+            "Broken job",
+            failure_count=3,
+            first_failure_date=fields.Datetime.now() - timedelta(days=1),
+        )
+        run = self.run_checks(["crons.failing"])
+        self.assertStatus(run, "crons.failing", "fail", f"ir.cron,{cron.id}")
+        self.assertEqual(self.results(run).evidence["failure_count"], 3)
+
+    def test_deactivated_since_previous_run(self):
+        check = self.env["golive.check"].search([("code", "=", "crons.deactivated")])
+        check.memory = False
+        cron = self._cron("Will be deactivated")
+        run = self.run_checks(["crons.deactivated"])
+        self.assertStatus(run, "crons.deactivated", "pass")
+        self.assertIn(cron.id, check.memory["active"])
+        self.assertStatus(
+            self.run_checks(["crons.deactivated"]), "crons.deactivated", "pass"
+        )
+        # Odoo deactivates a job failing for days and resets its counters
+        cron.write({"active": False, "failure_count": 0, "first_failure_date": False})
+        key = f"ir.cron,{cron.id}"
+        for _i in range(2):  # remembered until reactivated
+            run = self.run_checks(["crons.deactivated"])
+            self.assertEqual(self.statuses(run, "crons.deactivated"), {key: "fail"})
+        cron.active = True
+        self.assertStatus(
+            self.run_checks(["crons.deactivated"]), "crons.deactivated", "pass"
+        )
+
+    def test_scheduler_alive(self):
+        with patch.dict(config.options, {"max_cron_threads": 2}):
+            run = self.run_checks(["crons.scheduler_alive"])
+        self.assertStatus(run, "crons.scheduler_alive", "pass")
+        self.assertEqual(len(self.results(run)), 3)
+        with patch.dict(config.options, {"max_cron_threads": 0}):
+            run = self.run_checks(["crons.scheduler_alive"])
+        self.assertStatus(run, "crons.scheduler_alive", "fail", "max_cron_threads")
+        # three days later, nothing ran: the scheduler is stuck
+        with (
+            freeze_time(datetime.now() + timedelta(days=3)),
+            patch.dict(config.options, {"max_cron_threads": 2}),
+        ):
+            run = self.run_checks(["crons.scheduler_alive"])
+        self.assertEqual(
+            self.statuses(run, "crons.scheduler_alive"),
+            {
+                "max_cron_threads": "pass",
+                "nextcall": "fail",
+                "ir.cron.progress": "fail",
+            },
+        )

@@ -1,0 +1,138 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import os
+import tempfile
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+import odoo.addons
+
+from .common import GoliveCase
+
+BAD_MANIFEST = """{
+    "name": "Sloppy",
+    "version": "1.0",
+    "license": "OPL-1",
+    "depends": ["base"],
+}
+"""
+GOOD_MANIFEST = """{
+    "name": "Tidy",
+    "version": "18.0.1.0.0",
+    "license": "AGPL-3",
+    "author": "IPAI",
+    "website": "https://github.com/ipai/golive",
+    "maintainers": ["ipai"],
+    "depends": ["base"],
+}
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestChecksModules(GoliveCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Module = cls.env["ir.module.module"]
+        cls.base = cls.Module.search([("name", "=", "base")])
+
+    def _installed_module(self, name, depends=(), **values):
+        values = dict(
+            {"name": name, "state": "installed", "latest_version": "18.0.1.0.0"},
+            **values,
+        )
+        module = self.Module.search([("name", "=", name)])
+        if module:
+            module.write(values)
+        else:
+            module = self.Module.create(values)
+        for dep in depends:
+            self.env["ir.module.module.dependency"].create(
+                {"module_id": module.id, "name": dep}
+            )
+        return module
+
+    def test_stuck(self):
+        self.assertStatus(self.run_checks(["modules.stuck"]), "modules.stuck", "pass")
+        module = self.Module.search([("name", "=", "test_ipai_golive_checks")])
+        module.state = "to upgrade"
+        run = self.run_checks(["modules.stuck"])
+        self.assertStatus(run, "modules.stuck", "fail", "test_ipai_golive_checks")
+        self.assertEqual(self.results(run).evidence, {"state": "to upgrade"})
+
+    def test_upgrade_pending(self):
+        run = self.run_checks(["modules.upgrade_pending"])
+        self.assertStatus(run, "modules.upgrade_pending", "pass")
+        module = self.Module.search([("name", "=", "test_ipai_golive_checks")])
+        module.latest_version = "18.0.0.9.0"
+        run = self.run_checks(["modules.upgrade_pending"])
+        self.assertStatus(
+            run, "modules.upgrade_pending", "fail", "test_ipai_golive_checks"
+        )
+        self.assertEqual(
+            self.results(run).evidence,
+            {"code_version": "18.0.1.0.0", "database_version": "18.0.0.9.0"},
+        )
+
+    def test_no_enterprise(self):
+        run = self.run_checks(["modules.no_enterprise"])
+        self.assertStatus(run, "modules.no_enterprise", "pass")
+        # CE ships Enterprise stubs uninstalled: only installed ones count
+        self.Module.create(
+            {"name": "web_studio", "state": "uninstalled", "to_buy": True}
+        )
+        self.assertStatus(
+            self.run_checks(["modules.no_enterprise"]), "modules.no_enterprise", "pass"
+        )
+        self._installed_module("account_accountant", license="OEEL-1")
+        run = self.run_checks(["modules.no_enterprise"])
+        self.assertStatus(run, "modules.no_enterprise", "fail", "account_accountant")
+
+    def test_no_iap_dependency(self):
+        run = self.run_checks(["modules.no_iap_dependency"])
+        self.assertStatus(run, "modules.no_iap_dependency", "pass")
+        # a core CE addon depending on iap is fine
+        self._installed_module("crm_iap_mine", depends=["iap"])
+        self.assertStatus(
+            self.run_checks(["modules.no_iap_dependency"]),
+            "modules.no_iap_dependency",
+            "pass",
+        )
+        self._installed_module("x_custom_iap", depends=["base", "iap"])
+        self._installed_module("x_custom_ee", depends=["web_studio"])
+        run = self.run_checks(["modules.no_iap_dependency"])
+        self.assertEqual(
+            self.statuses(run, "modules.no_iap_dependency"),
+            {"x_custom_iap": "fail", "x_custom_ee": "fail"},
+        )
+        result = self.results(run).filtered(lambda r: r.object_key == "x_custom_iap")
+        self.assertEqual(result.evidence, {"dependencies": ["iap"]})
+
+    def test_manifest_template(self):
+        run = self.run_checks(["modules.manifest_template"])
+        # our own addons follow the house template
+        self.assertStatus(run, "modules.manifest_template", "pass")
+        self.assertIn("ipai_golive_checks", self.results(run).evidence["modules"])
+        with tempfile.TemporaryDirectory() as addons_dir:
+            for name, manifest in (
+                ("x_golive_sloppy", BAD_MANIFEST),
+                ("x_golive_tidy", GOOD_MANIFEST),
+            ):
+                os.mkdir(os.path.join(addons_dir, name))
+                with open(os.path.join(addons_dir, name, "__manifest__.py"), "w") as f:
+                    f.write(manifest)
+                self._installed_module(name)
+            with patch.object(
+                odoo.addons, "__path__", [*odoo.addons.__path__, addons_dir]
+            ):
+                run = self.run_checks(["modules.manifest_template"])
+        statuses = self.statuses(run, "modules.manifest_template")
+        self.assertEqual(statuses["x_golive_sloppy"], "fail")
+        self.assertNotIn("x_golive_tidy", statuses)
+        problems = (
+            self.results(run)
+            .filtered(lambda r: r.object_key == "x_golive_sloppy")
+            .evidence["problems"]
+        )
+        self.assertEqual(len(problems), 5, problems)
