@@ -79,9 +79,7 @@ class TestChecksModules(GoliveCase):
         run = self.run_checks(["modules.no_enterprise"])
         self.assertStatus(run, "modules.no_enterprise", "pass")
         # CE ships Enterprise stubs uninstalled: only installed ones count
-        self.Module.create(
-            {"name": "web_studio", "state": "uninstalled", "to_buy": True}
-        )
+        self._installed_module("web_studio", state="uninstallable", to_buy=True)
         self.assertStatus(
             self.run_checks(["modules.no_enterprise"]), "modules.no_enterprise", "pass"
         )
