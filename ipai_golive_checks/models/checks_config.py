@@ -26,6 +26,8 @@ def _under(path, parent):
     return path == parent or path.startswith(parent.rstrip(os.sep) + os.sep)
 
 
+# One file per check family, by design.
+# pylint: disable=consider-merging-classes-inherited
 class GoliveCheckRegistry(models.AbstractModel):
     _inherit = "golive.check.registry"
 

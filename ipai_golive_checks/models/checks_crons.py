@@ -8,6 +8,8 @@ from odoo.tools import SQL, config
 from .golive_check_registry import Finding, golive_check
 
 
+# One file per check family, by design.
+# pylint: disable=consider-merging-classes-inherited
 class GoliveCheckRegistry(models.AbstractModel):
     _inherit = "golive.check.registry"
 

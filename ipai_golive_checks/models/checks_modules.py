@@ -43,6 +43,8 @@ def is_core(name):
     return is_core_ce_addon(name, SERIES) or is_core_ee_addon(name, SERIES)
 
 
+# One file per check family, by design.
+# pylint: disable=consider-merging-classes-inherited
 class GoliveCheckRegistry(models.AbstractModel):
     _inherit = "golive.check.registry"
 

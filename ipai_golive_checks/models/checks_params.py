@@ -30,6 +30,8 @@ def is_local_host(host):
     return address.is_loopback or address.is_unspecified
 
 
+# One file per check family, by design.
+# pylint: disable=consider-merging-classes-inherited
 class GoliveCheckRegistry(models.AbstractModel):
     _inherit = "golive.check.registry"
 
