@@ -24,5 +24,8 @@
         "data/golive_checklist_template_data.xml",
     ],
     "demo": ["demo/golive_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["ipai_golive/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

@@ -5,3 +5,4 @@ from . import test_golive_state
 from . import test_golive_template
 from . import test_template_fidelity
 from . import test_golive_demo
+from . import test_golive_tour
