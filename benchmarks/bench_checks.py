@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Benchmark of the Go-Live self-inspection engine.
+
+Creates (or reuses) a database with ``ipai_golive_checks`` installed with demo
+data, optionally scales it up with SQL inserts (crons, system parameters, users,
+module rows), then prints
+
+* per check: time and SQL query count, in-process;
+* the in-process total of a run excluding ``network`` and ``slow`` checks;
+* the whole-process time of ``odoo-bin golive`` beside a bare ``odoo-bin shell``
+  load of the same database.
+
+Targets: in-process <= 50 ms on the demo database and flat as data grows; CLI
+<= 1.2 x the bare shell load.
+
+Usage::
+
+    python3 benchmarks/bench_checks.py --db golive_bench --scale 0   # demo db
+    python3 benchmarks/bench_checks.py --db golive_bench --scale 1   # +2,000 crons,
+        # +20,000 parameters, +2,000 users, +200 module rows (cumulative)
+
+``--scale N`` adds N times (2,000 crons, 20,000 parameters, 2,000 users, 200
+module rows) to what the database already holds and commits.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+PER_SCALE = {"crons": 2000, "params": 20000, "users": 2000, "modules": 200}
+EXCLUDE = ["network", "slow"]
+
+
+def odoo_bin():
+    path = shutil.which("odoo") or shutil.which("odoo-bin")
+    if not path:
+        sys.exit("odoo (odoo-bin) is not on PATH")
+    return path
+
+
+def default_addons_path():
+    import odoo
+
+    core = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons")
+    return f"{REPO},{core}"
+
+
+def sh(cmd, **kwargs):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
+
+
+def db_exists(db):
+    out = sh(["psql", "-d", "postgres", "-Atc", "SELECT datname FROM pg_database"])
+    return db in out.stdout.split()
+
+
+def create_db(db, addons_path):
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    sh(["createdb", db])
+    sh(
+        [
+            sys.executable,
+            odoo_bin(),
+            f"--addons-path={addons_path}",
+            "-d",
+            db,
+            "-i",
+            "ipai_golive_checks",
+            "--stop-after-init",
+            "--log-level=warn",
+            "--http-port=18199",
+        ]
+    )
+
+
+def psql(db, sql):
+    sh(["psql", "-v", "ON_ERROR_STOP=1", "-d", db, "-qAtc", sql])
+
+
+def scale_up(db, scale):
+    """Insert rows with SQL (fast) and commit: crons, params, users, modules."""
+    if scale <= 0:
+        return
+    tag = str(int(time.time()))
+    n = {key: value * scale for key, value in PER_SCALE.items()}
+    psql(
+        db,
+        f"""
+        WITH model AS (SELECT id FROM ir_model WHERE model = 'res.partner'),
+        actions AS (
+            INSERT INTO ir_act_server (name, type, binding_type, model_id, usage,
+                                       state, code)
+            SELECT jsonb_build_object('en_US', 'Bench job {tag} ' || g),
+                   'ir.actions.server', 'action', model.id, 'ir_cron', 'code',
+                   'model'
+            FROM generate_series(1, {n["crons"]}) g, model
+            RETURNING id
+        )
+        INSERT INTO ir_cron (ir_actions_server_id, cron_name, user_id, active,
+                             interval_number, interval_type, nextcall, priority,
+                             failure_count)
+        SELECT id, 'Bench job', 1, true, 1, 'days',
+               now() at time zone 'utc' + interval '6 hours', 5, 0
+        FROM actions;
+        INSERT INTO ir_config_parameter (key, value, create_uid, write_uid,
+                                         create_date, write_date)
+        SELECT 'bench.{tag}.param.' || g, 'value ' || g, 1, 1, now(), now()
+        FROM generate_series(1, {n["params"]}) g;
+        WITH partners AS (
+            INSERT INTO res_partner (name, complete_name, active, type, company_id,
+                                     create_date, write_date)
+            SELECT 'Bench user {tag} ' || g, 'Bench user {tag} ' || g, true,
+                   'contact', 1, now(), now()
+            FROM generate_series(1, {n["users"]}) g
+            RETURNING id
+        )
+        INSERT INTO res_users (login, partner_id, company_id, active,
+                               notification_type, share, create_date, write_date)
+        SELECT 'bench{tag}_' || id, id, 1, true, 'email', false, now(), now()
+        FROM partners;
+        INSERT INTO ir_module_module (name, state, latest_version, license, demo,
+                                      to_buy, create_date, write_date)
+        SELECT 'bench_{tag}_module_' || g, 'uninstalled', NULL, 'LGPL-3', false,
+               false, now(), now()
+        FROM generate_series(1, {n["modules"]}) g;
+        """,
+    )
+
+
+def row_counts(db):
+    out = sh(
+        [
+            "psql",
+            "-d",
+            db,
+            "-Atc",
+            "SELECT (SELECT count(*) FROM ir_cron), "
+            "(SELECT count(*) FROM ir_config_parameter), "
+            "(SELECT count(*) FROM res_users), "
+            "(SELECT count(*) FROM ir_module_module), "
+            "(SELECT count(*) FROM ir_module_module WHERE state = 'installed')",
+        ]
+    )
+    crons, params, users, modules, installed = out.stdout.strip().split("|")
+    return {
+        "crons": crons,
+        "params": params,
+        "users": users,
+        "module rows": modules,
+        "installed": installed,
+    }
+
+
+def in_process(db, addons_path, repeat):
+    """Run the audit in-process ``repeat`` times (after a warm-up run)."""
+    import odoo
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config.parse_config(
+        [f"--addons-path={addons_path}", "-d", db, "--log-level=warn"],
+        setup_logging=True,
+    )
+    registry = Registry(db)
+    totals, per_check = [], {}
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        run_model = env["golive.check.run"]
+        for index in range(repeat + 1):
+            started = time.perf_counter()
+            run = run_model._run_checks(trigger="manual", exclude_tags=EXCLUDE)
+            elapsed = (time.perf_counter() - started) * 1000.0
+            seen = set()
+            for result in run.sudo().result_ids | run.sudo().waived_result_ids:
+                if result.code in seen:
+                    continue
+                seen.add(result.code)
+                if index:
+                    per_check.setdefault(result.code, []).append(
+                        (result.duration_ms, result.query_count)
+                    )
+            if index:  # the first run warms caches up
+                totals.append(elapsed)
+            cr.rollback()  # leave no run behind (and release the run lock)
+    return totals, per_check
+
+
+def timed(cmd, repeat, stdin=None):
+    times = []
+    for _i in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(
+            cmd,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="golive_bench")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        help="add SCALE x (2,000 crons, 20,000 parameters, 2,000 users, 200 "
+        "module rows) before measuring (0: as is)",
+    )
+    parser.add_argument("--recreate", action="store_true", help="drop, recreate")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--cli-repeat", type=int, default=3)
+    parser.add_argument("--addons-path", default=None)
+    args = parser.parse_args()
+    addons_path = args.addons_path or default_addons_path()
+
+    if args.recreate or not db_exists(args.db):
+        print(f"creating {args.db} with demo data ...", flush=True)
+        create_db(args.db, addons_path)
+    scale_up(args.db, args.scale)
+    counts = row_counts(args.db)
+    print("database:", args.db, ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+    totals, per_check = in_process(args.db, addons_path, args.repeat)
+    print()
+    print(f"{'check':<32} {'ms (median)':>12} {'queries':>8}")
+    for code, samples in sorted(per_check.items()):
+        ms = statistics.median(s[0] for s in samples)
+        queries = max(s[1] for s in samples)
+        print(f"{code:<32} {ms:>12.2f} {queries:>8}")
+    print(
+        f"\nin-process run, excluding {'/'.join(EXCLUDE)}: median "
+        f"{statistics.median(totals):.1f} ms, min {min(totals):.1f} ms "
+        f"({len(per_check)} checks, {args.repeat} runs)"
+    )
+
+    base = [sys.executable, odoo_bin(), f"--addons-path={addons_path}"]
+    cli = timed(
+        base
+        + ["golive", "-d", args.db, "--format", "json", "--output", os.devnull]
+        + [f"--exclude-tag={tag}" for tag in EXCLUDE],
+        args.cli_repeat,
+    )
+    shell = timed(
+        base + ["shell", "-d", args.db, "--log-level=warn", "--no-http"],
+        args.cli_repeat,
+        stdin="pass\n",
+    )
+    cli_s, shell_s = statistics.median(cli), statistics.median(shell)
+    print(
+        f"CLI golive whole process: {cli_s:.2f} s; bare odoo shell load: "
+        f"{shell_s:.2f} s; ratio {cli_s / shell_s:.2f} (target <= 1.2)"
+    )
+
+
+if __name__ == "__main__":
+    main()
