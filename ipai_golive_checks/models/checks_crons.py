@@ -27,6 +27,19 @@ class GoliveCheckRegistry(models.AbstractModel):
             keys.update(self.env.cr.fetchall())
         return keys
 
+    def _golive_cron_names(self, cron_ids):
+        if not cron_ids:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                "SELECT c.id, a.name->>'en_US' FROM ir_cron c "
+                "JOIN ir_act_server a ON a.id = c.ir_actions_server_id "
+                "WHERE c.id = ANY(%s)",
+                list(cron_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
     @golive_check(
         "crons.overdue",
         title="No scheduled action overdue",
@@ -42,15 +55,16 @@ class GoliveCheckRegistry(models.AbstractModel):
         limit = now - timedelta(minutes=int(ctx.params["tolerance_minutes"]))
         self.env.cr.execute(
             SQL(
-                "SELECT c.id, a.name->>'en_US', c.nextcall FROM ir_cron c "
-                "JOIN ir_act_server a ON a.id = c.ir_actions_server_id "
-                "WHERE c.active AND c.nextcall < %s ORDER BY c.nextcall, c.id",
+                "SELECT id, nextcall FROM ir_cron "
+                "WHERE active AND nextcall < %s ORDER BY nextcall, id",
                 limit,
             )
         )
         rows = self.env.cr.fetchall()
         keys = self._golive_cron_keys([row[0] for row in rows])
-        for cron_id, name, nextcall in rows:
+        names = self._golive_cron_names([row[0] for row in rows])
+        for cron_id, nextcall in rows:
+            name = names.get(cron_id)
             late = int((now - nextcall).total_seconds() // 60)
             yield Finding.fail(
                 self.env._(
@@ -82,14 +96,14 @@ class GoliveCheckRegistry(models.AbstractModel):
     )
     def _check_crons_failing(self, ctx):
         self.env.cr.execute(
-            "SELECT c.id, a.name->>'en_US', c.failure_count, c.first_failure_date, "
-            "c.lastcall, c.active FROM ir_cron c "
-            "JOIN ir_act_server a ON a.id = c.ir_actions_server_id "
-            "WHERE c.failure_count > 0 ORDER BY c.failure_count DESC, c.id"
+            "SELECT id, failure_count, first_failure_date, lastcall, active "
+            "FROM ir_cron WHERE failure_count > 0 ORDER BY failure_count DESC, id"
         )
         rows = self.env.cr.fetchall()
         keys = self._golive_cron_keys([row[0] for row in rows])
-        for cron_id, name, count, first_failure, lastcall, active in rows:
+        names = self._golive_cron_names([row[0] for row in rows])
+        for cron_id, count, first_failure, lastcall, active in rows:
+            name = names.get(cron_id)
             yield Finding.fail(
                 self.env._(
                     "Scheduled action %(name)r failed %(count)s times in a row.",
@@ -117,44 +131,54 @@ class GoliveCheckRegistry(models.AbstractModel):
         tags=("crons",),
     )
     def _check_crons_deactivated(self, ctx):
-        """Remember active crons between runs: Odoo leaves no trace itself."""
-        self.env.cr.execute("SELECT id, active FROM ir_cron")
-        rows = dict(self.env.cr.fetchall())
-        first_run = "active" not in ctx.memory
-        known_active = set(ctx.memory.get("active", []))
+        """Remember inactive crons between runs: Odoo leaves no trace itself.
+
+        Memory: the inactive cron ids and the highest cron id at the previous
+        run, and the crons seen deactivated (kept until reactivated or deleted).
+        Only inactive crons are read, so the cost does not grow with the number
+        of active ones.
+        """
+        cr = self.env.cr
+        cr.execute("SELECT id FROM ir_cron WHERE NOT active")
+        inactive = {row[0] for row in cr.fetchall()}
+        cr.execute("SELECT max(id) FROM ir_cron")
+        max_id = cr.fetchone()[0] or 0
+        first_run = "max_id" not in ctx.memory
+        previous_inactive = set(ctx.memory.get("inactive", []))
+        previous_max_id = ctx.memory.get("max_id", 0)
         deactivated = {
-            int(cron_id): date
-            for cron_id, date in ctx.memory.get("deactivated", {}).items()
-            if rows.get(int(cron_id)) is False
+            int(cron_id): since
+            for cron_id, since in ctx.memory.get("deactivated", {}).items()
+            if int(cron_id) in inactive
         }
         today = fields.Date.to_string(fields.Date.today())
-        for cron_id in known_active:
-            if rows.get(cron_id) is False and cron_id not in deactivated:
-                deactivated[cron_id] = today
-        ctx.memory["active"] = sorted(cid for cid, active in rows.items() if active)
-        ctx.memory["deactivated"] = {str(k): v for k, v in sorted(deactivated.items())}
+        if not first_run:
+            for cron_id in inactive - previous_inactive - set(deactivated):
+                if cron_id <= previous_max_id:  # existed, active, at the last run
+                    deactivated[cron_id] = today
+        ctx.memory.clear()
+        ctx.memory.update(
+            inactive=sorted(inactive),
+            max_id=max_id,
+            deactivated={str(k): v for k, v in sorted(deactivated.items())},
+        )
         if first_run:
             yield Finding.pass_(
                 self.env._(
-                    "First run: %s active scheduled actions remembered.",
-                    len(ctx.memory["active"]),
+                    "First run: %s inactive scheduled actions remembered.",
+                    len(inactive),
                 ),
-                active_crons=len(ctx.memory["active"]),
+                inactive_crons=len(inactive),
             )
             return
         keys = self._golive_cron_keys(list(deactivated))
-        names = dict(
-            (cron.id, cron.cron_name)
-            for cron in self.env["ir.cron"]
-            .with_context(active_test=False)
-            .browse(list(deactivated))
-        )
+        names = self._golive_cron_names(list(deactivated))
         for cron_id, since in sorted(deactivated.items()):
             yield Finding.fail(
                 self.env._(
                     "Scheduled action %(name)r was deactivated (seen "
                     "inactive since %(since)s).",
-                    name=names[cron_id],
+                    name=names.get(cron_id),
                     since=since,
                 ),
                 keys[cron_id],
@@ -163,8 +187,9 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         if not deactivated:
             yield Finding.pass_(
-                self.env._("No scheduled action was deactivated since the first run."),
-                active_crons=len(ctx.memory["active"]),
+                self.env._(
+                    "No scheduled action was deactivated since the previous run."
+                )
             )
 
     @golive_check(

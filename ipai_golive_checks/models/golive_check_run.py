@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, config
+from odoo.tools import SQL, config, ormcache
 
 from ..tools.secrets import SECRET_KEY_RE, mask
 from .golive_check_registry import (
@@ -398,16 +398,27 @@ class GoliveCheckRun(models.Model):
             "SELECT smtp_pass FROM ir_mail_server WHERE COALESCE(smtp_pass, '') != ''"
         )
         secrets.update(row[0] for row in cr.fetchall())
-        cr.execute(
-            SQL(
-                "SELECT value FROM ir_config_parameter WHERE key ~* %s",
-                SECRET_KEY_RE.pattern.replace("(?i)", ""),
-            )
-        )
-        secrets.update(row[0] for row in cr.fetchall())
+        secrets.update(self._golive_secret_param_values())
         secrets.discard(None)
         secrets.discard(False)
         return secrets
+
+    @api.model
+    @ormcache()
+    def _golive_secret_param_values(self):
+        """Values of secret-looking system parameters.
+
+        Cached: scanning every parameter costs milliseconds on big databases, and
+        any change of a parameter clears the cache (ir.config_parameter clears
+        the registry's default cache on create, write and unlink).
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT value FROM ir_config_parameter WHERE key ~* %s",
+                SECRET_KEY_RE.pattern,
+            )
+        )
+        return tuple(row[0] for row in self.env.cr.fetchall() if row[0])
 
     def _golive_mask(self, value):
         """Mask ``value`` with the secrets known to this database."""
