@@ -2,9 +2,10 @@
 
 Usage: python3 scripts/screenshots.py [--url http://localhost:8069] [--db golive_demo]
 
-Needs the PyPI package ``playwright`` (not a project requirement: it pulls a
-greenlet newer than Odoo 18 pins, so install it in a separate virtualenv) (its driver only: the browser is
-Debian's Chromium, /usr/bin/chromium) and a server started by ``make demo``.
+Needs a server started by ``make demo`` and the PyPI package ``playwright``
+(its driver only: the browser is Debian's Chromium, /usr/bin/chromium).
+Playwright is not a project requirement: it pulls a greenlet newer than the
+one Odoo 18 pins, so install it in a separate virtualenv.
 """
 
 import argparse
