@@ -212,6 +212,20 @@ class TestCli(TransactionCase):
             "golive: error: Unknown check code(s): no.such_check", proc.stderr
         )
 
+    def test_exit_2_internal_error_without_traceback(self):
+        # the report cannot be written: an internal error, caught
+        proc = self.golive(
+            "--check", "modules.stuck", "--output", "/nonexistent/dir/report.txt"
+        )
+        self.assertExit(proc, 2)
+        self.assertIn("golive: error: internal error: FileNotFoundError", proc.stderr)
+        self.assertNotIn("Traceback", proc.stderr)
+        proc = self.golive(
+            "--check", "modules.stuck", "--output", "/nonexistent/dir/r.txt", "--debug"
+        )
+        self.assertExit(proc, 2)
+        self.assertIn("Traceback", proc.stderr)
+
     def test_exit_3_database_unreachable(self):
         proc = self.golive("--check", "modules.stuck", dbname="golive_no_such_db_h4")
         self.assertExit(proc, 3)
