@@ -37,7 +37,7 @@ import psycopg2
 psycopg2.connect(dbname="postgres", connect_timeout=5).close()
 PY
     then
-        die "PostgreSQL is unreachable: $(tail -n 1 "$LOCAL_DIR/pg-error.txt")
+        die "PostgreSQL is unreachable: $(grep -E "^psycopg2|^[a-z]" "$LOCAL_DIR/pg-error.txt" | tail -n 2 | tr "\n" " ")
 Start it (e.g. 'pg_ctlcluster 15 main start') or point PGHOST/PGPORT/PGUSER at a
 server where this user may create databases."
     fi
