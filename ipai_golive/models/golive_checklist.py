@@ -3,6 +3,8 @@
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -136,6 +138,14 @@ class GoliveChecklist(models.Model):
         help="Green when every gate task is done or waived.",
     )
     task_overdue_count = fields.Integer(compute="_compute_task_overdue_count")
+    check_run_id = fields.Many2one(
+        "golive.check.run",
+        string="Last Audit",
+        readonly=True,
+        copy=False,
+        help="Last run of the automated checks bound to this checklist's tasks.",
+    )
+    check_score = fields.Float(related="check_run_id.score", string="Audit Score")
 
     @api.model
     def _default_environment(self):
@@ -317,6 +327,62 @@ class GoliveChecklist(models.Model):
             "target": "new",
             "context": {"default_checklist_ids": self.ids},
         }
+
+    def _bound_check_codes(self):
+        """Codes of the enabled checks bound to the tasks, and the unknown ones."""
+        codes = set()
+        for task in self.task_ids:
+            codes.update(task._check_code_list())
+        checks = self.env["golive.check"].sudo().search([("code", "in", list(codes))])
+        return (
+            sorted(checks.filtered("enabled").mapped("code")),
+            sorted(codes - set(checks.mapped("code"))),
+        )
+
+    def action_run_checks(self):
+        """Run the automated checks bound to the tasks, judged in the
+        checklist's environment, and show their status on the tasks."""
+        self._check_manager()
+        for checklist in self:
+            codes, unknown = checklist._bound_check_codes()
+            if not codes:
+                raise UserError(
+                    self.env._(
+                        "No task of %(name)s is bound to an enabled automated check.",
+                        name=checklist.name,
+                    )
+                )
+            run = self.env["golive.check.run"]._run_checks(
+                trigger="manual", environment=checklist.environment, codes=codes
+            )
+            checklist.check_run_id = run
+            red = checklist.task_ids.filtered(
+                lambda t: t.check_status in ("fail", "error")
+            )
+            body = Markup("<p>%s</p>") % self.env._(
+                "Automated checks (%(env)s): score %(score)s, %(passed)s passed, "
+                "%(warn)s warnings, %(failed)s failed, %(errors)s errors.",
+                env=run.environment,
+                score=f"{run.score:.1f}",
+                passed=run.count_pass,
+                warn=run.count_warn,
+                failed=run.count_fail,
+                errors=run.count_error,
+            )
+            if red:
+                body += Markup("<p>%s</p><ul>%s</ul>") % (
+                    self.env._("Tasks whose checks fail:"),
+                    Markup().join(
+                        Markup("<li>%s %s</li>") % (task.section or "", task.name)
+                        for task in red
+                    ),
+                )
+            if unknown:
+                body += Markup("<p>%s</p>") % self.env._(
+                    "Not installed here, not run: %(codes)s", codes=", ".join(unknown)
+                )
+            checklist.message_post(body=body)
+        return True
 
     def _action_open_tasks(self, domain, name):
         self.ensure_one()

@@ -3,6 +3,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.ipai_golive_checks.models.golive_check_registry import STATUSES
+from odoo.addons.ipai_golive_checks.models.golive_check_run import STATUS_GRAVITY
+
 TASK_STATES = [
     ("todo", "To Do"),
     ("in_progress", "In Progress"),
@@ -95,6 +98,14 @@ class GoliveTask(models.Model):
     check_codes = fields.Char(
         help="Comma-separated codes of the automated checks verifying this task."
     )
+    check_status = fields.Selection(
+        [(code, label) for code, label in STATUSES],
+        string="Checks",
+        compute="_compute_check_status",
+        store=True,
+        help="Worst status of the bound checks in the checklist's last audit "
+        "(waived findings left out).",
+    )
     runbook = fields.Char()
     target = fields.Char()
     mitigation = fields.Char()
@@ -125,6 +136,36 @@ class GoliveTask(models.Model):
         for task in self:
             if task.state in OPEN_STATES or not task.date_deadline:
                 task.date_deadline = task.phase_id.date_end
+
+    def _check_code_list(self):
+        self.ensure_one()
+        return [
+            code.strip() for code in (self.check_codes or "").split(",") if code.strip()
+        ]
+
+    @api.depends("check_codes", "checklist_id.check_run_id")
+    def _compute_check_status(self):
+        runs = self.checklist_id.check_run_id
+        worst = {}
+        for run, code, status in (
+            self.env["golive.check.result"]
+            .sudo()
+            ._read_group(
+                [("run_id", "in", runs.ids), ("waived", "=", False)],
+                ["run_id", "code", "status"],
+            )
+        ):
+            key = (run.id, code)
+            if STATUS_GRAVITY[status] > STATUS_GRAVITY.get(worst.get(key), -1):
+                worst[key] = status
+        for task in self:
+            run_id = task.checklist_id.check_run_id.id
+            statuses = [
+                worst[run_id, code]
+                for code in task._check_code_list()
+                if (run_id, code) in worst
+            ]
+            task.check_status = max(statuses, key=STATUS_GRAVITY.get, default=False)
 
     @api.depends("state", "is_gate")
     def _compute_is_green(self):

@@ -1,0 +1,93 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import config
+
+from .common import GoliveCase
+
+
+@tagged("post_install", "-at_install")
+class TestGoliveChecksBinding(GoliveCase):
+    """Tasks bound to check codes show the status of the checklist's audit."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.task_plain.check_codes = "config.list_db"
+        cls.gate_ci.check_codes = "params.attachment_location, config.list_db"
+        cls.gate_backup.check_codes = "params.attachment_location"
+        cls.task_post.check_codes = "not_installed.anything"
+        cls.env["ir.config_parameter"].set_param("ir_attachment.location", "file")
+
+    def test_run_checks_sets_task_status(self):
+        with patch.dict(config.options, {"list_db": True}):
+            self.checklist.with_user(self.manager).action_run_checks()
+        run = self.checklist.check_run_id
+        self.assertEqual(run.environment, "prod")
+        self.assertEqual(
+            set(run.sudo().result_ids.mapped("code")),
+            {"config.list_db", "params.attachment_location"},
+        )
+        self.assertEqual(self.task_plain.check_status, "fail")
+        self.assertEqual(self.gate_ci.check_status, "fail")  # the worst of both
+        self.assertEqual(self.gate_backup.check_status, "pass")
+        self.assertFalse(self.task_post.check_status)
+        message = self.checklist.message_ids[0].body
+        self.assertIn("Ship manifest finalized", message)
+        self.assertIn("not_installed.anything", message)
+        failing = self.env["golive.task"].search(
+            [("checklist_id", "=", self.checklist.id), ("check_status", "=", "fail")]
+        )
+        self.assertEqual(failing, self.task_plain | self.gate_ci)
+
+    def test_next_run_replaces_status(self):
+        with patch.dict(config.options, {"list_db": True}):
+            self.checklist.with_user(self.manager).action_run_checks()
+        self.assertEqual(self.task_plain.check_status, "fail")
+        with patch.dict(config.options, {"list_db": False}):
+            self.checklist.with_user(self.manager).action_run_checks()
+        self.assertEqual(self.task_plain.check_status, "pass")
+        self.assertEqual(self.gate_ci.check_status, "pass")
+
+    def test_checklist_environment_judges(self):
+        self.checklist.environment = "dev"
+        with patch.dict(config.options, {"list_db": True}):
+            self.checklist.with_user(self.manager).action_run_checks()
+        run = self.checklist.check_run_id
+        self.assertEqual(run.environment, "dev")
+        list_db = run.sudo().result_ids.filtered(lambda r: r.code == "config.list_db")
+        self.assertEqual(list_db.severity, "info")
+
+    def test_run_checks_needs_manager(self):
+        with self.assertRaises(UserError):
+            self.checklist.with_user(self.user).action_run_checks()
+        self.assertFalse(self.checklist.check_run_id)
+
+    def test_nothing_bound(self):
+        self.checklist.task_ids.check_codes = False
+        with self.assertRaises(UserError):
+            self.checklist.with_user(self.manager).action_run_checks()
+
+    def test_user_reads_task_status(self):
+        with patch.dict(config.options, {"list_db": True}):
+            self.checklist.with_user(self.manager).action_run_checks()
+        self.env.invalidate_all()
+        task = self.task_plain.with_user(self.user)
+        self.assertEqual(task.read(["check_status"])[0]["check_status"], "fail")
+        self.assertTrue(self.checklist.with_user(self.user).check_score < 100)
+
+    def test_template_codes_exist_in_the_engine(self):
+        """Every check code the shipped template binds is a registered check."""
+        template = self.env.ref("ipai_golive.template_kickoff_golive")
+        bound = {
+            code.strip()
+            for codes in template.line_ids.mapped("check_codes")
+            if codes
+            for code in codes.split(",")
+        }
+        registered = set(self.env["golive.check.registry"]._golive_check_specs())
+        self.assertTrue(bound)
+        self.assertEqual(sorted(bound - registered), [])
