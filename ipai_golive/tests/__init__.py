@@ -7,3 +7,4 @@ from . import test_template_fidelity
 from . import test_golive_demo
 from . import test_golive_tour
 from . import test_golive_checks_binding
+from . import test_golive_views

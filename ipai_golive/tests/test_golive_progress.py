@@ -1,44 +1,11 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from lxml import etree
-
 from odoo.tests import tagged
 
-from .common import GoliveCase
+from .common import GoliveCase, field_spec
 
 # Queries of one web_read of the checklist form, whatever its number of tasks.
 FORM_READ_QUERIES = 11
-
-
-def field_spec(model, arch):
-    """The specification the web client sends to ``web_read`` for a view.
-
-    Every field of the view at this level; many2ones ask for their display
-    name; x2many fields ask for the fields of their inline sub-view.
-    """
-    spec = {}
-    node = etree.fromstring(arch) if isinstance(arch, str) else arch
-    for field in node.iter("field"):
-        ancestor = field.getparent()
-        while ancestor is not node and ancestor.tag not in ("field", "list", "kanban"):
-            ancestor = ancestor.getparent()
-        if ancestor is not node:
-            continue  # a field of a sub-view
-        name = field.get("name")
-        definition = model._fields[name]
-        if definition.type == "many2one":
-            spec[name] = {"fields": {"display_name": {}}}
-        elif definition.type in ("one2many", "many2many"):
-            subview = next(
-                (child for child in field if child.tag in ("list", "kanban")), None
-            )
-            comodel = model.env[definition.comodel_name]
-            spec[name] = {
-                "fields": field_spec(comodel, subview) if subview is not None else {}
-            }
-        else:
-            spec[name] = {}
-    return spec
 
 
 @tagged("post_install", "-at_install")
