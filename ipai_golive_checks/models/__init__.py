@@ -3,6 +3,7 @@ from . import checks_modules
 from . import checks_crons
 from . import checks_params
 from . import checks_config
+from . import checks_mail
 from . import golive_check
 from . import golive_waiver
 from . import golive_check_run

@@ -1,0 +1,587 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Mail checks: outgoing server, SMTP probe, failed mails, alias domain, test send.
+
+In test mode ``ir.mail_server.connect()`` returns None without connecting, so
+the probe and the test send open their own ``smtplib`` session with the
+record's host, port, encryption and credentials, always with a timeout.
+"""
+
+import base64
+import os
+import smtplib
+import socket
+import ssl
+import tempfile
+import time
+from contextlib import contextmanager, suppress
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from odoo import fields, models
+from odoo.tools import config
+
+from .golive_check_registry import Finding, golive_check
+
+DEFAULT_SMTP_HOST = "localhost"
+RESERVED_DOMAINS = ("localhost", "example.com", "example.org", "example.net")
+RESERVED_SUFFIXES = (".localhost", ".local", ".invalid", ".test", ".example")
+
+
+def _ms(started):
+    return round((time.perf_counter() - started) * 1000.0, 1)
+
+
+def _smtp_error(exc):
+    """A short description of an SMTP/socket error (never carries credentials)."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        return f"{exc.smtp_code} {text}".strip()
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return exc.verify_message or str(exc)
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "timed out"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class _SmtpStepError(Exception):
+    """An SMTP session failed at one step."""
+
+    def __init__(self, step, exc, steps):
+        super().__init__(step)
+        self.step = step
+        self.exc = exc
+        self.steps = steps
+
+
+def _tls_context(verify, ca_file=None, client_cert=None):
+    if verify:
+        context = ssl.create_default_context(cafile=ca_file or None)
+    else:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if client_cert:
+        certificate, private_key = client_cert
+        with tempfile.TemporaryDirectory() as folder:
+            cert_path = os.path.join(folder, "cert.pem")
+            key_path = os.path.join(folder, "key.pem")
+            for path, data in ((cert_path, certificate), (key_path, private_key)):
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+            context.load_cert_chain(cert_path, key_path)
+    return context
+
+
+@contextmanager
+def _smtp_session(target, timeout, context):
+    """Open an SMTP session (EHLO, STARTTLS/SSL, login) and QUIT at the end.
+
+    Yields ``(connection, steps)``; raises :class:`_SmtpStepError` naming the
+    step that failed.
+    """
+    steps = []
+    step = "connect"
+    connection = None
+    try:
+        if target["encryption"] == "ssl":
+            connection = smtplib.SMTP_SSL(
+                target["host"], target["port"], timeout=timeout, context=context
+            )
+            steps.append("ssl")
+        else:
+            connection = smtplib.SMTP(target["host"], target["port"], timeout=timeout)
+        steps.append("connect")
+        step = "ehlo"
+        code, _msg = connection.ehlo()
+        if code != 250:
+            raise smtplib.SMTPHeloError(code, _msg)
+        steps.append("ehlo")
+        if target["encryption"] == "starttls":
+            step = "starttls"
+            connection.starttls(context=context)
+            connection.ehlo()
+            steps.append("starttls")
+        if target["user"] and target["login"]:
+            step = "login"
+            connection.login(target["user"], target["password"] or "")
+            steps.append("login")
+        step = "session"
+        yield connection, steps
+        step = "quit"
+        connection.quit()
+        connection = None
+        steps.append("quit")
+    except _SmtpStepError:
+        raise
+    except (OSError, smtplib.SMTPException) as exc:
+        raise _SmtpStepError(step, exc, steps) from exc
+    finally:
+        if connection is not None:
+            with suppress(OSError):
+                connection.close()
+
+
+# One file per check family, by design.
+# pylint: disable=consider-merging-classes-inherited
+class GoliveCheckRegistry(models.AbstractModel):
+    _inherit = "golive.check.registry"
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _golive_smtp_targets(self):
+        """What Odoo sends through: the active outgoing servers, in order.
+
+        Without any, Odoo falls back to the server options (smtp_server ...).
+        Each target is a dict; ``password`` and certificates stay in memory and
+        never go to a finding.
+        """
+        targets = []
+        servers = (
+            self.env["ir.mail_server"]
+            .sudo()
+            .search([("active", "=", True)], order="sequence, id")
+        )
+        for server in servers:
+            if server.smtp_authentication == "cli":
+                targets.append(self._golive_smtp_config_target(server))
+                continue
+            client_cert = None
+            if server.smtp_authentication == "certificate":
+                client_cert = (
+                    base64.b64decode(server.smtp_ssl_certificate or b""),
+                    base64.b64decode(server.smtp_ssl_private_key or b""),
+                )
+            targets.append(
+                {
+                    "key": server.name,
+                    "source": "ir.mail_server",
+                    "host": server.smtp_host,
+                    "port": server.smtp_port,
+                    "encryption": server.smtp_encryption or "none",
+                    "user": server.smtp_user or "",
+                    "password": server.smtp_pass or "",
+                    "authentication": server.smtp_authentication or "login",
+                    "login": server.smtp_authentication in (False, "login"),
+                    "client_cert": client_cert,
+                    "from_filter": server.from_filter or "",
+                }
+            )
+        if not targets and config.get("smtp_server"):
+            targets.append(self._golive_smtp_config_target())
+        return targets
+
+    def _golive_smtp_config_target(self, server=None):
+        return {
+            "key": server.name if server else "server options",
+            "source": "server options",
+            "host": config.get("smtp_server") or DEFAULT_SMTP_HOST,
+            "port": int(config.get("smtp_port") or 25),
+            "encryption": "starttls" if config.get("smtp_ssl") else "none",
+            "user": config.get("smtp_user") or "",
+            "password": config.get("smtp_password") or "",
+            "authentication": "cli",
+            "login": True,
+            "client_cert": None,
+            "from_filter": config.get("from_filter") or "",
+        }
+
+    def _golive_smtp_evidence(self, target, **extra):
+        evidence = {
+            "host": target["host"],
+            "port": target["port"],
+            "encryption": target["encryption"],
+            "authentication": target["authentication"],
+            "login": bool(target["user"] and target["login"]),
+            "user": target["user"],
+            "source": target["source"],
+        }
+        evidence.update(extra)
+        return evidence
+
+    def _golive_smtp_run(self, ctx, target, action=None):
+        """Run an SMTP session on ``target``; return ``(status, message, evidence)``.
+
+        ``action(connection)`` runs inside the session (after login) and returns
+        extra evidence. With ``verify_tls`` (default), an untrusted certificate
+        gives a warning and the session is retried without verification (Odoo
+        itself does not verify the SMTP certificate).
+        """
+        timeout = ctx.network_timeout
+        verify = bool(ctx.params.get("verify_tls", True))
+        ca_file = ctx.params.get("ca_file") or None
+        started = time.perf_counter()
+        tls_problem = None
+        uses_tls = target["encryption"] in ("ssl", "starttls")
+        attempts = [verify, False] if uses_tls and verify else [False]
+        for verified in attempts:
+            context = None
+            if uses_tls or target["client_cert"]:
+                context = _tls_context(verified, ca_file, target["client_cert"])
+            try:
+                with _smtp_session(target, timeout, context) as (connection, steps):
+                    extra = {
+                        "features": sorted(connection.esmtp_features),
+                        "tls_version": connection.sock.version()
+                        if isinstance(connection.sock, ssl.SSLSocket)
+                        else None,
+                    }
+                    if action:
+                        extra.update(action(connection))
+            except _SmtpStepError as error:
+                if isinstance(error.exc, ssl.SSLCertVerificationError) and verified:
+                    tls_problem = _smtp_error(error.exc)
+                    continue
+                evidence = self._golive_smtp_evidence(
+                    target,
+                    failed_step=error.step,
+                    error=_smtp_error(error.exc),
+                    steps=error.steps,
+                    duration_ms=_ms(started),
+                )
+                message = self.env._(
+                    "%(server)s (%(host)s:%(port)s): %(step)s failed: %(error)s",
+                    server=target["key"],
+                    host=target["host"],
+                    port=target["port"],
+                    step=error.step,
+                    error=_smtp_error(error.exc),
+                )
+                return "fail", message, evidence
+            evidence = self._golive_smtp_evidence(
+                target, steps=steps, duration_ms=_ms(started), **extra
+            )
+            if tls_problem:
+                evidence["tls_verified"] = False
+                evidence["tls_error"] = tls_problem
+                return (
+                    "warn",
+                    self.env._(
+                        "%(server)s answers, but its TLS certificate is not "
+                        "trusted: %(error)s",
+                        server=target["key"],
+                        error=tls_problem,
+                    ),
+                    evidence,
+                )
+            if uses_tls:
+                evidence["tls_verified"] = verified
+            return (
+                "pass",
+                self.env._(
+                    "%(server)s (%(host)s:%(port)s): %(steps)s.",
+                    server=target["key"],
+                    host=target["host"],
+                    port=target["port"],
+                    steps=", ".join(steps),
+                ),
+                evidence,
+            )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ------------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------------
+    @golive_check(
+        "mail.outgoing_server",
+        title="Outgoing mail server configured",
+        category="mail",
+        severity="high",
+        severity_by_env={"dev": "info", "staging": "medium"},
+        remediation="Create an active outgoing mail server (Settings > Technical > "
+        "Outgoing Mail Servers) or set smtp_server in the server configuration.",
+        tags=("mail",),
+    )
+    def _check_mail_outgoing_server(self, ctx):
+        servers = (
+            self.env["ir.mail_server"]
+            .sudo()
+            .search([("active", "=", True)], order="sequence, id")
+        )
+        if servers:
+            yield Finding.pass_(
+                self.env._(
+                    "%(count)s active outgoing mail server(s): %(names)s.",
+                    count=len(servers),
+                    names=", ".join(servers.mapped("name")),
+                ),
+                "ir.mail_server",
+                servers=[
+                    {"name": s.name, "host": s.smtp_host, "port": s.smtp_port}
+                    for s in servers[:20]
+                ],
+            )
+            return
+        host = config.get("smtp_server") or ""
+        if host and host != DEFAULT_SMTP_HOST:
+            yield Finding.pass_(
+                self.env._(
+                    "No outgoing mail server record; the server options send "
+                    "through %s.",
+                    host,
+                ),
+                "ir.mail_server",
+                smtp_server=host,
+                smtp_port=config.get("smtp_port"),
+            )
+            return
+        yield Finding.fail(
+            self.env._(
+                "No active outgoing mail server: Odoo would try %(host)s:%(port)s.",
+                host=host or DEFAULT_SMTP_HOST,
+                port=config.get("smtp_port") or 25,
+            ),
+            "ir.mail_server",
+            smtp_server=host or DEFAULT_SMTP_HOST,
+        )
+
+    @golive_check(
+        "mail.smtp_probe",
+        title="Outgoing mail server answers (SMTP session)",
+        category="mail",
+        severity="high",
+        severity_by_env={"dev": "low"},
+        remediation="Fix host, port, encryption or credentials of the outgoing "
+        "mail server, or open the firewall towards it; the finding names the "
+        "step that failed.",
+        tags=("mail", "network"),
+        params={"verify_tls": True, "ca_file": ""},
+    )
+    def _check_mail_smtp_probe(self, ctx):
+        targets = self._golive_smtp_targets()
+        if not targets:
+            yield Finding.skip(
+                self.env._("No outgoing mail server to probe."), "ir.mail_server"
+            )
+            return
+        for target in targets:
+            status, message, evidence = self._golive_smtp_run(ctx, target)
+            if status == "pass" and target["user"] and not target["login"]:
+                evidence["note"] = f"login not tested ({target['authentication']})"
+            yield Finding(status, message, target["key"], evidence)
+
+    @golive_check(
+        "mail.exceptions",
+        title="No outgoing mail in exception",
+        category="mail",
+        severity="medium",
+        severity_by_env={"dev": "info"},
+        remediation="Open Settings > Technical > Emails, filter on 'Delivery "
+        "Failed', fix the cause (server, address) and retry or cancel them.",
+        tags=("mail",),
+        params={"days": 7, "fail_count": 10},
+    )
+    def _check_mail_exceptions(self, ctx):
+        days = int(ctx.params["days"])
+        fail_count = int(ctx.params["fail_count"])
+        since = fields.Datetime.now() - timedelta(days=days)
+        Mail = self.env["mail.mail"].sudo()
+        domain = [("state", "=", "exception"), ("write_date", ">=", since)]
+        count = Mail.search_count(domain)
+        evidence = {"days": days, "count": count}
+        if not count:
+            yield Finding.pass_(
+                self.env._("No mail in exception in the last %s days.", days),
+                "mail.mail",
+                **evidence,
+            )
+            return
+        samples = Mail.search(domain, order="write_date desc, id desc", limit=10)
+        evidence["types"] = {}
+        for group in Mail._read_group(domain, ["failure_type"], ["__count"]):
+            evidence["types"][group[0] or "unknown"] = group[1]
+        evidence["latest"] = [
+            {
+                "id": mail.id,
+                "date": fields.Datetime.to_string(mail.write_date),
+                "failure_type": mail.failure_type or "",
+                "failure_reason": (mail.failure_reason or "")[:200],
+            }
+            for mail in samples
+        ]
+        message = self.env._(
+            "%(count)s mail(s) in exception in the last %(days)s days.",
+            count=count,
+            days=days,
+        )
+        if count >= fail_count:
+            yield Finding.fail(message, "mail.mail", **evidence)
+        else:
+            yield Finding.warn(message, "mail.mail", **evidence)
+
+    @golive_check(
+        "mail.alias_domain",
+        title="Alias domain, catchall and default sender set",
+        category="mail",
+        severity="medium",
+        severity_by_env={"dev": "info"},
+        remediation="Settings > General Settings > Discuss: set the alias domain of "
+        "each company (mail.alias.domain) with its bounce, catchall and default "
+        "from aliases; use the company's real mail domain.",
+        tags=("mail",),
+    )
+    def _check_mail_alias_domain(self, ctx):
+        companies = (
+            self.env["res.company"].sudo().search([("active", "=", True)], order="id")
+        )
+        for company in companies:
+            key = company.name
+            domain = company.alias_domain_id
+            if not domain:
+                yield Finding.fail(
+                    self.env._(
+                        "%s has no alias domain: replies and bounces cannot reach "
+                        "Odoo.",
+                        company.name,
+                    ),
+                    key,
+                    company_id=company.id,
+                )
+                continue
+            evidence = {
+                "company_id": company.id,
+                "alias_domain": domain.name,
+                "bounce": domain.bounce_email or "",
+                "catchall": domain.catchall_email or "",
+                "default_from": domain.default_from_email or "",
+            }
+            missing = [
+                label
+                for label, value in (
+                    ("bounce", domain.bounce_alias),
+                    ("catchall", domain.catchall_alias),
+                    ("default from", domain.default_from),
+                )
+                if not value
+            ]
+            name = (domain.name or "").strip().lower()
+            if missing:
+                yield Finding.fail(
+                    self.env._(
+                        "%(company)s: alias domain %(domain)s lacks %(missing)s.",
+                        company=company.name,
+                        domain=domain.name,
+                        missing=", ".join(missing),
+                    ),
+                    key,
+                    **evidence,
+                )
+            elif (
+                "." not in name
+                or name in RESERVED_DOMAINS
+                or name.endswith(RESERVED_SUFFIXES)
+            ):
+                yield Finding.fail(
+                    self.env._(
+                        "%(company)s: alias domain %(domain)s is not a public "
+                        "mail domain.",
+                        company=company.name,
+                        domain=domain.name,
+                    ),
+                    key,
+                    **evidence,
+                )
+            else:
+                yield Finding.pass_(
+                    self.env._(
+                        "%(company)s: %(domain)s (catchall %(catchall)s, default "
+                        "from %(from)s).",
+                        company=company.name,
+                        domain=domain.name,
+                        catchall=domain.catchall_email,
+                        **{"from": domain.default_from_email},
+                    ),
+                    key,
+                    **evidence,
+                )
+
+    @golive_check(
+        "mail.test_send",
+        title="Test message delivered to the outgoing server",
+        category="mail",
+        severity="medium",
+        severity_by_env={"dev": "info"},
+        remediation="Set the recipient threshold, run this check by its code, and "
+        "confirm the message arrived in that mailbox; a refusal names the reason.",
+        tags=("mail", "network"),
+        params={"recipient": "", "email_from": "", "server": ""},
+        enabled=False,
+    )
+    def _check_mail_test_send(self, ctx):
+        recipient = (ctx.params.get("recipient") or "").strip()
+        if not recipient or "@" not in recipient:
+            yield Finding.skip(
+                self.env._(
+                    "On demand only: set the 'recipient' threshold to an address "
+                    "to send a test message to."
+                ),
+                "recipient",
+            )
+            return
+        targets = self._golive_smtp_targets()
+        wanted = ctx.params.get("server") or ""
+        if wanted:
+            targets = [t for t in targets if t["key"] == wanted]
+        if not targets:
+            yield Finding.fail(
+                self.env._("No outgoing mail server to send through."),
+                recipient,
+                server=wanted,
+            )
+            return
+        target = targets[0]
+        email_from = (
+            ctx.params.get("email_from")
+            or self.env.company.alias_domain_id.default_from_email
+            or self.env.company.email
+            or config.get("email_from")
+            or f"golive-check@{socket.gethostname()}"
+        )
+        message = EmailMessage()
+        message["From"] = email_from
+        message["To"] = recipient
+        message["Subject"] = self.env._(
+            "Go-Live test message from database %s", self.env.cr.dbname
+        )
+        message["Date"] = formatdate(localtime=True)
+        message["Message-Id"] = make_msgid(domain=email_from.rpartition("@")[2])
+        message["X-Golive-Check"] = "mail.test_send"
+        message.set_content(
+            self.env._(
+                "This message was sent by the Go-Live check mail.test_send of "
+                "database %s. No action is needed.",
+                self.env.cr.dbname,
+            )
+        )
+
+        def send(connection):
+            refused = connection.send_message(
+                message, from_addr=email_from, to_addrs=[recipient]
+            )
+            return {"refused": sorted(refused)}
+
+        status, text, evidence = self._golive_smtp_run(ctx, target, action=send)
+        evidence.update(
+            recipient=recipient,
+            email_from=email_from,
+            message_id=message["Message-Id"],
+        )
+        if status == "fail":
+            yield Finding.fail(text, recipient, **evidence)
+            return
+        yield Finding(
+            "pass" if status == "pass" else status,
+            self.env._(
+                "Test message %(msgid)s accepted by %(server)s for %(to)s.",
+                msgid=message["Message-Id"],
+                server=target["key"],
+                to=recipient,
+            ),
+            recipient,
+            evidence,
+        )
