@@ -21,6 +21,7 @@
         "views/golive_check_run_views.xml",
         "views/golive_check_result_views.xml",
         "views/golive_waiver_views.xml",
+        "views/golive_check_endpoint_views.xml",
         "views/golive_menus.xml",
         "data/ir_cron_data.xml",
     ],

@@ -4,7 +4,9 @@ from . import checks_crons
 from . import checks_params
 from . import checks_config
 from . import checks_mail
+from . import checks_http
 from . import golive_check
 from . import golive_waiver
 from . import golive_check_run
 from . import golive_check_result
+from . import golive_check_endpoint

@@ -6,4 +6,5 @@ from . import test_checks_crons
 from . import test_checks_params
 from . import test_checks_config
 from . import test_checks_mail
+from . import test_checks_http
 from . import test_cli

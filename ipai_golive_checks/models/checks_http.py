@@ -1,0 +1,775 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""HTTP checks: health, login page, WebSocket, asset bundles, TLS, DNS, endpoints.
+
+Which server is judged: health, login, WebSocket and assets hit the server
+itself as seen from the inside, ``http://127.0.0.1:<http_port>`` (the gevent
+port for the WebSocket when workers > 0), unless the ``base_url`` threshold
+points them elsewhere (CI may set the public URL). TLS and DNS judge the
+``web.base.url`` system parameter (or their ``url`` / ``host`` threshold).
+
+Every request has an explicit timeout and ``allow_redirects=False``: a
+redirect to the same host is followed by hand (a few hops), a redirect to
+another host is reported, never followed.
+"""
+
+import base64
+import datetime
+import hashlib
+import ipaddress
+import os
+import socket
+import ssl
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import suppress
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from odoo import models
+from odoo.tools import config
+
+from .golive_check_registry import Finding, golive_check
+
+WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+MAX_REDIRECTS = 3
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+MAX_TIMEOUT = 30.0  # seconds, as golive.check.endpoint's constraint
+# OpenSSL X509_V_ERR_* codes named in findings.
+X509_HOSTNAME_MISMATCH = 62
+X509_CERT_HAS_EXPIRED = 10
+
+
+def _ms(started):
+    return round((time.perf_counter() - started) * 1000.0, 1)
+
+
+def _short_error(exc, limit=300):
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _http_request(method, url, timeout, headers=None, body=None):
+    """Send ``method url``; follow same-host redirects by hand.
+
+    Returns ``(response, hops, offhost_url)``: ``offhost_url`` is the target of
+    a redirect to another host (not followed). ``hops`` lists the same-host
+    URLs followed.
+    """
+    hops = []
+    host = (urlsplit(url).hostname or "").lower()
+    for _hop in range(MAX_REDIRECTS + 1):
+        response = requests.request(
+            method,
+            url,
+            headers=headers,
+            data=body,
+            timeout=timeout,
+            allow_redirects=False,
+        )
+        location = response.headers.get("Location")
+        if response.status_code not in REDIRECT_CODES or not location:
+            return response, hops, None
+        target = urljoin(url, location)
+        if (urlsplit(target).hostname or "").lower() != host:
+            return response, hops, target
+        if len(hops) == MAX_REDIRECTS:
+            break
+        hops.append(target)
+        if response.status_code == 303 or (
+            response.status_code in (301, 302) and method == "POST"
+        ):
+            method, body = "GET", None
+        url = target
+    return response, hops, None
+
+
+def _certificate_details(der):
+    """Subject, issuer, SAN names and notAfter of a DER certificate."""
+    from cryptography import x509
+    from cryptography.hazmat.backends import default_backend
+
+    cert = x509.load_der_x509_certificate(der, default_backend())
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+        names = san.value.get_values_for_type(x509.DNSName) + [
+            str(ip) for ip in san.value.get_values_for_type(x509.IPAddress)
+        ]
+    except x509.ExtensionNotFound:
+        names = []
+    return {
+        "subject": cert.subject.rfc4514_string(),
+        "issuer": cert.issuer.rfc4514_string(),
+        "not_after": cert.not_valid_after.isoformat() + "Z",
+        "san": names[:20],
+        "_not_after": cert.not_valid_after,
+    }
+
+
+def _tls_handshake(host, port, timeout, context):
+    with socket.create_connection((host, port), timeout=timeout) as raw:
+        with context.wrap_socket(raw, server_hostname=host) as tls:
+            return tls.getpeercert(binary_form=True), tls.version()
+
+
+# One file per check family, by design.
+# pylint: disable=consider-merging-classes-inherited
+class GoliveCheckRegistry(models.AbstractModel):
+    _inherit = "golive.check.registry"
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _golive_http_base(self, ctx):
+        base = (ctx.params.get("base_url") or "").strip().rstrip("/")
+        return base or f"http://127.0.0.1:{config.get('http_port') or 8069}"
+
+    def _golive_public_url(self, ctx):
+        url = (ctx.params.get("url") or "").strip()
+        if url:
+            return url, "threshold"
+        param = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        return param or "", "web.base.url"
+
+    def _golive_http_get(self, ctx, path, key):
+        """GET ``base + path``; return ``(finding or None, response, evidence)``.
+
+        The finding is a ``fail`` when the request did not get an answer or was
+        redirected to another host.
+        """
+        url = self._golive_http_base(ctx) + path
+        started = time.perf_counter()
+        evidence = {"url": url}
+        try:
+            response, hops, offhost = _http_request("GET", url, ctx.network_timeout)
+        except requests.RequestException as exc:
+            evidence.update(error=_short_error(exc), duration_ms=_ms(started))
+            return (
+                Finding.fail(
+                    self.env._(
+                        "%(url)s did not answer: %(error)s",
+                        url=url,
+                        error=_short_error(exc),
+                    ),
+                    key,
+                    **evidence,
+                ),
+                None,
+                evidence,
+            )
+        evidence.update(
+            status=response.status_code,
+            duration_ms=_ms(started),
+            redirects=hops,
+        )
+        if offhost:
+            evidence["redirect_to"] = offhost
+            return (
+                Finding.fail(
+                    self.env._(
+                        "%(url)s redirects to another host, %(host)s (not followed).",
+                        url=url,
+                        host=urlsplit(offhost).hostname,
+                    ),
+                    key,
+                    **evidence,
+                ),
+                response,
+                evidence,
+            )
+        return None, response, evidence
+
+    # ------------------------------------------------------------------
+    # Checks on the server itself
+    # ------------------------------------------------------------------
+    @golive_check(
+        "http.health",
+        title="Health endpoint answers, database reachable",
+        category="http",
+        severity="critical",
+        severity_by_env={"dev": "low"},
+        remediation="/web/health?db_server_status=1 must answer 200 "
+        '{"status": "pass"}: check that the server runs and reaches PostgreSQL.',
+        tags=("http", "network"),
+        params={"base_url": ""},
+    )
+    def _check_http_health(self, ctx):
+        key = "/web/health"
+        failed, response, evidence = self._golive_http_get(
+            ctx, "/web/health?db_server_status=1", key
+        )
+        if failed:
+            yield failed
+            return
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {}
+        status = payload.get("status") if isinstance(payload, dict) else None
+        evidence["health"] = status
+        if response.status_code == 200 and status == "pass":
+            yield Finding.pass_(
+                self.env._(
+                    "Health check passed in %s ms (database reachable).",
+                    evidence["duration_ms"],
+                ),
+                key,
+                **evidence,
+            )
+        else:
+            evidence["body"] = response.text[:200]
+            yield Finding.fail(
+                self.env._(
+                    "Health check answered %(code)s (status %(status)s).",
+                    code=response.status_code,
+                    status=status or "-",
+                ),
+                key,
+                **evidence,
+            )
+
+    @golive_check(
+        "http.login",
+        title="Login page answers 200",
+        category="http",
+        severity="critical",
+        severity_by_env={"dev": "low"},
+        remediation="/web/login must answer 200 on the served database: check "
+        "dbfilter (a redirect to the database selector) and the proxy.",
+        tags=("http", "network"),
+        params={"base_url": ""},
+    )
+    def _check_http_login(self, ctx):
+        key = "/web/login"
+        failed, response, evidence = self._golive_http_get(ctx, "/web/login", key)
+        if failed:
+            yield failed
+            return
+        final_path = urlsplit(response.url).path
+        evidence["final_path"] = final_path
+        if response.status_code == 200 and final_path == "/web/login":
+            yield Finding.pass_(
+                self.env._(
+                    "/web/login answered 200 in %s ms.", evidence["duration_ms"]
+                ),
+                key,
+                **evidence,
+            )
+        else:
+            yield Finding.fail(
+                self.env._(
+                    "/web/login answered %(code)s at %(path)s.",
+                    code=response.status_code,
+                    path=final_path,
+                ),
+                key,
+                **evidence,
+            )
+
+    @golive_check(
+        "http.websocket",
+        title="WebSocket handshake answered 101",
+        category="http",
+        severity="high",
+        severity_by_env={"dev": "low"},
+        remediation="With workers > 0 the proxy must route /websocket to the "
+        "gevent port with the Upgrade and Connection headers; the server must "
+        "answer the handshake with 101 Switching Protocols.",
+        tags=("http", "network"),
+        params={"base_url": ""},
+    )
+    def _check_http_websocket(self, ctx):
+        base = (ctx.params.get("base_url") or "").strip()
+        if base:
+            parts = urlsplit(base)
+            scheme = parts.scheme
+            host = parts.hostname or "127.0.0.1"
+            port = parts.port or (443 if scheme == "https" else 80)
+        else:
+            scheme, host = "http", "127.0.0.1"
+            workers = config.get("workers") or 0
+            port = int(
+                (config.get("gevent_port") if workers > 0 else config.get("http_port"))
+                or 8069
+            )
+        key = "/websocket"
+        ws_key = base64.b64encode(os.urandom(16)).decode()
+        netloc = f"{host}:{port}"
+        request = (
+            "GET /websocket HTTP/1.1\r\n"
+            f"Host: {netloc}\r\n"
+            "Upgrade: websocket\r\n"
+            "Connection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {ws_key}\r\n"
+            "Sec-WebSocket-Version: 13\r\n"
+            f"Origin: {scheme}://{netloc}\r\n"
+            "User-Agent: ipai-golive-check\r\n\r\n"
+        )
+        evidence = {"host": host, "port": port, "scheme": scheme}
+        started = time.perf_counter()
+        try:
+            status_line, headers = self._golive_ws_handshake(
+                scheme, host, port, request, ctx.network_timeout
+            )
+        except OSError as exc:
+            evidence.update(error=_short_error(exc), duration_ms=_ms(started))
+            yield Finding.fail(
+                self.env._(
+                    "WebSocket handshake on %(host)s:%(port)s failed: %(error)s",
+                    host=host,
+                    port=port,
+                    error=_short_error(exc),
+                ),
+                key,
+                **evidence,
+            )
+            return
+        expected = base64.b64encode(
+            hashlib.sha1((ws_key + WS_GUID).encode()).digest()
+        ).decode()
+        parts = status_line.split(" ", 2)
+        code = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+        evidence.update(
+            status=code,
+            status_line=status_line[:100],
+            duration_ms=_ms(started),
+        )
+        if code == 101 and headers.get("sec-websocket-accept") == expected:
+            yield Finding.pass_(
+                self.env._(
+                    "WebSocket handshake on %(host)s:%(port)s answered 101.",
+                    host=host,
+                    port=port,
+                ),
+                key,
+                **evidence,
+            )
+        elif code == 101:
+            yield Finding.fail(
+                self.env._("101 answered with a wrong Sec-WebSocket-Accept."),
+                key,
+                **evidence,
+            )
+        else:
+            yield Finding.fail(
+                self.env._(
+                    "WebSocket handshake on %(host)s:%(port)s answered "
+                    "%(status)s instead of 101.",
+                    host=host,
+                    port=port,
+                    status=status_line[:100] or "nothing",
+                ),
+                key,
+                **evidence,
+            )
+
+    def _golive_ws_handshake(self, scheme, host, port, request, timeout):
+        """Send the upgrade request; return ``(status line, headers)``.
+
+        After a 101, a close frame (code 1000) ends the connection cleanly.
+        """
+        raw = socket.create_connection((host, port), timeout=timeout)
+        sock = raw
+        try:
+            if scheme in ("https", "wss"):
+                sock = ssl.create_default_context().wrap_socket(
+                    raw, server_hostname=host
+                )
+            sock.sendall(request.encode())
+            data = b""
+            while b"\r\n\r\n" not in data and len(data) < 16384:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+            status_line, *lines = head.split("\r\n") if head else [""]
+            headers = {}
+            for line in lines:
+                name, _sep, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            if " 101 " in f"{status_line} ":
+                mask_key = os.urandom(4)
+                payload = (1000).to_bytes(2, "big")
+                masked = bytes(b ^ mask_key[i % 4] for i, b in enumerate(payload))
+                with suppress(OSError):
+                    sock.sendall(bytes([0x88, 0x80 | len(payload)]) + mask_key + masked)
+                    sock.recv(16)  # the server's close frame
+            return status_line.strip(), headers
+        finally:
+            sock.close()
+
+    @golive_check(
+        "http.assets",
+        title="Asset bundles served",
+        category="http",
+        severity="high",
+        severity_by_env={"dev": "low"},
+        remediation="Each bundle's current URL must answer 200 with content: "
+        "check the filestore (attachments of the bundles), the proxy's /web/assets "
+        "route and the server log for asset compilation errors.",
+        tags=("http", "network", "slow"),
+        params={
+            "base_url": "",
+            "bundles": ["web.assets_frontend", "web.assets_backend"],
+            "network_timeout": 60,
+        },
+        timeout=60.0,
+    )
+    def _check_http_assets(self, ctx):
+        bundles = ctx.params.get("bundles") or []
+        if isinstance(bundles, str):
+            bundles = [name.strip() for name in bundles.split(",") if name.strip()]
+        base = self._golive_http_base(ctx)
+        for bundle in bundles:
+            links = [
+                link
+                for link in self.env["ir.qweb"]._get_asset_links(bundle)
+                if link and link.startswith("/")
+            ]
+            if not links:
+                yield Finding.fail(
+                    self.env._("Bundle %s has no files (unknown bundle?).", bundle),
+                    bundle,
+                    bundle=bundle,
+                )
+                continue
+            fetched = []
+            problems = []
+            for link in links:
+                url = base + link
+                started = time.perf_counter()
+                try:
+                    response, _hops, offhost = _http_request(
+                        "GET", url, ctx.network_timeout
+                    )
+                except requests.RequestException as exc:
+                    problems.append(f"{link}: {_short_error(exc)}")
+                    fetched.append({"url": link, "error": _short_error(exc)})
+                    continue
+                size = len(response.content)
+                fetched.append(
+                    {
+                        "url": link,
+                        "status": response.status_code,
+                        "bytes": size,
+                        "duration_ms": _ms(started),
+                    }
+                )
+                if offhost:
+                    problems.append(
+                        f"{link}: redirected to {urlsplit(offhost).hostname}"
+                    )
+                elif response.status_code != 200:
+                    problems.append(f"{link}: {response.status_code}")
+                elif not size:
+                    problems.append(f"{link}: empty")
+            if problems:
+                yield Finding.fail(
+                    self.env._(
+                        "Bundle %(bundle)s: %(problems)s.",
+                        bundle=bundle,
+                        problems="; ".join(problems),
+                    ),
+                    bundle,
+                    bundle=bundle,
+                    files=fetched,
+                )
+            else:
+                yield Finding.pass_(
+                    self.env._(
+                        "Bundle %(bundle)s served (%(count)s file(s), %(kb)s kB).",
+                        bundle=bundle,
+                        count=len(fetched),
+                        kb=round(sum(f["bytes"] for f in fetched) / 1024),
+                    ),
+                    bundle,
+                    bundle=bundle,
+                    files=fetched,
+                )
+
+    # ------------------------------------------------------------------
+    # Checks on the public URL
+    # ------------------------------------------------------------------
+    @golive_check(
+        "http.tls_certificate",
+        title="TLS certificate of the base URL valid",
+        category="http",
+        severity="critical",
+        severity_by_env={"dev": "info", "staging": "medium"},
+        remediation="Serve web.base.url with a certificate from a trusted CA that "
+        "names the host, renewed automatically well before expiry.",
+        tags=("http", "network", "security"),
+        params={"url": "", "warn_days": 21, "fail_days": 7, "ca_file": ""},
+    )
+    def _check_http_tls_certificate(self, ctx):
+        url, source = self._golive_public_url(ctx)
+        parts = urlsplit(url)
+        key = parts.hostname or url or "web.base.url"
+        if parts.scheme != "https" or not parts.hostname:
+            yield Finding.skip(
+                self.env._(
+                    "%(origin)s is %(url)s, not an https URL: no certificate to "
+                    "check (params.base_url judges the scheme).",
+                    origin=source,
+                    url=url or "-",
+                ),
+                key,
+                url=url,
+            )
+            return
+        host, port = parts.hostname, parts.port or 443
+        warn_days = float(ctx.params["warn_days"])
+        fail_days = float(ctx.params["fail_days"])
+        timeout = ctx.network_timeout
+        evidence = {"host": host, "port": port, "source": source}
+        context = ssl.create_default_context(cafile=ctx.params.get("ca_file") or None)
+        verify_error = None
+        try:
+            der, version = _tls_handshake(host, port, timeout, context)
+        except ssl.SSLCertVerificationError as exc:
+            verify_error = exc
+            unverified = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            unverified.check_hostname = False
+            unverified.verify_mode = ssl.CERT_NONE
+            try:
+                der, version = _tls_handshake(host, port, timeout, unverified)
+            except OSError:
+                der, version = None, None
+        except OSError as exc:
+            yield Finding.fail(
+                self.env._(
+                    "No TLS handshake with %(host)s:%(port)s: %(error)s",
+                    host=host,
+                    port=port,
+                    error=_short_error(exc),
+                ),
+                key,
+                error=_short_error(exc),
+                **evidence,
+            )
+            return
+        days_left = None
+        if der:
+            details = _certificate_details(der)
+            not_after = details.pop("_not_after")
+            days_left = round(
+                (not_after - datetime.datetime.utcnow()).total_seconds() / 86400, 1
+            )
+            evidence.update(details, days_left=days_left, tls_version=version)
+        if verify_error is not None:
+            code = verify_error.verify_code
+            reason = verify_error.verify_message or str(verify_error)
+            evidence.update(verified=False, verify_error=reason, verify_code=code)
+            if code == X509_HOSTNAME_MISMATCH:
+                message = self.env._(
+                    "The certificate of %(host)s does not name this host: %(reason)s.",
+                    host=host,
+                    reason=reason,
+                )
+            elif code == X509_CERT_HAS_EXPIRED:
+                message = self.env._(
+                    "The certificate of %(host)s has expired.", host=host
+                )
+            else:
+                message = self.env._(
+                    "The certificate chain of %(host)s is not trusted: %(reason)s.",
+                    host=host,
+                    reason=reason,
+                )
+            yield Finding.fail(message, key, **evidence)
+            return
+        evidence["verified"] = True
+        args = {"host": host, "days": days_left, "date": evidence["not_after"][:10]}
+        if days_left < fail_days:
+            yield Finding.fail(
+                self.env._(
+                    "The certificate of %(host)s expires in %(days)s days (%(date)s).",
+                    **args,
+                ),
+                key,
+                **evidence,
+            )
+        elif days_left < warn_days:
+            yield Finding.warn(
+                self.env._(
+                    "The certificate of %(host)s expires in %(days)s days (%(date)s).",
+                    **args,
+                ),
+                key,
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "The certificate of %(host)s is valid for %(days)s more days.",
+                    **args,
+                ),
+                key,
+                **evidence,
+            )
+
+    @golive_check(
+        "http.dns",
+        title="Host of the base URL resolves",
+        category="http",
+        severity="high",
+        severity_by_env={"dev": "info"},
+        remediation="Create the DNS record of web.base.url's host (and check the "
+        "server's resolver, /etc/resolv.conf).",
+        tags=("http", "network"),
+        params={"host": ""},
+    )
+    def _check_http_dns(self, ctx):
+        host = (ctx.params.get("host") or "").strip()
+        source = "threshold"
+        if not host:
+            url, source = self._golive_public_url(ctx)
+            host = urlsplit(url).hostname or ""
+        if not host:
+            yield Finding.skip(
+                self.env._("No host to resolve: web.base.url is not set."),
+                "web.base.url",
+            )
+            return
+        with suppress(ValueError):
+            ipaddress.ip_address(host)
+            yield Finding.pass_(
+                self.env._("%s is an IP address: nothing to resolve.", host),
+                host,
+                host=host,
+                source=source,
+            )
+            return
+        timeout = ctx.network_timeout
+        started = time.perf_counter()
+        # getaddrinfo() has no timeout of its own: wait for it in a thread.
+        executor = ThreadPoolExecutor(max_workers=1)
+        future = executor.submit(socket.getaddrinfo, host, None)
+        executor.shutdown(wait=False)
+        evidence = {"host": host, "source": source}
+        try:
+            infos = future.result(timeout=timeout)
+        except FutureTimeout:
+            yield Finding.fail(
+                self.env._(
+                    "Resolving %(host)s timed out after %(s)ss.", host=host, s=timeout
+                ),
+                host,
+                duration_ms=_ms(started),
+                **evidence,
+            )
+            return
+        except OSError as exc:
+            yield Finding.fail(
+                self.env._(
+                    "%(host)s does not resolve: %(error)s", host=host, error=exc
+                ),
+                host,
+                error=str(exc),
+                duration_ms=_ms(started),
+                **evidence,
+            )
+            return
+        addresses = sorted({info[4][0] for info in infos})
+        yield Finding.pass_(
+            self.env._(
+                "%(host)s resolves to %(addresses)s.",
+                host=host,
+                addresses=", ".join(addresses[:10]),
+            ),
+            host,
+            addresses=addresses[:20],
+            duration_ms=_ms(started),
+            **evidence,
+        )
+
+    @golive_check(
+        "http.endpoint",
+        title="Integration endpoints answer",
+        category="http",
+        severity="high",
+        severity_by_env={"dev": "low"},
+        remediation="Go-Live > Configuration > Endpoint Checks lists the "
+        "endpoints; fix the service, the URL or the credential, or archive an "
+        "endpoint that is no longer used.",
+        tags=("http", "network"),
+    )
+    def _check_http_endpoint(self, ctx):
+        endpoints = (
+            self.env["golive.check.endpoint"].sudo().search([("active", "=", True)])
+        )
+        if not endpoints:
+            yield Finding.skip(
+                self.env._("No endpoint check defined."), "golive.check.endpoint"
+            )
+            return
+        for endpoint in endpoints:
+            yield self._golive_endpoint_finding(endpoint)
+
+    def _golive_endpoint_finding(self, endpoint):
+        key = endpoint.name
+        timeout = min(max(endpoint.timeout or 5.0, 0.1), MAX_TIMEOUT)
+        headers = {}
+        if endpoint.header_name:
+            headers[endpoint.header_name] = endpoint.header_value or ""
+        evidence = {
+            "url": endpoint.url,
+            "method": endpoint.method,
+            "expected_status": endpoint.expected_status,
+            "timeout": timeout,
+            "header": endpoint.header_name or None,
+        }
+        started = time.perf_counter()
+        try:
+            response, hops, offhost = _http_request(
+                endpoint.method, endpoint.url, timeout, headers=headers or None
+            )
+        except requests.RequestException as exc:
+            evidence.update(error=_short_error(exc), duration_ms=_ms(started))
+            return Finding.fail(
+                self.env._(
+                    "%(name)s did not answer: %(error)s",
+                    name=endpoint.name,
+                    error=_short_error(exc),
+                ),
+                key,
+                **evidence,
+            )
+        evidence.update(
+            status=response.status_code, redirects=hops, duration_ms=_ms(started)
+        )
+        if offhost:
+            evidence["redirect_to"] = offhost
+            return Finding.fail(
+                self.env._(
+                    "%(name)s redirects to another host, %(host)s (not followed).",
+                    name=endpoint.name,
+                    host=urlsplit(offhost).hostname,
+                ),
+                key,
+                **evidence,
+            )
+        if response.status_code == endpoint.expected_status:
+            return Finding.pass_(
+                self.env._(
+                    "%(name)s answered %(code)s in %(ms)s ms.",
+                    name=endpoint.name,
+                    code=response.status_code,
+                    ms=evidence["duration_ms"],
+                ),
+                key,
+                **evidence,
+            )
+        return Finding.fail(
+            self.env._(
+                "%(name)s answered %(code)s, expected %(expected)s.",
+                name=endpoint.name,
+                code=response.status_code,
+                expected=endpoint.expected_status,
+            ),
+            key,
+            **evidence,
+        )
