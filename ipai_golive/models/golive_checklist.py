@@ -21,6 +21,19 @@ CUTOVER_STRATEGIES = [
     ("parallel_run", "Parallel run"),
 ]
 ENVIRONMENTS = [("dev", "Development"), ("staging", "Staging"), ("prod", "Production")]
+# The state machine: the states each state may move to.
+TRANSITIONS = {
+    "draft": ("in_progress",),
+    "in_progress": ("ready", "draft", "aborted"),
+    "ready": ("live", "draft", "aborted"),
+    "live": ("stabilizing", "closed", "aborted"),
+    "stabilizing": ("closed", "aborted"),
+    "closed": (),
+    "aborted": ("draft",),
+}
+# Moves into these states, and the fields below, belong to Go-Live Managers.
+MANAGER_STATES = ("live", "closed", "aborted", "draft")
+MANAGER_FIELDS = ("check_run_id", "date_live")
 
 
 class GoliveChecklist(models.Model):
@@ -226,19 +239,76 @@ class GoliveChecklist(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self._is_manager() and any(
+            vals.get("state", "draft") != "draft" or set(vals) & set(MANAGER_FIELDS)
+            for vals in vals_list
+        ):
+            raise UserError(
+                self.env._("Only a Go-Live Manager can create a checklist past draft.")
+            )
         checklists = super().create(vals_list)
         checklists.filtered(lambda c: c.state == "live")._check_gates_green()
         return checklists
 
     def write(self, vals):
-        if vals.get("state") == "live":
-            self.filtered(lambda c: c.state != "live")._check_gates_green()
-        if vals.get("state") == "aborted" and not vals.get("abort_reason"):
-            if self.filtered(lambda c: not c.abort_reason):
+        if set(vals) & set(MANAGER_FIELDS) and not self._is_manager():
+            raise UserError(
+                self.env._(
+                    "Only a Go-Live Manager can change %(fields)s.",
+                    fields=", ".join(
+                        self._fields[name].string
+                        for name in set(vals) & set(MANAGER_FIELDS)
+                    ),
+                )
+            )
+        if "state" in vals:
+            vals = self._prepare_transition(vals)
+        return super().write(vals)
+
+    def _is_manager(self):
+        return self.env.su or self.env.user.has_group(
+            "ipai_golive_checks.group_golive_manager"
+        )
+
+    def _prepare_transition(self, vals):
+        """Check a move of the state machine and complete its values.
+
+        Whoever writes: the move must be one of ``TRANSITIONS``, the moves
+        into ``MANAGER_STATES`` need a Go-Live Manager, going live needs every
+        gate green, and an abort needs a reason.
+        """
+        target = vals["state"]
+        moving = self.filtered(lambda c: c.state != target)
+        if not moving:
+            return vals
+        if target in MANAGER_STATES:
+            moving._check_manager()
+        wrong = moving.filtered(lambda c: target not in TRANSITIONS[c.state])
+        if wrong:
+            states = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(names)s cannot move from %(state)s to %(target)s.",
+                    names=", ".join(wrong.mapped("name")),
+                    state=states[wrong[0].state],
+                    target=states[target],
+                )
+            )
+        vals = dict(vals)
+        if target == "live":
+            moving._check_gates_green()
+            vals.setdefault("date_live", fields.Datetime.now())
+        elif target == "aborted":
+            if not vals.get("abort_reason") and moving.filtered(
+                lambda c: not c.abort_reason
+            ):
                 raise UserError(
                     self.env._("An aborted or rolled-back go-live needs a reason.")
                 )
-        return super().write(vals)
+        elif target == "draft":
+            vals.setdefault("abort_reason", False)
+            vals.setdefault("date_live", False)
+        return vals
 
     def _apply_template(self):
         """Add the phases and tasks of each checklist's template."""
@@ -271,54 +341,40 @@ class GoliveChecklist(models.Model):
             )
 
     def _check_manager(self):
-        if not self.env.user.has_group("ipai_golive_checks.group_golive_manager"):
+        if not self._is_manager():
             raise UserError(
                 self.env._("Only a Go-Live Manager can take this checklist there.")
             )
 
-    def _check_state(self, allowed, target):
-        wrong = self.filtered(lambda c: c.state not in allowed)
-        if wrong:
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "%(names)s cannot move to %(target)s from its current state.",
-                    names=", ".join(wrong.mapped("name")),
-                    target=states[target],
-                )
-            )
-
     def action_start(self):
-        self._check_state(("draft",), "in_progress")
-        self.state = "in_progress"
+        self.write({"state": "in_progress"})
 
     def action_ready(self):
-        self._check_state(("in_progress",), "ready")
-        self.state = "ready"
+        self.write({"state": "ready"})
 
     def action_go_live(self):
-        self._check_manager()
-        self._check_state(("ready",), "live")
-        self.write({"state": "live", "date_live": fields.Datetime.now()})
+        self.write({"state": "live"})
 
     def action_stabilize(self):
-        self._check_state(("live",), "stabilizing")
-        self.state = "stabilizing"
+        self.write({"state": "stabilizing"})
 
     def action_close(self):
-        self._check_manager()
-        self._check_state(("live", "stabilizing"), "closed")
-        self.state = "closed"
+        self.write({"state": "closed"})
 
     def action_reset_draft(self):
-        self._check_manager()
-        self._check_state(("aborted", "in_progress", "ready"), "draft")
-        self.write({"state": "draft", "abort_reason": False, "date_live": False})
+        self.write({"state": "draft"})
 
     def action_abort(self):
         """Open the wizard that asks why the go-live is aborted or rolled back."""
         self._check_manager()
-        self._check_state(("in_progress", "ready", "live", "stabilizing"), "aborted")
+        wrong = self.filtered(lambda c: "aborted" not in TRANSITIONS[c.state])
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "%(names)s cannot be aborted from its current state.",
+                    names=", ".join(wrong.mapped("name")),
+                )
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Abort / Roll Back"),
@@ -327,6 +383,30 @@ class GoliveChecklist(models.Model):
             "target": "new",
             "context": {"default_checklist_ids": self.ids},
         }
+
+    def _post_alert(self, body):
+        """Post ``body`` on the chatter, notifying the company's alert recipients."""
+        self.ensure_one()
+        self.message_post(
+            body=body,
+            partner_ids=self.company_id.golive_alert_partner_ids.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _alert_gates_red(self):
+        for checklist in self:
+            red = checklist.task_ids.filtered(
+                lambda t: t.is_gate and t.state not in GREEN_STATES
+            )
+            checklist._post_alert(
+                Markup("<p>%s</p>%s")
+                % (
+                    self.env._(
+                        "The gates of %(name)s turned red:", name=checklist.name
+                    ),
+                    red._html_list(),
+                )
+            )
 
     def _bound_check_codes(self):
         """Codes of the enabled checks bound to the tasks, and the unknown ones."""
@@ -370,18 +450,18 @@ class GoliveChecklist(models.Model):
                 errors=run.count_error,
             )
             if red:
-                body += Markup("<p>%s</p><ul>%s</ul>") % (
+                body += Markup("<p>%s</p>%s") % (
                     self.env._("Tasks whose checks fail:"),
-                    Markup().join(
-                        Markup("<li>%s %s</li>") % (task.section or "", task.name)
-                        for task in red
-                    ),
+                    red._html_list(),
                 )
             if unknown:
                 body += Markup("<p>%s</p>") % self.env._(
                     "Not installed here, not run: %(codes)s", codes=", ".join(unknown)
                 )
-            checklist.message_post(body=body)
+            if run.count_fail or run.count_error:
+                checklist._post_alert(body)
+            else:
+                checklist.message_post(body=body)
         return True
 
     def _action_open_tasks(self, domain, name):

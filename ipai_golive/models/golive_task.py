@@ -1,5 +1,7 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -25,6 +27,9 @@ VERIFICATION_MODES = [
     ("evidence", "Evidence"),
 ]
 MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
+SIGNOFF_FIELDS = ("signoff_user_id", "signoff_date", "waive_reason", "waived_by_id")
+# Fields only Go-Live Managers may change on an existing task.
+MANAGER_FIELDS = ("is_gate", *SIGNOFF_FIELDS)
 
 
 class GoliveTask(models.Model):
@@ -214,12 +219,14 @@ class GoliveTask(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._check_write_rights(vals)
+        if not self._is_manager():
+            for vals in vals_list:
+                self._check_user_values(vals, set(vals) & set(SIGNOFF_FIELDS))
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_write_rights(vals)
+        if not self._is_manager():
+            self._check_user_values(vals, set(vals) & set(MANAGER_FIELDS))
         if vals.get("state") == "waived" and not vals.get("waive_reason"):
             if self.filtered(lambda t: not t.waive_reason):
                 raise UserError(self.env._("Waiving a task needs a reason."))
@@ -228,16 +235,36 @@ class GoliveTask(models.Model):
             vals = dict(vals, signoff_user_id=False, signoff_date=False)
             if vals["state"] != "waived":
                 vals.update(waive_reason=False, waived_by_id=False)
-        return super().write(vals)
+        if "state" not in vals and "is_gate" not in vals:
+            return super().write(vals)
+        green = self.checklist_id.filtered(lambda c: c.gate_status == "green")
+        res = super().write(vals)
+        green.filtered(lambda c: c.gate_status == "red")._alert_gates_red()
+        return res
 
-    def _check_write_rights(self, vals):
-        """Waivers and sign-offs belong to Go-Live Managers, whoever writes."""
-        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
-            return
+    def _is_manager(self):
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+
+    def _check_user_values(self, vals, reserved):
+        """Refuse what belongs to Go-Live Managers: waivers, sign-offs and
+        which tasks are gates."""
         if vals.get("state") == "waived":
             raise UserError(self.env._("Only a Go-Live Manager can waive a task."))
-        if vals.get("signoff_user_id") or vals.get("waived_by_id"):
-            raise UserError(self.env._("Only a Go-Live Manager can sign off a task."))
+        if reserved:
+            raise UserError(
+                self.env._(
+                    "Only a Go-Live Manager can change %(fields)s.",
+                    fields=", ".join(
+                        sorted(self._fields[name].string for name in reserved)
+                    ),
+                )
+            )
+
+    def _html_list(self):
+        """The tasks as an HTML list for chatter messages."""
+        return Markup("<ul>%s</ul>") % Markup().join(
+            Markup("<li>%s %s</li>") % (task.section or "", task.name) for task in self
+        )
 
     def _set_state(self, state):
         self.write({"state": state})
@@ -259,7 +286,7 @@ class GoliveTask(models.Model):
 
     def action_waive(self):
         """Open the wizard asking the reason of the waiver."""
-        if not self.env.user.has_group(MANAGER_GROUP):
+        if not self._is_manager():
             raise UserError(self.env._("Only a Go-Live Manager can waive a task."))
         return {
             "type": "ir.actions.act_window",
@@ -278,7 +305,7 @@ class GoliveTask(models.Model):
         )
 
     def action_sign_off(self):
-        if not self.env.user.has_group(MANAGER_GROUP):
+        if not self._is_manager():
             raise UserError(self.env._("Only a Go-Live Manager can sign off a task."))
         not_green = self.filtered(lambda t: t.state not in GREEN_STATES)
         if not_green:

@@ -8,3 +8,4 @@ from . import test_golive_demo
 from . import test_golive_tour
 from . import test_golive_checks_binding
 from . import test_golive_views
+from . import test_golive_alerts

@@ -51,17 +51,66 @@ class TestGoliveState(GoliveCase):
 
     def test_guard_refuses_direct_write_naming_red_gates(self):
         """The guard is in the ORM: a plain write cannot bypass it."""
+        self._make_ready()
         self.gate_ci.state = "done"
         with self.assertRaises(UserError) as refusal:
-            self.checklist.write({"state": "live"})
+            self.checklist.with_user(self.manager).write({"state": "live"})
         message = str(refusal.exception)
         self.assertIn("Backup taken right before cutover", message)
         self.assertNotIn("CI gates green", message)
-        self.assertEqual(self.checklist.state, "draft")
+        self.assertEqual(self.checklist.state, "ready")
 
     def test_guard_holds_for_superuser(self):
+        self._make_ready()
         with self.assertRaises(UserError):
             self.checklist.sudo().write({"state": "live"})
+        self.assertEqual(self.checklist.state, "ready")
+
+    def test_live_by_write_records_the_date(self):
+        self._make_ready()
+        self._green_gates()
+        self.checklist.with_user(self.manager).write({"state": "live"})
+        self.assertTrue(self.checklist.date_live)
+        self.assertTrue(self.checklist.date_freeze_end)
+
+    def test_user_cannot_write_manager_states(self):
+        """Closing, aborting, resetting and going live are the manager's, even
+        through a plain write (RPC, kanban drag)."""
+        self._make_ready()
+        self._green_gates()
+        for target in ("live", "draft", "aborted"):
+            with self.subTest(target=target), self.assertRaises(UserError):
+                self.checklist.with_user(self.user).write(
+                    {"state": target, "abort_reason": "x"}
+                )
+        self.checklist.with_user(self.manager).write({"state": "live"})
+        with self.assertRaises(UserError):
+            self.checklist.with_user(self.user).write({"state": "closed"})
+        with self.assertRaises(UserError):
+            self.checklist.with_user(self.user).write({"date_live": False})
+        self.checklist.with_user(self.user).write({"state": "stabilizing"})
+        self.assertEqual(self.checklist.state, "stabilizing")
+
+    def test_user_cannot_create_past_draft(self):
+        with self.assertRaises(UserError):
+            self.env["golive.checklist"].with_user(self.user).create(
+                {"name": "Sneaky", "date_golive": "2030-01-01", "state": "closed"}
+            )
+
+    def test_transitions_follow_the_state_machine(self):
+        """Even a manager cannot skip states."""
+        for target in ("ready", "live", "stabilizing", "closed", "aborted"):
+            with self.subTest(target=target), self.assertRaises(UserError):
+                self.checklist.with_user(self.manager).write(
+                    {"state": target, "abort_reason": "x"}
+                )
+        self.assertEqual(self.checklist.state, "draft")
+
+    def test_checklist_kanban_cards_cannot_be_dragged(self):
+        arch = self.env["golive.checklist"].get_views([(False, "kanban")])["views"][
+            "kanban"
+        ]["arch"]
+        self.assertIn('records_draggable="0"', arch)
 
     def test_guard_on_create(self):
         """A checklist cannot be created live with a red gate."""
@@ -90,6 +139,7 @@ class TestGoliveState(GoliveCase):
         self.assertIn("Backup taken right before cutover", str(refusal.exception))
 
     def test_blocked_gate_is_red(self):
+        self._make_ready()
         self._green_gates()
         self.gate_backup.state = "blocked"
         with self.assertRaises(UserError):
@@ -122,9 +172,10 @@ class TestGoliveState(GoliveCase):
         with self.assertRaises(UserError):
             self.checklist.action_abort()
         self.checklist.action_start()
-        with self.assertRaises(UserError):
-            self.checklist.action_start()
+        self.checklist.action_start()  # already there: nothing to do
         self.assertEqual(self.checklist.state, "in_progress")
+        with self.assertRaises(UserError):
+            self.checklist.write({"state": "stabilizing"})
 
     def test_abort_needs_reason_and_manager(self):
         self._make_ready()
@@ -189,6 +240,33 @@ class TestGoliveState(GoliveCase):
         self.gate_ci.with_user(self.user).action_todo()
         self.assertFalse(self.gate_ci.signoff_user_id)
         self.assertFalse(self.gate_ci.signoff_date)
+
+    def test_user_cannot_unmake_a_gate_or_forge_a_sign_off(self):
+        gate = self.gate_backup.with_user(self.user)
+        for vals in (
+            {"is_gate": False},
+            {"signoff_date": "2026-01-01 00:00:00"},
+            {"waive_reason": "forged"},
+            {"waived_by_id": self.manager.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                gate.write(vals)
+        self.assertTrue(self.gate_backup.is_gate)
+        self.gate_backup.with_user(self.manager).write({"is_gate": False})
+        self.assertFalse(self.gate_backup.is_gate)
+        # Users may still create gates: that only makes the go-live stricter.
+        new_gate = (
+            self.env["golive.task"]
+            .with_user(self.user)
+            .create(
+                {
+                    "phase_id": self.phase_golive.id,
+                    "name": "Extra gate",
+                    "is_gate": True,
+                }
+            )
+        )
+        self.assertTrue(new_gate.is_gate)
 
     def test_task_quick_state_buttons(self):
         task = self.task_plain.with_user(self.user)
