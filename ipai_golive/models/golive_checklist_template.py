@@ -28,6 +28,28 @@ class GoliveChecklistTemplate(models.Model):
         for template in self:
             template.line_count = counts.get(template, 0)
 
+    def copy(self, default=None):
+        """Copy the templates with their phases and tasks, each task in the
+        copy of its phase (the shipped template is refreshed on upgrade: copy
+        it to make your own)."""
+        copies = super().copy(default)
+        Line = self.env["golive.checklist.template.line"]
+        for template, new in zip(self, copies, strict=True):
+            phase_map = dict(zip(template.phase_ids, new.phase_ids, strict=True))
+            Line.create(
+                [
+                    {
+                        **vals,
+                        "template_id": new.id,
+                        "phase_id": phase_map[line.phase_id].id,
+                    }
+                    for line, vals in zip(
+                        template.line_ids, template.line_ids.copy_data(), strict=True
+                    )
+                ]
+            )
+        return copies
+
     def _create_checklist(self, vals):
         """Create a checklist with this template's phases and all its tasks."""
         self.ensure_one()

@@ -102,6 +102,16 @@ class TestGoliveTemplate(GoliveCase):
         self.assertEqual(checklist.create_uid, self.user)
         self.assertEqual(len(checklist.task_ids), 2)
 
+    def test_copy_keeps_phases_and_tasks(self):
+        copy = self.template.copy({"name": "Mine"})
+        self.assertEqual(copy.phase_ids.mapped("code"), ["1", "8"])
+        self.assertEqual(
+            copy.line_ids.mapped("name"), self.template.line_ids.mapped("name")
+        )
+        self.assertEqual(copy.line_ids.phase_id, copy.phase_ids)
+        self.assertEqual(copy.line_ids[1].check_codes, "storage.backup")
+        self.assertEqual(len(self.template.line_ids), 2)
+
     def test_template_without_phases_refused(self):
         empty = self.env["golive.checklist.template"].create({"name": "Empty"})
         with self.assertRaises(UserError):
