@@ -9,6 +9,6 @@
     "author": "IPAI",
     "maintainers": ["ipai"],
     "license": "LGPL-3",
-    "depends": ["ipai_golive_checks"],
+    "depends": ["ipai_golive_checks", "auditlog", "auth_totp"],
     "installable": True,
 }

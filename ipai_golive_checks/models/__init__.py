@@ -3,6 +3,10 @@ from . import checks_modules
 from . import checks_crons
 from . import checks_params
 from . import checks_config
+from . import checks_postgres
+from . import checks_storage
+from . import checks_security
+from . import checks_process
 from . import checks_mail
 from . import checks_http
 from . import golive_check

@@ -5,6 +5,11 @@ from . import test_checks_modules
 from . import test_checks_crons
 from . import test_checks_params
 from . import test_checks_config
+from . import test_checks_postgres
+from . import test_checks_storage
+from . import test_checks_security
+from . import test_checks_process
+from . import test_config_files
 from . import test_checks_mail
 from . import test_checks_http
 from . import test_cli

@@ -1,0 +1,407 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""PostgreSQL: version, connection budget, current use, long sessions, size."""
+
+from odoo import models
+from odoo.tools import SQL, config
+
+from .golive_check_registry import Finding, golive_check
+
+GB = 1024**3
+
+
+def _version_label(num):
+    """``150004`` -> ``15.4`` (PostgreSQL >= 10 numbering)."""
+    return f"{num // 10000}.{num % 10000}"
+
+
+def _connection_demand():
+    """Worst-case connections the configured server may open, with the formula.
+
+    Each Odoo process owns a pool of up to ``db_maxconn`` connections
+    (``odoo/sql_db.py``). In prefork mode (``workers > 0``) every HTTP worker
+    and every cron worker is its own process, plus the gevent (websocket)
+    process, whose pool is ``db_maxconn_gevent`` or ``db_maxconn``
+    (``odoo/service/server.py``: ``PreforkServer.process_spawn``). In threaded
+    mode one process serves HTTP and runs the cron threads on one pool.
+    """
+    workers = int(config.get("workers") or 0)
+    crons = int(config.get("max_cron_threads") or 0)
+    maxconn = int(config.get("db_maxconn") or 0)
+    gevent = int(config.get("db_maxconn_gevent") or 0) or maxconn
+    if workers > 0:
+        demand = (workers + crons) * maxconn + gevent
+        formula = (
+            f"({workers} workers + {crons} cron workers) x db_maxconn {maxconn} "
+            f"+ 1 gevent process x {gevent} = {demand}"
+        )
+        processes = workers + crons + 1
+    else:
+        demand = maxconn
+        formula = (
+            f"threaded mode (workers = 0): 1 process x db_maxconn {maxconn} = {demand}"
+        )
+        processes = 1
+    return {
+        "mode": "prefork" if workers > 0 else "threaded",
+        "workers": workers,
+        "max_cron_threads": crons,
+        "db_maxconn": maxconn,
+        "db_maxconn_gevent": gevent,
+        "processes": processes,
+        "demand": demand,
+        "formula": formula,
+    }
+
+
+# One file per check family, by design.
+# pylint: disable=consider-merging-classes-inherited
+class GoliveCheckRegistry(models.AbstractModel):
+    _inherit = "golive.check.registry"
+
+    def _golive_pg_settings(self, *names):
+        self.env.cr.execute(
+            SQL(
+                "SELECT name, setting FROM pg_settings WHERE name IN %s",
+                tuple(names),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    @golive_check(
+        "postgres.version",
+        title="PostgreSQL version supported",
+        category="postgres",
+        severity="high",
+        remediation="Odoo 18 needs PostgreSQL 13 or later; upgrade the cluster "
+        "(pg_upgrade or dump/restore) to the project's target version.",
+        tags=("postgres",),
+        params={"min_version": 13, "target_version": 16},
+    )
+    def _check_postgres_version(self, ctx):
+        self.env.cr.execute("SHOW server_version_num")
+        num = int(self.env.cr.fetchone()[0])
+        minimum = int(ctx.params["min_version"])
+        target = int(ctx.params["target_version"])
+        evidence = {
+            "server_version": _version_label(num),
+            "server_version_num": num,
+            "min_version": minimum,
+            "target_version": target,
+        }
+        label = _version_label(num)
+        if num < minimum * 10000:
+            yield Finding.fail(
+                self.env._(
+                    "PostgreSQL %(version)s is older than %(min)s, the oldest "
+                    "version Odoo 18 supports.",
+                    version=label,
+                    min=minimum,
+                ),
+                "server_version",
+                **evidence,
+            )
+        elif num < target * 10000:
+            yield Finding.warn(
+                self.env._(
+                    "PostgreSQL %(version)s is supported but below the project's "
+                    "target version %(target)s.",
+                    version=label,
+                    target=target,
+                ),
+                "server_version",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._("PostgreSQL %s.", label), "server_version", **evidence
+            )
+
+    @golive_check(
+        "postgres.max_connections",
+        title="max_connections covers the server's connection pools",
+        category="postgres",
+        severity="high",
+        severity_by_env={"dev": "low"},
+        remediation="Lower db_maxconn (and db_maxconn_gevent) so that every "
+        "process's pool fits, raise max_connections in postgresql.conf, or put "
+        "a pooler (pgbouncer, transaction mode) between Odoo and PostgreSQL.",
+        tags=("postgres", "config", "performance"),
+    )
+    def _check_postgres_max_connections(self, ctx):
+        settings = self._golive_pg_settings(
+            "max_connections", "superuser_reserved_connections", "reserved_connections"
+        )
+        max_connections = int(settings["max_connections"])
+        reserved = int(settings.get("superuser_reserved_connections") or 0) + int(
+            settings.get("reserved_connections") or 0
+        )
+        available = max_connections - reserved
+        demand = _connection_demand()
+        evidence = dict(
+            demand,
+            max_connections=max_connections,
+            reserved_connections=reserved,
+            available=available,
+        )
+        if demand["demand"] <= available:
+            yield Finding.pass_(
+                self.env._(
+                    "Worst case %(formula)s connections fit in the %(available)s "
+                    "available (max_connections %(max)s - %(reserved)s reserved).",
+                    formula=demand["formula"],
+                    available=available,
+                    max=max_connections,
+                    reserved=reserved,
+                ),
+                "max_connections",
+                **evidence,
+            )
+            return
+        per_process = max(available // demand["processes"], 1)
+        evidence["suggested_db_maxconn"] = per_process
+        evidence["needed_max_connections"] = demand["demand"] + reserved
+        yield Finding.fail(
+            self.env._(
+                "Worst case %(formula)s connections, but PostgreSQL accepts only "
+                "%(available)s (max_connections %(max)s - %(reserved)s reserved); "
+                "under load Odoo gets 'too many clients' errors. Set db_maxconn "
+                "to at most %(suggest)s (%(available)s / %(processes)s processes), "
+                "or raise max_connections to at least %(needed)s, or use "
+                "pgbouncer. Other databases and clients of the cluster share the "
+                "same budget.",
+                formula=demand["formula"],
+                available=available,
+                max=max_connections,
+                reserved=reserved,
+                suggest=per_process,
+                processes=demand["processes"],
+                needed=demand["demand"] + reserved,
+            ),
+            "max_connections",
+            **evidence,
+        )
+
+    @golive_check(
+        "postgres.connections",
+        title="PostgreSQL connections in use",
+        category="postgres",
+        severity="medium",
+        remediation="Find who holds the connections (pg_stat_activity: "
+        "application_name, client_addr); lower the pools or raise max_connections.",
+        tags=("postgres", "performance"),
+        params={"warn_percent": 70, "fail_percent": 90},
+    )
+    def _check_postgres_connections(self, ctx):
+        cr = self.env.cr
+        # pg_stat_activity is a snapshot taken once per transaction: drop it
+        cr.execute("SELECT pg_stat_clear_snapshot()")
+        settings = self._golive_pg_settings("max_connections")
+        max_connections = int(settings["max_connections"])
+        cr.execute(
+            """
+            SELECT count(*),
+                   count(*) FILTER (WHERE datname = current_database()),
+                   count(*) FILTER (WHERE datname = current_database()
+                                    AND state = 'active'),
+                   count(*) FILTER (WHERE datname = current_database()
+                                    AND state LIKE 'idle in transaction%')
+              FROM pg_stat_activity
+             WHERE backend_type = 'client backend'
+            """
+        )
+        total, this_db, active, idle_tx = cr.fetchone()
+        percent = round(100.0 * total / max_connections, 1)
+        evidence = {
+            "connections": total,
+            "this_database": this_db,
+            "active": active,
+            "idle_in_transaction": idle_tx,
+            "max_connections": max_connections,
+            "percent": percent,
+            "warn_percent": ctx.params["warn_percent"],
+            "fail_percent": ctx.params["fail_percent"],
+        }
+        message_args = {
+            "total": total,
+            "max": max_connections,
+            "percent": percent,
+            "db": this_db,
+        }
+        if percent >= float(ctx.params["fail_percent"]):
+            yield Finding.fail(
+                self.env._(
+                    "%(total)s of %(max)s connections in use (%(percent)s%%), "
+                    "%(db)s on this database: new connections will soon be refused.",
+                    **message_args,
+                ),
+                "connections",
+                **evidence,
+            )
+        elif percent >= float(ctx.params["warn_percent"]):
+            yield Finding.warn(
+                self.env._(
+                    "%(total)s of %(max)s connections in use (%(percent)s%%), "
+                    "%(db)s on this database.",
+                    **message_args,
+                ),
+                "connections",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "%(total)s of %(max)s connections in use (%(percent)s%%), "
+                    "%(db)s on this database.",
+                    **message_args,
+                ),
+                "connections",
+                **evidence,
+            )
+
+    @golive_check(
+        "postgres.long_sessions",
+        title="No long-running or idle-in-transaction sessions",
+        category="postgres",
+        severity="medium",
+        remediation="Find the session in pg_stat_activity (pid, application); a "
+        "session idle in transaction holds locks and blocks vacuum: fix the "
+        "client, set idle_in_transaction_session_timeout, or "
+        "pg_terminate_backend(pid).",
+        tags=("postgres", "performance"),
+        params={"long_query_seconds": 300, "idle_in_transaction_seconds": 60},
+    )
+    def _check_postgres_long_sessions(self, ctx):
+        long_query = float(ctx.params["long_query_seconds"])
+        idle_tx = float(ctx.params["idle_in_transaction_seconds"])
+        # pg_stat_activity is a snapshot taken once per transaction: drop it
+        self.env.cr.execute("SELECT pg_stat_clear_snapshot()")
+        # Query texts are left out on purpose: they may carry secrets.
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT pid, usename, application_name, state,
+                       EXTRACT(EPOCH FROM clock_timestamp() - query_start),
+                       EXTRACT(EPOCH FROM clock_timestamp() - state_change),
+                       wait_event_type
+                  FROM pg_stat_activity
+                 WHERE datname = current_database()
+                   AND pid != pg_backend_pid()
+                   AND backend_type = 'client backend'
+                   AND ((state = 'active'
+                         AND clock_timestamp() - query_start
+                             > make_interval(secs => %s))
+                     OR (state IN ('idle in transaction',
+                                   'idle in transaction (aborted)')
+                         AND clock_timestamp() - state_change
+                             > make_interval(secs => %s)))
+                 ORDER BY pid
+                """,
+                long_query,
+                idle_tx,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        for pid, user, app, state, query_age, state_age in (r[:6] for r in rows):
+            idle = state != "active"
+            seconds = round(float(state_age if idle else query_age), 1)
+            evidence = {
+                "pid": pid,
+                "user": user,
+                "application_name": app or "",
+                "state": state,
+                "seconds": seconds,
+                "threshold_seconds": idle_tx if idle else long_query,
+            }
+            if idle:
+                message = self.env._(
+                    "Session %(pid)s (%(app)s) has been idle in transaction for "
+                    "%(seconds)ss.",
+                    pid=pid,
+                    app=app or user,
+                    seconds=seconds,
+                )
+            else:
+                message = self.env._(
+                    "Session %(pid)s (%(app)s) has been running one query for "
+                    "%(seconds)ss.",
+                    pid=pid,
+                    app=app or user,
+                    seconds=seconds,
+                )
+            yield Finding.fail(message, f"pid:{pid}", **evidence)
+        if not rows:
+            yield Finding.pass_(
+                self.env._(
+                    "No query running longer than %(long)ss, no session idle in "
+                    "transaction longer than %(idle)ss.",
+                    long=long_query,
+                    idle=idle_tx,
+                ),
+                "sessions",
+                long_query_seconds=long_query,
+                idle_in_transaction_seconds=idle_tx,
+            )
+
+    @golive_check(
+        "postgres.db_size",
+        title="Database size",
+        category="postgres",
+        severity="low",
+        remediation="Plan disk, backup time and restore time for the database's "
+        "size; look at the largest tables (mail_message, ir_attachment, logs) "
+        "and their retention.",
+        tags=("postgres", "storage"),
+        params={"warn_gb": 50, "fail_gb": 200},
+    )
+    def _check_postgres_db_size(self, ctx):
+        cr = self.env.cr
+        cr.execute(
+            "SELECT pg_database_size(current_database()), "
+            "pg_size_pretty(pg_database_size(current_database()))"
+        )
+        size, pretty = cr.fetchone()
+        cr.execute(
+            """
+            SELECT c.relname, pg_total_relation_size(c.oid)
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind = 'r' AND n.nspname = 'public'
+             ORDER BY 2 DESC
+             LIMIT 5
+            """
+        )
+        largest = {name: table_size for name, table_size in cr.fetchall()}
+        warn_gb = float(ctx.params["warn_gb"])
+        fail_gb = float(ctx.params["fail_gb"])
+        evidence = {
+            "size_bytes": size,
+            "size": pretty,
+            "largest_tables_bytes": largest,
+            "warn_gb": warn_gb,
+            "fail_gb": fail_gb,
+        }
+        if size > fail_gb * GB:
+            yield Finding.fail(
+                self.env._(
+                    "The database takes %(size)s, above %(limit)s GB.",
+                    size=pretty,
+                    limit=fail_gb,
+                ),
+                "db_size",
+                **evidence,
+            )
+        elif size > warn_gb * GB:
+            yield Finding.warn(
+                self.env._(
+                    "The database takes %(size)s, above %(limit)s GB.",
+                    size=pretty,
+                    limit=warn_gb,
+                ),
+                "db_size",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._("The database takes %s.", pretty), "db_size", **evidence
+            )

@@ -1,0 +1,251 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Process: memory of this Odoo process, uptime, host CPU and memory.
+
+These checks measure the process they run in, so they are ``process=True``:
+from the command line they are skipped (they would measure the CLI).
+"""
+
+import os
+import platform
+import time
+
+import psutil
+
+import odoo
+from odoo import models
+from odoo.tools import config
+
+from .golive_check_registry import Finding, golive_check
+
+MB = 1024 * 1024
+
+
+def _is_prefork_child():
+    """True in an HTTP/cron worker forked by the prefork master."""
+    from odoo.service import server as odoo_server
+
+    server = getattr(odoo_server, "server", None)
+    return isinstance(server, odoo_server.PreforkServer) and (server.pid != os.getpid())
+
+
+def _memory_used(process):
+    """The figure Odoo compares with its limits (``server.memory_info``)."""
+    info = process.memory_info()
+    return info.rss if platform.system() == "Darwin" else info.vms
+
+
+# One file per check family, by design.
+# pylint: disable=consider-merging-classes-inherited
+class GoliveCheckRegistry(models.AbstractModel):
+    _inherit = "golive.check.registry"
+
+    @golive_check(
+        "process.memory",
+        title="Odoo process memory below limit_memory_soft",
+        category="process",
+        severity="medium",
+        remediation="Run in prefork mode (workers > 0) so that limit_memory_soft "
+        "recycles workers; if workers keep reaching it, look for a leak or raise "
+        "the limit within the host's memory.",
+        tags=("performance",),
+        params={"warn_percent": 80},
+        process=True,
+    )
+    def _check_process_memory(self, ctx):
+        process = psutil.Process()
+        used = _memory_used(process)
+        info = process.memory_info()
+        evented = bool(odoo.evented)
+        soft = (
+            (evented and config.get("limit_memory_soft_gevent"))
+            or config.get("limit_memory_soft")
+            or 0
+        )
+        workers = int(config.get("workers") or 0)
+        evidence = {
+            "pid": process.pid,
+            "rss_mb": info.rss // MB,
+            "vms_mb": info.vms // MB,
+            "measured_mb": used // MB,
+            "limit_memory_soft_mb": soft // MB,
+            "workers": workers,
+            "warn_percent": ctx.params["warn_percent"],
+        }
+        if workers <= 0 and not evented:
+            yield Finding.warn(
+                self.env._(
+                    "Threaded mode (workers = 0): memory limits do not apply; this "
+                    "process uses %(rss)s MB resident, %(vms)s MB virtual.",
+                    rss=info.rss // MB,
+                    vms=info.vms // MB,
+                ),
+                "memory",
+                **evidence,
+            )
+            return
+        if not soft:
+            yield Finding.fail(
+                self.env._("limit_memory_soft is not set."), "memory", **evidence
+            )
+            return
+        percent = round(100.0 * used / soft, 1)
+        evidence["percent"] = percent
+        args = {"used": used // MB, "soft": soft // MB, "percent": percent}
+        if used >= soft:
+            yield Finding.fail(
+                self.env._(
+                    "This process uses %(used)s MB, at or above limit_memory_soft "
+                    "(%(soft)s MB): the worker is recycled after each request.",
+                    **args,
+                ),
+                "memory",
+                **evidence,
+            )
+        elif percent >= float(ctx.params["warn_percent"]):
+            yield Finding.warn(
+                self.env._(
+                    "This process uses %(used)s MB, %(percent)s%% of "
+                    "limit_memory_soft (%(soft)s MB).",
+                    **args,
+                ),
+                "memory",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "This process uses %(used)s MB, %(percent)s%% of "
+                    "limit_memory_soft (%(soft)s MB).",
+                    **args,
+                ),
+                "memory",
+                **evidence,
+            )
+
+    @golive_check(
+        "process.uptime",
+        title="Server not restarted recently",
+        category="process",
+        severity="low",
+        remediation="A server that restarts by itself is crashing or being "
+        "killed (out of memory, limit_memory_hard, the supervisor): read the "
+        "server log and the system journal around the start time.",
+        tags=("performance",),
+        params={"min_uptime_minutes": 10},
+        process=True,
+    )
+    def _check_process_uptime(self, ctx):
+        process = psutil.Process()
+        server = process.parent() if _is_prefork_child() else process
+        now = time.time()
+        uptime_min = round((now - server.create_time()) / 60.0, 1)
+        threshold = float(ctx.params["min_uptime_minutes"])
+        # Remember the server starts seen by earlier runs.
+        starts = [s for s in ctx.memory.get("starts", []) if now - s < 30 * 86400]
+        start = round(server.create_time())
+        if start not in starts:
+            starts = (starts + [start])[-20:]
+            ctx.memory["starts"] = starts
+        evidence = {
+            "server_pid": server.pid,
+            "process_pid": process.pid,
+            "uptime_minutes": uptime_min,
+            "process_uptime_minutes": round((now - process.create_time()) / 60.0, 1),
+            "min_uptime_minutes": threshold,
+            "starts_seen_30_days": len(starts),
+        }
+        if uptime_min < threshold:
+            yield Finding.warn(
+                self.env._(
+                    "The server (pid %(pid)s) started %(minutes)s minutes ago, less "
+                    "than %(threshold)s; %(starts)s starts seen in 30 days.",
+                    pid=server.pid,
+                    minutes=uptime_min,
+                    threshold=threshold,
+                    starts=len(starts),
+                ),
+                "uptime",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "The server (pid %(pid)s) has been up %(minutes)s minutes.",
+                    pid=server.pid,
+                    minutes=uptime_min,
+                ),
+                "uptime",
+                **evidence,
+            )
+
+    @golive_check(
+        "process.host",
+        title="Host CPU and memory",
+        category="process",
+        severity="medium",
+        remediation="Give the host more CPU or memory, or reduce workers; swap "
+        "use slows every request.",
+        tags=("performance",),
+        params={"max_cpu_percent": 90, "max_memory_percent": 90},
+        process=True,
+    )
+    def _check_process_host(self, ctx):
+        # Since the previous call; the very first call has nothing to compare
+        # with, so sample a short interval then.
+        cpu = psutil.cpu_percent(interval=None)
+        if not cpu:
+            cpu = psutil.cpu_percent(interval=0.1)
+        memory = psutil.virtual_memory()
+        load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
+        max_cpu = float(ctx.params["max_cpu_percent"])
+        max_memory = float(ctx.params["max_memory_percent"])
+        cpu_evidence = {
+            "cpu_percent": cpu,
+            "cpu_count": psutil.cpu_count(),
+            "load_average": [round(x, 2) for x in load],
+            "max_cpu_percent": max_cpu,
+        }
+        if cpu > max_cpu:
+            yield Finding.fail(
+                self.env._(
+                    "Host CPU at %(cpu)s%% (threshold %(max)s%%).",
+                    cpu=cpu,
+                    max=max_cpu,
+                ),
+                "cpu",
+                **cpu_evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._("Host CPU at %s%%.", cpu), "cpu", **cpu_evidence
+            )
+        memory_evidence = {
+            "memory_percent": memory.percent,
+            "total_mb": memory.total // MB,
+            "available_mb": memory.available // MB,
+            "swap_percent": psutil.swap_memory().percent,
+            "max_memory_percent": max_memory,
+        }
+        if memory.percent > max_memory:
+            yield Finding.fail(
+                self.env._(
+                    "Host memory %(percent)s%% used, %(available)s MB available "
+                    "(threshold %(max)s%%).",
+                    percent=memory.percent,
+                    available=memory.available // MB,
+                    max=max_memory,
+                ),
+                "memory",
+                **memory_evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "Host memory %(percent)s%% used, %(available)s MB available.",
+                    percent=memory.percent,
+                    available=memory.available // MB,
+                ),
+                "memory",
+                **memory_evidence,
+            )

@@ -1,0 +1,284 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Storage: filestore, free disk space, missing attachment files, location."""
+
+import os
+import tempfile
+
+import psutil
+
+from odoo import models
+from odoo.tools import SQL
+
+from .golive_check_registry import Finding, golive_check
+
+GB = 1024**3
+
+
+def _existing_parent(path):
+    while path and not os.path.exists(path):
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    return path or os.sep
+
+
+# One file per check family, by design.
+# pylint: disable=consider-merging-classes-inherited
+class GoliveCheckRegistry(models.AbstractModel):
+    _inherit = "golive.check.registry"
+
+    def _golive_filestore(self):
+        return self.env["ir.attachment"]._filestore()
+
+    @golive_check(
+        "storage.filestore",
+        title="Filestore exists and is writable",
+        category="storage",
+        severity="critical",
+        remediation="Create the filestore folder (data_dir/filestore/<database>) "
+        "on a persistent volume, owned and writable by the Odoo user.",
+        tags=("storage",),
+    )
+    def _check_storage_filestore(self, ctx):
+        path = self._golive_filestore()
+        evidence = {"path": path}
+        if not os.path.isdir(path):
+            yield Finding.fail(
+                self.env._("The filestore %s does not exist.", path),
+                "filestore",
+                **evidence,
+            )
+            return
+        # A real write: os.access() says yes to root even on a read-only mount.
+        try:
+            with tempfile.NamedTemporaryFile(dir=path, prefix=".golive-probe-") as f:
+                f.write(b"ok")
+                f.flush()
+        except OSError as exc:
+            yield Finding.fail(
+                self.env._(
+                    "The filestore %(path)s is not writable: %(error)s.",
+                    path=path,
+                    error=exc.strerror or exc,
+                ),
+                "filestore",
+                **evidence,
+            )
+            return
+        yield Finding.pass_(
+            self.env._("The filestore %s exists and is writable.", path),
+            "filestore",
+            **evidence,
+        )
+
+    @golive_check(
+        "storage.disk_space",
+        title="Free disk space for the filestore",
+        category="storage",
+        severity="high",
+        remediation="Grow the volume of the filestore or free space (old backups, "
+        "logs) before the disk fills up: a full disk stops uploads, sessions "
+        "and often PostgreSQL itself.",
+        tags=("storage",),
+        params={"min_free_percent": 10, "min_free_gb": 5},
+    )
+    def _check_storage_disk_space(self, ctx):
+        path = _existing_parent(self._golive_filestore())
+        usage = psutil.disk_usage(path)
+        free_percent = round(100.0 * usage.free / usage.total, 1) if usage.total else 0
+        free_gb = round(usage.free / GB, 2)
+        min_percent = float(ctx.params["min_free_percent"])
+        min_gb = float(ctx.params["min_free_gb"])
+        evidence = {
+            "path": path,
+            "total_gb": round(usage.total / GB, 2),
+            "free_gb": free_gb,
+            "free_percent": free_percent,
+            "min_free_percent": min_percent,
+            "min_free_gb": min_gb,
+        }
+        if free_percent < min_percent or free_gb < min_gb:
+            yield Finding.fail(
+                self.env._(
+                    "Only %(gb)s GB (%(percent)s%%) free on the filestore's disk "
+                    "(%(path)s); the thresholds are %(min_gb)s GB and "
+                    "%(min_percent)s%%.",
+                    gb=free_gb,
+                    percent=free_percent,
+                    path=path,
+                    min_gb=min_gb,
+                    min_percent=min_percent,
+                ),
+                "disk",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "%(gb)s GB (%(percent)s%%) free on the filestore's disk.",
+                    gb=free_gb,
+                    percent=free_percent,
+                ),
+                "disk",
+                **evidence,
+            )
+
+    @golive_check(
+        "storage.missing_attachments",
+        title="Attachment files present in the filestore",
+        category="storage",
+        severity="high",
+        remediation="Restore the missing files from the filestore backup (the "
+        "file name is the attachment's store_fname); a database restored "
+        "without its filestore shows broken images and documents.",
+        tags=("storage",),
+        params={"sample_size": 500, "full": False, "batch_size": 1000, "list": 20},
+        timeout=60.0,
+    )
+    def _check_storage_missing_attachments(self, ctx):
+        """Sampled (the most recent ``sample_size`` files) unless ``full``.
+
+        Batched: one query per ``batch_size`` attachments, walking the ids
+        downwards; only ``os.path.exists`` per file.
+        """
+        cr = self.env.cr
+        attachment = self.env["ir.attachment"]
+        full = bool(ctx.params["full"])
+        sample_size = int(ctx.params["sample_size"])
+        batch_size = max(int(ctx.params["batch_size"]), 1)
+        list_limit = int(ctx.params["list"])
+        cr.execute(
+            "SELECT count(*) FROM ir_attachment "
+            "WHERE store_fname IS NOT NULL AND store_fname != ''"
+        )
+        total = cr.fetchone()[0]
+        target = total if full else min(sample_size, total)
+        scanned = 0
+        missing = []
+        last_id = None
+        while scanned < target:
+            limit = min(batch_size, target - scanned)
+            cr.execute(
+                SQL(
+                    "SELECT id, store_fname FROM ir_attachment "
+                    "WHERE store_fname IS NOT NULL AND store_fname != '' %s "
+                    "ORDER BY id DESC LIMIT %s",
+                    SQL("AND id < %s", last_id) if last_id else SQL(),
+                    limit,
+                )
+            )
+            rows = cr.fetchall()
+            if not rows:
+                break
+            for att_id, fname in rows:
+                if not os.path.exists(attachment._full_path(fname)):
+                    missing.append(att_id)
+            scanned += len(rows)
+            last_id = rows[-1][0]
+        evidence = {
+            "mode": "full" if full else "sample (most recent)",
+            "scanned": scanned,
+            "total": total,
+            "missing": len(missing),
+            "missing_ids": missing[:list_limit],
+            "filestore": self._golive_filestore(),
+        }
+        if missing:
+            yield Finding.fail(
+                self.env._(
+                    "%(missing)s of %(scanned)s attachments scanned (of %(total)s) "
+                    "have no file in the filestore, e.g. ids %(ids)s.",
+                    missing=len(missing),
+                    scanned=scanned,
+                    total=total,
+                    ids=", ".join(str(i) for i in missing[:list_limit]),
+                ),
+                "attachments",
+                **evidence,
+            )
+        elif full or scanned >= total:
+            yield Finding.pass_(
+                self.env._(
+                    "All %s attachment files are present.",
+                    scanned,
+                ),
+                "attachments",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "The %(scanned)s most recent of %(total)s attachment files are "
+                    "present (sampled; set the threshold full: true to scan all).",
+                    scanned=scanned,
+                    total=total,
+                ),
+                "attachments",
+                **evidence,
+            )
+
+    @golive_check(
+        "storage.attachment_location",
+        title="Attachment storage consistent with ir_attachment.location",
+        category="storage",
+        severity="medium",
+        remediation="Keep ir_attachment.location at 'file' (the default) and "
+        "move attachments where it says with Settings > Technical > Attachments "
+        "(ir.attachment.force_storage()).",
+        tags=("storage",),
+    )
+    def _check_storage_attachment_location(self, ctx):
+        cr = self.env.cr
+        location = self.env["ir.attachment"]._storage()
+        cr.execute(
+            """
+            SELECT count(*) FILTER (WHERE COALESCE(store_fname, '') != ''),
+                   count(*) FILTER (WHERE db_datas IS NOT NULL)
+              FROM ir_attachment
+             WHERE type = 'binary'
+            """
+        )
+        in_files, in_db = cr.fetchone()
+        evidence = {
+            "location": location,
+            "in_filestore": in_files,
+            "in_database": in_db,
+        }
+        if location not in ("file", "db"):
+            yield Finding.fail(
+                self.env._(
+                    "ir_attachment.location is %r: only 'file' and 'db' are known.",
+                    location,
+                ),
+                "location",
+                **evidence,
+            )
+            return
+        misplaced = in_db if location == "file" else in_files
+        if misplaced:
+            yield Finding.fail(
+                self.env._(
+                    "ir_attachment.location is %(location)s but %(count)s "
+                    "attachments are stored elsewhere (%(files)s in the "
+                    "filestore, %(db)s in the database).",
+                    location=location,
+                    count=misplaced,
+                    files=in_files,
+                    db=in_db,
+                ),
+                "location",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "ir_attachment.location is %(location)s and all %(count)s "
+                    "stored attachments follow it.",
+                    location=location,
+                    count=in_files + in_db,
+                ),
+                "location",
+                **evidence,
+            )

@@ -1,0 +1,143 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import threading
+import time
+from unittest.mock import patch
+
+from odoo.sql_db import db_connect
+from odoo.tests import tagged
+from odoo.tools import config
+
+from .common import GoliveCase
+
+
+@tagged("post_install", "-at_install")
+class TestChecksPostgres(GoliveCase):
+    def set_params(self, code, **params):
+        self.env["golive.check"]._sync_registry()[code].parameters = json.dumps(params)
+
+    def pg_setting(self, name):
+        self.env.cr.execute("SELECT setting FROM pg_settings WHERE name = %s", [name])
+        return int(self.env.cr.fetchone()[0])
+
+    def test_version(self):
+        self.env.cr.execute("SHOW server_version_num")
+        major = int(self.env.cr.fetchone()[0]) // 10000
+        self.set_params("postgres.version", target_version=major)
+        run = self.run_checks(["postgres.version"])
+        self.assertStatus(run, "postgres.version", "pass")
+        self.set_params("postgres.version", target_version=major + 1)
+        run = self.run_checks(["postgres.version"])
+        self.assertStatus(run, "postgres.version", "warn")
+        self.set_params("postgres.version", min_version=major + 1)
+        run = self.run_checks(["postgres.version"])
+        self.assertStatus(run, "postgres.version", "fail")
+        self.assertEqual(
+            self.results(run).evidence["server_version_num"] // 10000, major
+        )
+
+    def test_max_connections(self):
+        available = self.pg_setting("max_connections") - self.pg_setting(
+            "superuser_reserved_connections"
+        )
+        # prefork: (2 workers + 1 cron) x 4 + gevent 4 = 16
+        fits = {
+            "workers": 2,
+            "max_cron_threads": 1,
+            "db_maxconn": 4,
+            "db_maxconn_gevent": False,
+        }
+        with patch.dict(config.options, fits):
+            run = self.run_checks(["postgres.max_connections"])
+        self.assertStatus(run, "postgres.max_connections", "pass")
+        self.assertEqual(self.results(run).evidence["demand"], 16)
+        # the default db_maxconn 64 with 4 workers and 2 cron workers: 7 x 64
+        with patch.dict(
+            config.options,
+            {"workers": 4, "max_cron_threads": 2, "db_maxconn": 64},
+        ):
+            run = self.run_checks(["postgres.max_connections"])
+        result = self.results(run)
+        if 7 * 64 > available:
+            self.assertEqual(result.status, "fail")
+            self.assertEqual(result.evidence["demand"], 448)
+            self.assertEqual(result.evidence["suggested_db_maxconn"], available // 7)
+            self.assertIn(
+                "(4 workers + 2 cron workers) x db_maxconn 64", result.message
+            )
+            self.assertIn("pgbouncer", result.message)
+        # threaded: one pool, just above what the server accepts
+        with patch.dict(config.options, {"workers": 0, "db_maxconn": available + 1}):
+            run = self.run_checks(["postgres.max_connections"])
+        self.assertStatus(run, "postgres.max_connections", "fail")
+        self.assertEqual(self.results(run).evidence["mode"], "threaded")
+        with patch.dict(config.options, {"workers": 0, "db_maxconn": available}):
+            run = self.run_checks(["postgres.max_connections"])
+        self.assertStatus(run, "postgres.max_connections", "pass")
+
+    def test_connections(self):
+        self.set_params("postgres.connections", warn_percent=100, fail_percent=100)
+        run = self.run_checks(["postgres.connections"])
+        self.assertStatus(run, "postgres.connections", "pass")
+        self.assertGreaterEqual(self.results(run).evidence["this_database"], 1)
+        self.set_params("postgres.connections", warn_percent=0, fail_percent=100)
+        run = self.run_checks(["postgres.connections"])
+        self.assertStatus(run, "postgres.connections", "warn")
+        self.set_params("postgres.connections", fail_percent=0)
+        run = self.run_checks(["postgres.connections"])
+        self.assertStatus(run, "postgres.connections", "fail")
+
+    def test_long_sessions_pass(self):
+        run = self.run_checks(["postgres.long_sessions"])
+        self.assertStatus(run, "postgres.long_sessions", "pass")
+
+    def test_idle_in_transaction(self):
+        cr2 = db_connect(self.env.cr.dbname).cursor()
+        try:
+            cr2.execute("SELECT pg_backend_pid()")  # opens a transaction
+            pid = cr2.fetchone()[0]
+            time.sleep(1.2)
+            self.set_params("postgres.long_sessions", idle_in_transaction_seconds=1)
+            run = self.run_checks(["postgres.long_sessions"])
+        finally:
+            cr2.rollback()
+            cr2.close()
+        self.assertStatus(run, "postgres.long_sessions", "fail", f"pid:{pid}")
+        result = self.results(run).filtered(lambda r: r.object_key == f"pid:{pid}")
+        self.assertIn("idle in transaction", result.message)
+        self.assertNotIn("query", result.evidence)
+
+    def test_long_running_query(self):
+        cr2 = db_connect(self.env.cr.dbname).cursor()
+        cr2.execute("SELECT pg_backend_pid()")
+        pid = cr2.fetchone()[0]
+        thread = threading.Thread(target=cr2.execute, args=("SELECT pg_sleep(3)",))
+        thread.start()
+        try:
+            time.sleep(1.5)
+            self.set_params(
+                "postgres.long_sessions",
+                long_query_seconds=1,
+                idle_in_transaction_seconds=3600,
+            )
+            run = self.run_checks(["postgres.long_sessions"])
+        finally:
+            thread.join()
+            cr2.rollback()
+            cr2.close()
+        self.assertStatus(run, "postgres.long_sessions", "fail", f"pid:{pid}")
+        result = self.results(run).filtered(lambda r: r.object_key == f"pid:{pid}")
+        self.assertIn("running one query", result.message)
+        self.assertEqual(result.evidence["state"], "active")
+
+    def test_db_size(self):
+        run = self.run_checks(["postgres.db_size"])
+        self.assertStatus(run, "postgres.db_size", "pass")
+        self.assertGreater(self.results(run).evidence["size_bytes"], 0)
+        self.set_params("postgres.db_size", warn_gb=0, fail_gb=1000)
+        run = self.run_checks(["postgres.db_size"])
+        self.assertStatus(run, "postgres.db_size", "warn")
+        self.set_params("postgres.db_size", warn_gb=0, fail_gb=0)
+        run = self.run_checks(["postgres.db_size"])
+        self.assertStatus(run, "postgres.db_size", "fail")

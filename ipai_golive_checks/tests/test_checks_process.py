@@ -1,0 +1,74 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import os
+from unittest.mock import patch
+
+import psutil
+
+from odoo.tests import tagged
+from odoo.tools import config
+
+from .common import GoliveCase
+
+MB = 1024 * 1024
+
+
+@tagged("post_install", "-at_install")
+class TestChecksProcess(GoliveCase):
+    def set_params(self, code, **params):
+        self.env["golive.check"]._sync_registry()[code].parameters = json.dumps(params)
+
+    def test_memory(self):
+        vms = psutil.Process().memory_info().vms
+        prefork = {"workers": 2, "limit_memory_soft": vms * 4}
+        with patch.dict(config.options, prefork):
+            run = self.run_checks(["process.memory"])
+        self.assertStatus(run, "process.memory", "pass")
+        self.assertEqual(self.results(run).evidence["pid"], os.getpid())
+        with patch.dict(config.options, dict(prefork, limit_memory_soft=vms // 2)):
+            run = self.run_checks(["process.memory"])
+        self.assertStatus(run, "process.memory", "fail")
+        self.assertIn("limit_memory_soft", self.results(run).message)
+        self.set_params("process.memory", warn_percent=1)
+        with patch.dict(config.options, prefork):
+            run = self.run_checks(["process.memory"])
+        self.assertStatus(run, "process.memory", "warn")
+        # threaded: the limits do not apply
+        with patch.dict(config.options, {"workers": 0}):
+            run = self.run_checks(["process.memory"])
+        self.assertStatus(run, "process.memory", "warn")
+        self.assertIn("Threaded mode", self.results(run).message)
+
+    def test_uptime(self):
+        self.set_params("process.uptime", min_uptime_minutes=0)
+        run = self.run_checks(["process.uptime"])
+        self.assertStatus(run, "process.uptime", "pass")
+        evidence = self.results(run).evidence
+        self.assertEqual(evidence["server_pid"], os.getpid())
+        # this test server started less than a year ago
+        self.set_params("process.uptime", min_uptime_minutes=525600)
+        run = self.run_checks(["process.uptime"])
+        self.assertStatus(run, "process.uptime", "warn")
+        check = self.env["golive.check"]._sync_registry()["process.uptime"]
+        self.assertEqual(
+            check.memory["starts"], [round(psutil.Process().create_time())]
+        )
+
+    def test_host(self):
+        self.set_params("process.host", max_cpu_percent=100, max_memory_percent=100)
+        run = self.run_checks(["process.host"])
+        self.assertStatus(run, "process.host", "pass")
+        self.set_params("process.host", max_cpu_percent=-1, max_memory_percent=0)
+        run = self.run_checks(["process.host"])
+        self.assertStatus(run, "process.host", "fail", "cpu")
+        self.assertStatus(run, "process.host", "fail", "memory")
+        self.assertGreater(self.results(run)[1].evidence["total_mb"], 0)
+
+    def test_skipped_from_cli_trigger(self):
+        run = self.run_checks(
+            ["process.memory", "process.uptime", "process.host"], trigger="cli"
+        )
+        for code in ("process.memory", "process.uptime", "process.host"):
+            self.assertStatus(run, code, "skipped")
+            self.assertIn("Process check", self.results(run, code).message)

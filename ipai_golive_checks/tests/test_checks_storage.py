@@ -1,0 +1,113 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import json
+import os
+import uuid
+from unittest.mock import patch
+
+import psutil
+
+from odoo.tests import tagged
+from odoo.tools import config
+
+from .common import GoliveCase
+
+
+@tagged("post_install", "-at_install")
+class TestChecksStorage(GoliveCase):
+    def set_params(self, code, **params):
+        self.env["golive.check"]._sync_registry()[code].parameters = json.dumps(params)
+
+    def make_attachment(self):
+        content = f"golive storage test {uuid.uuid4()}".encode()
+        return self.env["ir.attachment"].create(
+            {"name": "golive.txt", "datas": base64.b64encode(content)}
+        )
+
+    def test_filestore(self):
+        self.make_attachment()  # the filestore exists
+        run = self.run_checks(["storage.filestore"])
+        self.assertStatus(run, "storage.filestore", "pass")
+        self.assertEqual(
+            self.results(run).evidence["path"],
+            config.filestore(self.env.cr.dbname),
+        )
+        with patch.dict(config.options, {"data_dir": "/nonexistent/golive-data"}):
+            run = self.run_checks(["storage.filestore"])
+        self.assertStatus(run, "storage.filestore", "fail")
+        self.assertIn("/nonexistent/golive-data/filestore", self.results(run).message)
+
+    def test_disk_space(self):
+        self.make_attachment()
+        free = psutil.disk_usage(config.filestore(self.env.cr.dbname)).free
+        self.set_params("storage.disk_space", min_free_percent=0, min_free_gb=0)
+        run = self.run_checks(["storage.disk_space"])
+        self.assertStatus(run, "storage.disk_space", "pass")
+        self.set_params(
+            "storage.disk_space",
+            min_free_percent=0,
+            min_free_gb=free / 1024**3 + 100,
+        )
+        run = self.run_checks(["storage.disk_space"])
+        self.assertStatus(run, "storage.disk_space", "fail")
+        self.set_params("storage.disk_space", min_free_percent=101, min_free_gb=0)
+        run = self.run_checks(["storage.disk_space"])
+        self.assertStatus(run, "storage.disk_space", "fail")
+
+    def test_missing_attachments(self):
+        attachments = self.env["ir.attachment"]
+        for _i in range(3):
+            attachments |= self.make_attachment()
+        run = self.run_checks(["storage.missing_attachments"])
+        self.assertStatus(run, "storage.missing_attachments", "pass")
+        # a real file of the test's filestore disappears
+        victim = attachments[0]
+        os.unlink(victim._full_path(victim.store_fname))
+        run = self.run_checks(["storage.missing_attachments"])
+        self.assertStatus(run, "storage.missing_attachments", "fail")
+        result = self.results(run)
+        self.assertEqual(result.evidence["missing_ids"], [victim.id])
+        self.assertIn(str(victim.id), result.message)
+        self.assertEqual(result.evidence["mode"], "sample (most recent)")
+        # a sample of the 2 most recent misses it; the full scan finds it
+        self.set_params("storage.missing_attachments", sample_size=2)
+        run = self.run_checks(["storage.missing_attachments"])
+        self.assertStatus(run, "storage.missing_attachments", "pass")
+        self.assertEqual(self.results(run).evidence["scanned"], 2)
+        self.set_params(
+            "storage.missing_attachments", sample_size=2, full=True, batch_size=2
+        )
+        run = self.run_checks(["storage.missing_attachments"])
+        self.assertStatus(run, "storage.missing_attachments", "fail")
+        evidence = self.results(run).evidence
+        self.assertEqual(evidence["scanned"], evidence["total"])
+        self.assertEqual(evidence["missing"], 1)
+        self.assertEqual(evidence["mode"], "full")
+
+    def test_missing_attachments_batched(self):
+        for _i in range(5):
+            self.make_attachment()
+        self.set_params("storage.missing_attachments", full=True, batch_size=2)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT count(*) FROM ir_attachment WHERE COALESCE(store_fname, '') != ''"
+        )
+        total = self.env.cr.fetchone()[0]
+        run = self.run_checks(["storage.missing_attachments"])
+        result = self.results(run)
+        self.assertEqual(result.evidence["scanned"], total)
+        # one query per batch of 2, plus the count: not one per attachment
+        self.assertEqual(result.query_count, 1 + -(-total // 2))
+
+    def test_attachment_location(self):
+        self.make_attachment()
+        run = self.run_checks(["storage.attachment_location"])
+        self.assertStatus(run, "storage.attachment_location", "pass")
+        self.env["ir.config_parameter"].set_param("ir_attachment.location", "db")
+        run = self.run_checks(["storage.attachment_location"])
+        self.assertStatus(run, "storage.attachment_location", "fail")
+        self.assertGreater(self.results(run).evidence["in_filestore"], 0)
+        self.env["ir.config_parameter"].set_param("ir_attachment.location", "s3")
+        run = self.run_checks(["storage.attachment_location"])
+        self.assertStatus(run, "storage.attachment_location", "fail")
