@@ -202,7 +202,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         threads = config.get("max_cron_threads") or 0
         if workers > 0:
             yield Finding.pass_(
-                self.env._("%s workers.", workers), "workers", workers=workers
+                self.env._("%(count)s workers.", count=workers),
+                "workers",
+                workers=workers,
             )
         else:
             yield Finding.fail(
@@ -215,7 +217,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         if threads >= 1:
             yield Finding.pass_(
-                self.env._("%s cron threads.", threads),
+                self.env._("%(count)s cron threads.", count=threads),
                 "max_cron_threads",
                 max_cron_threads=threads,
             )
@@ -349,7 +351,9 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         else:
             yield Finding.pass_(
-                self.env._("data_dir %s is writable.", data_dir), "data_dir", **evidence
+                self.env._("data_dir %(path)s is writable.", path=data_dir),
+                "data_dir",
+                **evidence,
             )
 
     @golive_check(
@@ -369,7 +373,9 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         elif logfile:
             yield Finding.pass_(
-                self.env._("Logging to %s.", logfile), "logfile", logfile=logfile
+                self.env._("Logging to %(path)s.", path=logfile),
+                "logfile",
+                logfile=logfile,
             )
         else:
             yield Finding.fail(
@@ -398,7 +404,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         names = [row[0] for row in self.env.cr.fetchall()]
         if names:
             yield Finding.fail(
-                self.env._("%s installed modules carry demo data.", len(names)),
+                self.env._(
+                    "%(count)s installed modules carry demo data.", count=len(names)
+                ),
                 "demo",
                 count=len(names),
                 modules=names[:30],

@@ -80,8 +80,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         if not rows:
             yield Finding.pass_(
                 self.env._(
-                    "No active scheduled action is overdue by more than %s minutes.",
-                    ctx.params["tolerance_minutes"],
+                    "No active scheduled action is overdue by more than "
+                    "%(minutes)s minutes.",
+                    minutes=ctx.params["tolerance_minutes"],
                 )
             )
 
@@ -165,8 +166,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         if first_run:
             yield Finding.pass_(
                 self.env._(
-                    "First run: %s inactive scheduled actions remembered.",
-                    len(inactive),
+                    "First run: %(count)s inactive scheduled actions remembered.",
+                    count=len(inactive),
                 ),
                 inactive_crons=len(inactive),
             )
@@ -207,7 +208,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         threads = config.get("max_cron_threads", 0)
         if threads and threads > 0:
             yield Finding.pass_(
-                self.env._("%s cron thread(s) configured.", threads),
+                self.env._("%(count)s cron thread(s) configured.", count=threads),
                 "max_cron_threads",
                 max_cron_threads=threads,
             )
@@ -224,9 +225,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         if late > int(ctx.params["stuck_minutes"]):
             yield Finding.fail(
                 self.env._(
-                    "The most overdue job should have run %s minutes ago: "
+                    "The most overdue job should have run %(minutes)s minutes ago: "
                     "the scheduler looks stuck.",
-                    late,
+                    minutes=late,
                 ),
                 "nextcall",
                 oldest_nextcall=fields.Datetime.to_string(oldest),
@@ -235,7 +236,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         else:
             yield Finding.pass_(
                 self.env._(
-                    "No job is more than %s minutes late.", ctx.params["stuck_minutes"]
+                    "No job is more than %(minutes)s minutes late.",
+                    minutes=ctx.params["stuck_minutes"],
                 ),
                 "nextcall",
                 minutes_late=max(late, 0),
@@ -246,7 +248,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         if last_progress and last_progress >= window:
             yield Finding.pass_(
                 self.env._(
-                    "A job ran at %s.", fields.Datetime.to_string(last_progress)
+                    "A job ran at %(date)s.",
+                    date=fields.Datetime.to_string(last_progress),
                 ),
                 "ir.cron.progress",
                 last_progress=fields.Datetime.to_string(last_progress),
@@ -254,8 +257,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         elif oldest and oldest < window:
             yield Finding.fail(
                 self.env._(
-                    "No job has run for %s hours while jobs are due.",
-                    ctx.params["progress_hours"],
+                    "No job has run for %(hours)s hours while jobs are due.",
+                    hours=ctx.params["progress_hours"],
                 ),
                 "ir.cron.progress",
                 last_progress=fields.Datetime.to_string(last_progress),
@@ -263,7 +266,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         else:
             yield Finding.pass_(
                 self.env._(
-                    "No job was due in the last %s hours.", ctx.params["progress_hours"]
+                    "No job was due in the last %(hours)s hours.",
+                    hours=ctx.params["progress_hours"],
                 ),
                 "ir.cron.progress",
                 last_progress=fields.Datetime.to_string(last_progress),

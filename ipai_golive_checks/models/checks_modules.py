@@ -102,9 +102,9 @@ class GoliveCheckRegistry(models.AbstractModel):
             if not manifest:
                 yield Finding.warn(
                     self.env._(
-                        "Module %s is installed but its code is not on the "
+                        "Module %(module)s is installed but its code is not on the "
                         "addons path.",
-                        name,
+                        module=name,
                     ),
                     name,
                     database_version=db_version,
@@ -130,7 +130,10 @@ class GoliveCheckRegistry(models.AbstractModel):
                 )
         if not pending:
             yield Finding.pass_(
-                self.env._("The %s installed modules are up to date.", len(installed)),
+                self.env._(
+                    "The %(count)s installed modules are up to date.",
+                    count=len(installed),
+                ),
                 count=len(installed),
             )
 
@@ -158,7 +161,8 @@ class GoliveCheckRegistry(models.AbstractModel):
                 found = True
                 yield Finding.fail(
                     self.env._(
-                        "Enterprise or proprietary module %s is installed.", name
+                        "Enterprise or proprietary module %(module)s is installed.",
+                        module=name,
                     ),
                     name,
                     license=license_,
@@ -224,24 +228,33 @@ class GoliveCheckRegistry(models.AbstractModel):
             manifest = raw_manifest(name)
             if manifest is None:
                 yield Finding.warn(
-                    self.env._("Manifest of %s not found on the addons path.", name),
+                    self.env._(
+                        "Manifest of %(module)s not found on the addons path.",
+                        module=name,
+                    ),
                     name,
                 )
                 continue
             problems = []
             version = str(manifest.get("version", ""))
             if not version_re.match(version):
-                problems.append(f"version {version!r} is not 18.0.x.y.z")
+                problems.append(
+                    self.env._("version %(version)r is not 18.0.x.y.z", version=version)
+                )
             license_ = manifest.get("license")
             if license_ not in template["licenses"]:
-                problems.append(f"license {license_!r} is not an OSI licence")
+                problems.append(
+                    self.env._(
+                        "license %(license)r is not an OSI licence", license=license_
+                    )
+                )
             for key in template["required_keys"]:
                 if not manifest.get(key):
-                    problems.append(f"{key} is missing")
+                    problems.append(self.env._("%(key)s is missing", key=key))
             for key in template.get("list_keys", ()):
                 value = manifest.get(key)
                 if value and not isinstance(value, list | tuple):
-                    problems.append(f"{key} must be a list")
+                    problems.append(self.env._("%(key)s must be a list", key=key))
             if problems:
                 bad += 1
                 yield Finding.fail(
@@ -256,7 +269,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         if not bad:
             yield Finding.pass_(
                 self.env._(
-                    "The %s custom addons follow the house template.", len(custom)
+                    "The %(count)s custom addons follow the house template.",
+                    count=len(custom),
                 ),
                 modules=custom[:50],
             )

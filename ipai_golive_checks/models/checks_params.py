@@ -68,7 +68,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         else:
             yield Finding.pass_(
-                self.env._("web.base.url is %s.", url), "web.base.url", url=url
+                self.env._("web.base.url is %(url)s.", url=url), "web.base.url", url=url
             )
 
     @golive_check(
@@ -117,7 +117,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         else:
             yield Finding.fail(
                 self.env._(
-                    "Attachments are stored in %r, not in the filestore.", location
+                    "Attachments are stored in %(location)r, not in the filestore.",
+                    location=location,
                 ),
                 "ir_attachment.location",
                 location=location,
@@ -141,7 +142,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         )
         keys = [row[0] for row in self.env.cr.fetchall()]
         for key in keys:
-            yield Finding.fail(self.env._("Enterprise parameter %s is set.", key), key)
+            yield Finding.fail(
+                self.env._("Enterprise parameter %(key)s is set.", key=key), key
+            )
         if not keys:
             yield Finding.pass_(self.env._("No Enterprise subscription parameter."))
 
@@ -172,16 +175,19 @@ class GoliveCheckRegistry(models.AbstractModel):
         elif not ctx.is_prod and not neutralized:
             yield Finding.fail(
                 self.env._(
-                    "This %s database is not neutralized: it may send mail "
-                    "and call external services as production.",
-                    ctx.environment,
+                    "This %(environment)s database is not neutralized: it may send "
+                    "mail and call external services as production.",
+                    environment=ctx.environment,
                 ),
                 "database.is_neutralized",
                 **evidence,
             )
         else:
             yield Finding.pass_(
-                self.env._("Neutralization is as expected in %s.", ctx.environment),
+                self.env._(
+                    "Neutralization is as expected in %(environment)s.",
+                    environment=ctx.environment,
+                ),
                 "database.is_neutralized",
                 **evidence,
             )

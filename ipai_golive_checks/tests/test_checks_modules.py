@@ -5,6 +5,7 @@ import tempfile
 from unittest.mock import patch
 
 from odoo.tests import tagged
+from odoo.tools.translate import code_translations
 
 import odoo.addons
 
@@ -110,9 +111,9 @@ class TestChecksModules(GoliveCase):
     def test_manifest_template(self):
         # auditlog (OCA, installed for the audit-trail tests) has no maintainers
         # key: judge our own addons only
-        self.env["ir.module.module"].search([("name", "=", "auditlog")]).state = (
-            "uninstalled"
-        )
+        self.env["ir.module.module"].search(
+            [("name", "=", "auditlog")]
+        ).state = "uninstalled"
         run = self.run_checks(["modules.manifest_template"])
         # our own addons follow the house template
         self.assertStatus(run, "modules.manifest_template", "pass")
@@ -139,3 +140,39 @@ class TestChecksModules(GoliveCase):
             .evidence["problems"]
         )
         self.assertEqual(len(problems), 5, problems)
+
+    def test_manifest_problems_are_translatable(self):
+        """The problems of a manifest go through the translation of the addon."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        key = ("ipai_golive_checks", "fr_FR")
+        previous = code_translations.python_translations.get(key)
+        code_translations.python_translations[key] = {
+            **code_translations.get_python_translations(*key),
+            "version %(version)r is not 18.0.x.y.z": (
+                "la version %(version)r n'est pas 18.0.x.y.z"
+            ),
+            "%(key)s is missing": "%(key)s manque",
+        }
+        try:
+            with tempfile.TemporaryDirectory() as addons_dir:
+                os.mkdir(os.path.join(addons_dir, "x_golive_sloppy"))
+                path = os.path.join(addons_dir, "x_golive_sloppy", "__manifest__.py")
+                with open(path, "w", encoding="utf-8") as manifest:
+                    manifest.write(BAD_MANIFEST)
+                self._installed_module("x_golive_sloppy")
+                with patch.object(
+                    odoo.addons, "__path__", [*odoo.addons.__path__, addons_dir]
+                ):
+                    run = self.Run.with_context(lang="fr_FR")._run_checks(
+                        codes=["modules.manifest_template"], environment="prod"
+                    )
+        finally:
+            if previous is None:
+                code_translations.python_translations.pop(key, None)
+            else:
+                code_translations.python_translations[key] = previous
+        result = self.results(run).filtered(lambda r: r.object_key == "x_golive_sloppy")
+        self.assertIn(
+            "la version '1.0' n'est pas 18.0.x.y.z", result.evidence["problems"]
+        )
+        self.assertIn("author manque", result.evidence["problems"])
