@@ -3,8 +3,9 @@
 """``odoo-bin --addons-path=... golive -d DB [-c CONF] [options]``.
 
 Exit codes: 0 no finding at or above the fail level; 1 findings at or above the
-fail level; 2 usage or configuration error, or any internal crash; 3 database
-unreachable.
+fail level; 2 usage or configuration error (including an unknown check code,
+category or tag, a selection that matches no check, and another audit running
+on the database), or any internal crash; 3 database unreachable.
 """
 
 import argparse
@@ -37,7 +38,8 @@ Any other option is an Odoo server option (-c CONF, -d DB, --db_host, --db_port,
 exit codes:
   0  no finding at or above the fail level
   1  findings (fail or error; warn too with --strict) at or above the fail level
-  2  usage or configuration error, or internal error
+  2  usage or configuration error (unknown check, category or tag; nothing
+     selected; another audit running on the database), or internal error
   3  database unreachable or missing
 """
 
@@ -125,7 +127,7 @@ def _connect_or_exit(dbname):
         )
 
 
-def _list_checks(env, options):
+def _list_checks(env, options, secrets=()):
     from ..tools.report_formats import render_json
 
     checks = env["golive.check"]._sync_registry()
@@ -148,6 +150,7 @@ def _list_checks(env, options):
                 "doc_url": check.doc_url or "",
             }
         )
+    rows = mask(rows, secrets)
     if options.format == "json":
         return render_json({"environment": environment, "checks": rows})
     if options.format == "markdown":
@@ -178,8 +181,12 @@ def _write(text, output):
         sys.stdout.flush()
 
 
-def run_golive(options, rest):
-    """Parse the Odoo options, run the audit; return the exit code."""
+def run_golive(options, rest, known_secrets=None):
+    """Parse the Odoo options, run the audit; return the exit code.
+
+    ``known_secrets`` (a set), when given, receives the secrets known to the
+    database as soon as they are read, for the masking of error messages.
+    """
     import odoo
     from odoo.exceptions import UserError
     from odoo.tools import config
@@ -203,9 +210,12 @@ def run_golive(options, rest):
     registry = Registry(dbname)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        secrets = env["golive.check.run"]._golive_known_secrets()
+        if known_secrets is not None:
+            known_secrets.update(secrets)
         try:
             if options.list:
-                text = _list_checks(env, options)
+                text = _list_checks(env, options, secrets)
                 code = EXIT_OK
             else:
                 run = env["golive.check.run"]._run_checks(
@@ -216,10 +226,12 @@ def run_golive(options, rest):
                     tags=_csv_list(options.tag),
                     exclude_tags=_csv_list(options.exclude_tag),
                 )
-                text = render(run._golive_report_data(), options.format)
+                # The stored results are masked already; mask the data once
+                # more (not the rendered text: that could break XML or JSON).
+                data = mask(run._golive_report_data(), secrets)
+                text = render(data, options.format)
                 blocking = run._blocking_results(options.fail_level, options.strict)
                 code = EXIT_FINDINGS if blocking else EXIT_OK
-            text = mask(text, env["golive.check.run"]._golive_known_secrets())
         except UserError as exc:
             cr.rollback()
             raise GoliveCliError(str(exc.args[0] if exc.args else exc)) from exc
@@ -247,21 +259,27 @@ class Golive(Command):
             options, rest = parser.parse_known_args(cmdargs)
         except SystemExit as exc:
             return EXIT_OK if exc.code in (0, None) else EXIT_USAGE
+        known_secrets = set()
         try:
-            return run_golive(options, rest)
+            return run_golive(options, rest, known_secrets)
         except GoliveCliError as exc:
-            self._error(str(exc), options.debug)
+            self._error(str(exc), options.debug, known_secrets)
             return exc.code
         except SystemExit as exc:
             return EXIT_OK if exc.code in (0, None) else EXIT_USAGE
         except BaseException as exc:  # pylint: disable=broad-except
             # a promised exit code must never turn into a bare traceback
-            self._error(f"internal error: {type(exc).__name__}: {exc}", options.debug)
+            self._error(
+                f"internal error: {type(exc).__name__}: {exc}",
+                options.debug,
+                known_secrets,
+            )
             return EXIT_USAGE
 
     @staticmethod
-    def _error(message, debug):
-        secrets = _config_secrets()
+    def _error(message, debug, known_secrets=()):
+        """Print one masked line: the server's and the database's secrets."""
+        secrets = [*_config_secrets(), *known_secrets]
         first = message.strip().splitlines()[0] if message.strip() else message
         sys.stderr.write(f"golive: error: {mask(first, secrets)}\n")
         if debug:

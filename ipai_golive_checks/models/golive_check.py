@@ -1,11 +1,15 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+import math
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .golive_check_registry import CATEGORIES, SEVERITIES, STATUSES
+
+# Thresholds that are numbers whatever the check (seconds).
+NUMERIC_PARAMS = {"network_timeout"}
 
 MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
 
@@ -24,7 +28,9 @@ class GoliveCheck(models.Model):
     _rec_name = "title"
 
     code = fields.Char(required=True, readonly=True, index=True)
-    title = fields.Char(required=True, readonly=True, translate=True)
+    # title and remediation are code metadata, synced from the registry: not
+    # translatable (a sync in a user's language would compare translations)
+    title = fields.Char(required=True, readonly=True)
     category = fields.Selection(CATEGORIES, required=True, readonly=True)
     default_severity = fields.Selection(SEVERITIES, readonly=True)
     severity = fields.Selection(
@@ -37,7 +43,7 @@ class GoliveCheck(models.Model):
     severity_dev = fields.Selection(SEVERITIES, string="Severity in Development")
     severity_staging = fields.Selection(SEVERITIES, string="Severity in Staging")
     severity_prod = fields.Selection(SEVERITIES, string="Severity in Production")
-    remediation = fields.Text(readonly=True, translate=True)
+    remediation = fields.Text(readonly=True)
     doc_url = fields.Char(string="Documentation", readonly=True)
     tags = fields.Char(readonly=True, help="Comma-separated tags, e.g. network, slow")
     is_process = fields.Boolean(
@@ -90,8 +96,50 @@ class GoliveCheck(models.Model):
                 ) from exc
             if not isinstance(value, dict):
                 raise ValidationError(
-                    self.env._("Thresholds of %s must be a JSON object.", check.code)
+                    self.env._(
+                        "Thresholds of %(check)s must be a JSON object.",
+                        check=check.code,
+                    )
                 )
+            check._check_numeric_parameters(value)
+
+    def _check_numeric_parameters(self, value):
+        """Thresholds whose default is a number must be finite numbers
+        (``network_timeout``: above 0)."""
+        self.ensure_one()
+        spec = self.env["golive.check.registry"]._golive_check_specs().get(self.code)
+        defaults = dict(spec.params) if spec else {}
+        numeric = set(NUMERIC_PARAMS) | {
+            key
+            for key, default in defaults.items()
+            if isinstance(default, int | float) and not isinstance(default, bool)
+        }
+        for key in sorted(numeric & set(value)):
+            number = value[key]
+            if (
+                isinstance(number, bool)
+                or not isinstance(number, int | float)
+                or not math.isfinite(number)
+                or (key in NUMERIC_PARAMS and number <= 0)
+            ):
+                message = (
+                    self.env._(
+                        "Threshold %(key)s of %(check)s must be a number above 0, "
+                        "not %(value)s.",
+                        key=key,
+                        check=self.code,
+                        value=json.dumps(number),
+                    )
+                    if key in NUMERIC_PARAMS
+                    else self.env._(
+                        "Threshold %(key)s of %(check)s must be a number, not "
+                        "%(value)s.",
+                        key=key,
+                        check=self.code,
+                        value=json.dumps(number),
+                    )
+                )
+                raise ValidationError(message)
 
     def _register_hook(self):
         super()._register_hook()

@@ -17,7 +17,9 @@ class GoliveCheckResult(models.Model):
     run_id = fields.Many2one(
         "golive.check.run", required=True, ondelete="cascade", index=True
     )
-    check_id = fields.Many2one("golive.check", required=True, ondelete="cascade")
+    check_id = fields.Many2one(
+        "golive.check", required=True, ondelete="cascade", index=True
+    )
     sequence = fields.Integer()
     code = fields.Char(required=True)
     title = fields.Char()

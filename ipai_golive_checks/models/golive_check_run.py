@@ -1,7 +1,9 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import copy
+import json
 import logging
-import socket
+import math
 import time
 import traceback
 from datetime import timedelta
@@ -36,10 +38,29 @@ PROCESS_SKIP_REASON = (
 )
 DEFAULT_RETENTION_DAYS = 90
 KEEP_LAST_RUNS = 10
+# How long a run waits for the audit lock held by another run, in seconds.
+LOCK_WAIT_SECONDS = 5.0
+LOCK_RETRY_INTERVAL = 0.25
+# Known secrets stored by optional models: (model, table, column).
+SECRET_COLUMNS = (
+    ("ir.mail_server", "ir_mail_server", "smtp_pass"),
+    ("fetchmail.server", "fetchmail_server", "password"),
+    ("iap.account", "iap_account", "account_token"),
+)
 
 
 class GoliveCheckRunLocked(UserError):
     """Another run holds the database's audit lock."""
+
+
+class GoliveCheckSelectionEmpty(UserError):
+    """No check matches the selection of a run."""
+
+
+def json_safe(value):
+    """``value`` as plain JSON data; raise ``ValueError``/``TypeError`` if it
+    cannot be stored as JSON (NaN, infinity, keys that are not scalars)."""
+    return json.loads(json.dumps(value, default=str, allow_nan=False))
 
 
 class GoliveCheckRun(models.Model):
@@ -100,6 +121,7 @@ class GoliveCheckRun(models.Model):
         categories=None,
         tags=None,
         exclude_tags=None,
+        lock_wait=LOCK_WAIT_SECONDS,
     ):
         """Run the selected checks now and return the ``golive.check.run``.
 
@@ -110,14 +132,17 @@ class GoliveCheckRun(models.Model):
         :param categories, tags: keep checks of these categories / with one of
             these tags
         :param exclude_tags: drop checks with one of these tags
-        :raise GoliveCheckRunLocked: when another run is in progress on this
-            database
+        :param lock_wait: seconds to wait for another run to finish
+        :raise UserError: on an unknown code, category or tag
+        :raise GoliveCheckSelectionEmpty: when no check matches the selection
+        :raise GoliveCheckRunLocked: when another run is still in progress on
+            this database after ``lock_wait`` seconds
         """
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only Go-Live managers can run the audit."))
         started = time.perf_counter()
         run_model = self.sudo()
-        run_model._acquire_run_lock()
+        run_model._acquire_run_lock(lock_wait)
         registry = run_model.env["golive.check.registry"]
         env_name, env_source = registry._golive_resolve_environment(environment)
         checks = run_model.env["golive.check"]._sync_registry()
@@ -140,21 +165,31 @@ class GoliveCheckRun(models.Model):
             }
         )
         secrets = run_model._golive_known_secrets()
-        waivers = run_model.env["golive.waiver"]._active_waivers()
+        waivers = run_model.env["golive.waiver"]._active_waivers(secrets=secrets)
         timeout_before = run_model._current_statement_timeout()
         result_vals = []
         check_status = {}
         for spec in specs:
             check = checks[spec.code]
-            findings, duration_ms, queries = run._execute_check(
-                spec, check, env_name, trigger, timeout_before
-            )
+            if trigger == "cli" and spec.is_process:
+                # not run: the check's last status stays the server's own
+                findings, duration_ms, queries = (
+                    [Finding.skip(PROCESS_SKIP_REASON)],
+                    0,
+                    0,
+                )
+            else:
+                findings, duration_ms, queries = run._execute_check(
+                    spec, check, env_name, trigger, timeout_before
+                )
             severity = check._effective_severity(env_name)
             worst = None
             for finding in findings:
+                # waivers are written with the key the user sees: the masked one
+                object_key = mask(finding.object_key, secrets) or ""
                 waiver = None
                 if finding.status in ("warn", "fail", "error"):
-                    waiver = waivers.get((check.id, finding.object_key)) or waivers.get(
+                    waiver = waivers.get((check.id, object_key)) or waivers.get(
                         (check.id, "")
                     )
                 if not waiver and (
@@ -172,7 +207,7 @@ class GoliveCheckRun(models.Model):
                         "category": check.category,
                         "severity": severity,
                         "status": finding.status,
-                        "object_key": mask(finding.object_key, secrets) or False,
+                        "object_key": object_key or False,
                         "message": mask(finding.message, secrets),
                         "evidence": mask(finding.evidence, secrets) or {},
                         "tags": check.tags,
@@ -182,7 +217,8 @@ class GoliveCheckRun(models.Model):
                         "waiver_id": waiver.id if waiver else False,
                     }
                 )
-            check_status[check.id] = worst or "pass"
+            if not (trigger == "cli" and spec.is_process):
+                check_status[check.id] = worst or "pass"
         run_model.env["golive.check.result"].create(result_vals)
         run_model._write_last_status(check_status, run)
         values = run_model._summary_values(result_vals)
@@ -196,16 +232,26 @@ class GoliveCheckRun(models.Model):
     # ------------------------------------------------------------------
     # Engine
     # ------------------------------------------------------------------
-    def _acquire_run_lock(self):
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", *LOCK_KEY))
-        if not self.env.cr.fetchone()[0]:
-            raise GoliveCheckRunLocked(
-                self.env._(
-                    "Another Go-Live self-audit is already running on database "
-                    "%(db)s. Wait for it to finish, then run again.",
-                    db=self.env.cr.dbname,
-                )
+    def _acquire_run_lock(self, wait=LOCK_WAIT_SECONDS):
+        """Take the audit lock of this database, waiting up to ``wait`` seconds."""
+        deadline = time.monotonic() + max(wait or 0, 0)
+        while True:
+            self.env.cr.execute(
+                SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", *LOCK_KEY)
             )
+            if self.env.cr.fetchone()[0]:
+                return
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(LOCK_RETRY_INTERVAL)
+        raise GoliveCheckRunLocked(
+            self.env._(
+                "Another Go-Live self-audit is already running on database "
+                "%(db)s (waited %(seconds)s s): retry when it has finished.",
+                db=self.env.cr.dbname,
+                seconds=round(max(wait or 0, 0), 1),
+            )
+        )
 
     def _current_statement_timeout(self):
         self.env.cr.execute("SHOW statement_timeout")
@@ -214,11 +260,22 @@ class GoliveCheckRun(models.Model):
     @api.model
     def _select_specs(self, codes, categories, tags, exclude_tags, checks):
         specs = self.env["golive.check.registry"]._golive_check_specs()
-        if codes:
-            unknown = sorted(set(codes) - set(specs))
+        known_categories = {spec.category for spec in specs.values()}
+        known_tags = {tag for spec in specs.values() for tag in spec.all_tags}
+        for label, values, known in (
+            (self.env._("check code(s)"), codes, set(specs)),
+            (self.env._("category(ies)"), categories, known_categories),
+            (self.env._("tag(s)"), tags, known_tags),
+            (self.env._("excluded tag(s)"), exclude_tags, known_tags),
+        ):
+            unknown = sorted(set(values or ()) - known)
             if unknown:
                 raise UserError(
-                    self.env._("Unknown check code(s): %s", ", ".join(unknown))
+                    self.env._(
+                        "Unknown %(what)s: %(values)s",
+                        what=label,
+                        values=", ".join(unknown),
+                    )
                 )
         selected = []
         for code, spec in specs.items():
@@ -234,6 +291,16 @@ class GoliveCheckRun(models.Model):
             if exclude_tags and spec_tags & set(exclude_tags):
                 continue
             selected.append(spec)
+        if not selected:
+            raise GoliveCheckSelectionEmpty(
+                self.env._(
+                    "No check matches the selection (%(selection)s).",
+                    selection=self._describe_selection(
+                        codes, categories, tags, exclude_tags
+                    )
+                    or self.env._("all enabled checks"),
+                )
+            )
         return selected
 
     @api.model
@@ -254,21 +321,19 @@ class GoliveCheckRun(models.Model):
 
         The check runs in its own savepoint with ``SET LOCAL statement_timeout``
         (reset afterwards: it would survive ``RELEASE SAVEPOINT``); network
-        checks run with a default socket timeout. Any exception becomes an
-        ``error`` finding and the run goes on.
+        checks get their timeout from ``ctx.network_timeout``. Any exception,
+        including invalid thresholds or memory that is not JSON, becomes an
+        ``error`` finding and the run goes on; a finding whose evidence is not
+        JSON becomes an ``error`` finding.
         """
-        if trigger == "cli" and spec.is_process:
-            return [Finding.skip(PROCESS_SKIP_REASON)], 0.0, 0
         cr = self.env.cr
-        ctx = self._make_context(spec, check, env_name, trigger)
-        memory_before = dict(ctx.memory)
         findings = []
         started = time.perf_counter()
         queries_before = cr.sql_log_count
-        socket_timeout = socket.getdefaulttimeout()
+        memory = None
         try:
-            if "network" in spec.all_tags:
-                socket.setdefaulttimeout(ctx.network_timeout)
+            ctx = self._make_context(spec, check, env_name, trigger)
+            memory_before = copy.deepcopy(ctx.memory)
             with cr.savepoint():
                 cr.execute(
                     SQL(
@@ -280,36 +345,71 @@ class GoliveCheckRun(models.Model):
                 produced = method(ctx)
                 for item in produced or ():
                     findings.append(Finding.coerce(item))
+            if ctx.memory != memory_before:
+                memory = json_safe(ctx.memory)
         except Exception as exc:  # pylint: disable=broad-except
             findings.append(self._error_finding(exc))
         else:
-            if ctx.memory != memory_before:
-                check.memory = ctx.memory
+            if memory is not None:
+                check.memory = memory
         finally:
-            socket.setdefaulttimeout(socket_timeout)
             cr.execute(
                 SQL("SELECT set_config('statement_timeout', %s, true)", timeout_before)
             )
         duration_ms = (time.perf_counter() - started) * 1000.0
         # minus SAVEPOINT, set_config, RELEASE and the reset of statement_timeout
         queries = max(0, cr.sql_log_count - queries_before - 4)
+        findings = [self._json_finding(finding) for finding in findings]
         if not findings:
             findings = [Finding.pass_(self.env._("No issue found."))]
         return self._cap_findings(findings), duration_ms, queries
+
+    @api.model
+    def _json_finding(self, finding):
+        """``finding`` with a text key and plain JSON evidence, or an error
+        finding."""
+        finding.object_key = str(finding.object_key or "")
+        try:
+            finding.evidence = json_safe(finding.evidence or {})
+        except (TypeError, ValueError) as exc:
+            return Finding(
+                "error",
+                self.env._(
+                    "The check returned evidence that cannot be stored as JSON "
+                    "(%(error)s): %(message)s",
+                    error=f"{type(exc).__name__}: {str(exc)[:200]}",
+                    message=str(finding.message)[:500],
+                ),
+                finding.object_key,
+                {"status": finding.status},
+            )
+        return finding
 
     def _make_context(self, spec, check, env_name, trigger):
         from .golive_check_registry import DEFAULT_NETWORK_TIMEOUT, CheckContext
 
         params = check._effective_params(spec)
+        network_timeout = params.get("network_timeout", DEFAULT_NETWORK_TIMEOUT)
+        if (
+            isinstance(network_timeout, bool)
+            or not isinstance(network_timeout, int | float)
+            or not math.isfinite(network_timeout)
+            or network_timeout <= 0
+        ):
+            raise ValueError(
+                self.env._(
+                    "Threshold network_timeout must be a positive number of "
+                    "seconds, not %(value)r.",
+                    value=network_timeout,
+                )
+            )
         return CheckContext(
             environment=env_name,
             trigger=trigger,
             params=params,
-            memory=dict(check.memory or {}),
+            memory=copy.deepcopy(dict(check.memory or {})),
             check=check,
-            network_timeout=float(
-                params.get("network_timeout", DEFAULT_NETWORK_TIMEOUT)
-            ),
+            network_timeout=float(network_timeout),
         )
 
     @api.model
@@ -335,7 +435,7 @@ class GoliveCheckRun(models.Model):
         kept.append(
             Finding(
                 worst,
-                self.env._("%s more findings not listed.", len(rest)),
+                self.env._("%(count)s more findings not listed.", count=len(rest)),
                 "...",
                 {
                     "count": len(rest),
@@ -394,10 +494,18 @@ class GoliveCheckRun(models.Model):
             config.get("smtp_password"),
         }
         cr = self.env.cr
-        cr.execute(
-            "SELECT smtp_pass FROM ir_mail_server WHERE COALESCE(smtp_pass, '') != ''"
-        )
-        secrets.update(row[0] for row in cr.fetchall())
+        for model, table, column in SECRET_COLUMNS:
+            if model not in self.env:
+                continue
+            cr.execute(
+                SQL(
+                    "SELECT %s FROM %s WHERE COALESCE(%s, '') != ''",
+                    SQL.identifier(column),
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                )
+            )
+            secrets.update(row[0] for row in cr.fetchall())
         secrets.update(self._golive_secret_param_values())
         secrets.discard(None)
         secrets.discard(False)
@@ -493,6 +601,9 @@ class GoliveCheckRun(models.Model):
             run = self._run_checks(trigger="cron")
         except GoliveCheckRunLocked:
             _logger.info("Go-Live self-audit skipped: another run is in progress.")
+            return False
+        except GoliveCheckSelectionEmpty:
+            _logger.info("Go-Live self-audit skipped: no check is enabled.")
             return False
         _logger.info(
             "Go-Live self-audit done: score %s, %s failed, %s errors.",

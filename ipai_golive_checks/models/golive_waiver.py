@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..tools.secrets import mask
+
 
 class GoliveWaiver(models.Model):
     """Silences a whole check, or one finding of it (check + object key).
@@ -49,7 +51,12 @@ class GoliveWaiver(models.Model):
     def _compute_state(self):
         today = fields.Date.context_today(self)
         for waiver in self:
-            waiver.state = "active" if waiver.expiry_date >= today else "expired"
+            # no expiry date (cleared in a form): not in force
+            waiver.state = (
+                "active"
+                if waiver.expiry_date and waiver.expiry_date >= today
+                else "expired"
+            )
 
     def _search_state(self, operator, value):
         if operator not in ("=", "!=") or value not in ("active", "expired"):
@@ -67,8 +74,22 @@ class GoliveWaiver(models.Model):
             waiver.display_name = name
 
     @api.model
-    def _active_waivers(self, date=None):
-        """``{(check_id, object_key or ""): waiver}`` of the waivers in force."""
+    def _active_waivers(self, date=None, secrets=()):
+        """``{(check_id, masked object_key or ""): waiver}`` of the waivers in force.
+
+        Keys are masked with ``secrets`` the way the run masks the keys of its
+        findings (a waiver is written from a result's masked key); when several
+        waivers cover the same key, the one that expires last wins.
+        """
         date = date or fields.Date.context_today(self)
         waivers = self.sudo().search([("expiry_date", ">=", date)])
-        return {(w.check_id.id, w.object_key or ""): w for w in waivers}
+        active = {}
+        for waiver in waivers:
+            key = (waiver.check_id.id, mask(waiver.object_key or "", secrets) or "")
+            best = active.get(key)
+            if best is None or (waiver.expiry_date, waiver.id) > (
+                best.expiry_date,
+                best.id,
+            ):
+                active[key] = waiver
+        return active

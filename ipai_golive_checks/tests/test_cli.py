@@ -14,8 +14,11 @@ import sys
 import tempfile
 from xml.etree import ElementTree as ET
 
+from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
+
+from ..models.golive_check_run import LOCK_KEY
 
 ADMIN_PASSWD = "Cli-Master-Planted-8w1"
 DB_PASSWORD = "Cli-Db-Planted-2e5"
@@ -41,6 +44,38 @@ class TestCli(TransactionCase):
         super().setUpClass()
         cls.odoo_bin = shutil.which("odoo") or shutil.which("odoo-bin")
         cls.dbname = cls.env.cr.dbname
+
+    def setUp(self):
+        super().setUp()
+        # The child process commits its runs and what it writes on the checks
+        # (last status, memory): put the database back as it was afterwards.
+        with db_connect(self.dbname).cursor() as cr:
+            cr.execute("SELECT COALESCE(max(id), 0) FROM golive_check_run")
+            self._max_run_id = cr.fetchone()[0]
+            cr.execute(
+                "SELECT id, memory::text, last_status, last_run_date, last_run_id "
+                "FROM golive_check"
+            )
+            self._checks_before = cr.fetchall()
+        self.addCleanup(self._restore_committed_state)
+
+    def _restore_committed_state(self):
+        with db_connect(self.dbname).cursor() as cr:
+            for row in self._checks_before:
+                cr.execute(
+                    "UPDATE golive_check SET memory = %s::jsonb, last_status = %s, "
+                    "last_run_date = %s, last_run_id = %s WHERE id = %s",
+                    (*row[1:], row[0]),
+                )
+            cr.execute(
+                "DELETE FROM golive_check_run WHERE id > %s", (self._max_run_id,)
+            )
+            # the cursor commits when the block ends without error
+
+    def _committed(self, query, params=()):
+        """Run ``query`` in its own committed transaction (seen by the child)."""
+        with db_connect(self.dbname).cursor() as cr:  # commits at the end
+            cr.execute(query, params)
 
     def golive(self, *args, dbname=None, db_options=True):
         cmd = [
@@ -125,10 +160,18 @@ class TestCli(TransactionCase):
         self.assertExit(self.golive(*args, "--strict"), 1)
 
     def test_junit_format(self):
+        # list_db is on by default: a critical failure in prod
         proc = self.golive(
-            "--category", "config", "--exclude-tag", "storage", "--format", "junit"
+            "--category",
+            "config",
+            "--exclude-tag",
+            "storage",
+            "--environment",
+            "prod",
+            "--format",
+            "junit",
         )
-        self.assertIn(proc.returncode, (0, 1))
+        self.assertExit(proc, 1)
         root = ET.fromstring(proc.stdout.encode())
         self.assertEqual(root.tag, "testsuites")
         totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
@@ -159,10 +202,19 @@ class TestCli(TransactionCase):
     def test_markdown_format_and_output_file(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "report.md")
+            # the test database's web.base.url is plain http on localhost: a
+            # high failure in prod
             proc = self.golive(
-                "--category", "params", "--format", "markdown", "--output", path
+                "--category",
+                "params",
+                "--environment",
+                "prod",
+                "--format",
+                "markdown",
+                "--output",
+                path,
             )
-            self.assertIn(proc.returncode, (0, 1))
+            self.assertExit(proc, 1)
             self.assertEqual(proc.stdout, "")
             with open(path, encoding="utf-8") as report:
                 text = report.read()
@@ -265,3 +317,65 @@ class TestCli(TransactionCase):
             for secret in (ADMIN_PASSWD, DB_PASSWORD, SMTP_PASSWORD):
                 self.assertNotIn(secret, text)
         self.assertIn("********", outputs[1])
+
+    def test_exit_2_unknown_category_or_tag_and_empty_selection(self):
+        for args, message in (
+            (("--category", "confg"), "Unknown category(ies): confg"),
+            (("--tag", "licencing"), "Unknown tag(s): licencing"),
+            (("--exclude-tag", "slw"), "Unknown excluded tag(s): slw"),
+            (
+                ("--check", "config.list_db", "--exclude-tag", "config"),
+                "No check matches the selection",
+            ),
+        ):
+            proc = self.golive(*args)
+            self.assertExit(proc, 2)
+            self.assertIn(f"golive: error: {message}", proc.stderr)
+            self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
+            self.assertEqual(proc.stdout, "")
+
+    def test_exit_2_while_another_audit_runs(self):
+        other_cr = db_connect(self.dbname).cursor()
+        try:
+            other_cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_KEY)
+            self.assertTrue(other_cr.fetchone()[0])
+            proc = self.golive("--check", "config.list_db")
+        finally:
+            other_cr.rollback()
+            other_cr.close()
+        self.assertExit(proc, 2)
+        self.assertIn(
+            "golive: error: Another Go-Live self-audit is already running on "
+            f"database {self.dbname}",
+            proc.stderr,
+        )
+        self.assertIn("retry when it has finished", proc.stderr)
+        self.assertNotIn("Traceback", proc.stderr)
+
+    def test_junit_well_formed_with_a_masked_token(self):
+        proc = self.golive("--check", "test.masked_token", "--format", "junit")
+        self.assertExit(proc, 0)  # a low warning
+        root = ET.fromstring(proc.stdout.encode())
+        (out,) = root.iter("system-out")
+        self.assertIn("token=********", out.text)
+        self.assertNotIn("Planted-Tok-4j8q", proc.stdout)
+        (case,) = root.iter("testcase")
+        self.assertEqual(
+            case.get("name"),
+            "test.masked_token[https://ops:********@upstream.example.com]",
+        )
+
+    def test_database_secrets_masked_in_errors(self):
+        secret = "Cli-Param-Planted-3h5"
+        key = "test_ipai_golive_checks.cli_api_key"
+        self._committed(
+            "INSERT INTO ir_config_parameter (key, value) VALUES (%s, %s)",
+            (key, secret),
+        )
+        try:
+            proc = self.golive("--category", secret, "--debug")
+        finally:
+            self._committed("DELETE FROM ir_config_parameter WHERE key = %s", (key,))
+        self.assertExit(proc, 2)
+        self.assertIn("golive: error: Unknown category(ies): ********", proc.stderr)
+        self.assertNotIn(secret, proc.stdout + proc.stderr)

@@ -1,18 +1,27 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import socket
+import threading
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
 from odoo.tools import config, mute_logger
 
-from ..models.golive_check_run import GoliveCheckRunLocked
+from ..models.golive_check_run import (
+    LOCK_KEY,
+    GoliveCheckRunLocked,
+    GoliveCheckSelectionEmpty,
+)
+from ..tools.secrets import MASK, mask, mask_text
 from .common import GoliveCase
+
+PLANTED_TOKEN = "Planted-Tok-4j8q"  # test_ipai_golive_checks' test.masked_token
 
 
 @tagged("post_install", "-at_install")
@@ -116,7 +125,9 @@ class TestEngine(GoliveCase):
             other_cr.execute("SET statement_timeout = '5s'")
             other_env = self.env(cr=other_cr)
             with self.assertRaisesRegex(GoliveCheckRunLocked, "already running"):
-                other_env["golive.check.run"]._run_checks(codes=["config.list_db"])
+                other_env["golive.check.run"]._run_checks(
+                    codes=["config.list_db"], lock_wait=0
+                )
             other_cr.rollback()
         finally:
             other_cr.close()
@@ -128,12 +139,31 @@ class TestEngine(GoliveCase):
                 "SELECT pg_try_advisory_xact_lock(%s, %s)", (0x474F4C56, 1)
             )
             self.assertTrue(other_cr.fetchone()[0])
-            with self.assertRaisesRegex(GoliveCheckRunLocked, "already running"):
-                self.run_checks(["config.list_db"])
+            with self.assertRaisesRegex(
+                GoliveCheckRunLocked, "already running.*retry when it has finished"
+            ):
+                self.run_checks(["config.list_db"], lock_wait=0.5)
             other_cr.rollback()
         finally:
             other_cr.close()
         self.assertTrue(self.run_checks(["config.list_db"]))
+
+    def test_run_waits_for_the_lock(self):
+        """A run started while another one ends waits for it, then runs."""
+        other_cr = db_connect(self.env.cr.dbname).cursor()
+        try:
+            other_cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_KEY)
+            self.assertTrue(other_cr.fetchone()[0])
+            # the other run ends (its transaction commits) after 1 second
+            timer = threading.Timer(1.0, other_cr.commit)
+            timer.start()
+            try:
+                run = self.run_checks(["config.list_db"], lock_wait=10)
+            finally:
+                timer.join()
+        finally:
+            other_cr.close()
+        self.assertEqual(len(self.results(run)), 1)
 
     def test_waivers_whole_check_one_finding_and_expiry(self):
         check = self.env["golive.check"].search([("code", "=", "config.workers")])
@@ -243,14 +273,24 @@ class TestEngine(GoliveCase):
         results = self.results(run)
         self.assertEqual(len(results), 100)
         self.assertEqual(results[-1].object_key, "...")
-        self.assertGreaterEqual(results[-1].evidence["count"], 6)
+        # every failing job is accounted for: 99 listed, the rest counted
+        failing = self.env["ir.cron"].search([("failure_count", ">", 0)])
+        self.assertFalse(crons - failing)
+        self.assertEqual(results[-1].evidence["count"], len(failing) - 99)
+        self.assertEqual(
+            len(results[-1].evidence["objects"]), min(50, len(failing) - 99)
+        )
+        listed = set(results[:-1].mapped("object_key"))
+        self.assertEqual(len(listed), 99)
         self.assertEqual(run.count_fail, 100)
-        self.assertTrue(crons)
 
     def test_cron_self_audit(self):
         cron = self.env.ref("ipai_golive_checks.ir_cron_golive_self_audit")
         self.assertEqual(cron.interval_type, "days")
         self.assertTrue(cron.active)
+        # the network checks call this very server, which does not answer
+        # while the test holds the database (each call waits for its timeout)
+        self.env["golive.check"].search([("tags", "ilike", "network")]).enabled = False
         before = self.env["golive.check.run"].search_count([("trigger", "=", "cron")])
         cron.method_direct_trigger()
         runs = self.env["golive.check.run"].search([("trigger", "=", "cron")])
@@ -278,4 +318,252 @@ class TestEngine(GoliveCase):
             self.env["golive.check.result"].search(
                 [("run_id", "not in", remaining.ids)]
             )
+        )
+
+    # ------------------------------------------------------------------
+    # Selection
+    # ------------------------------------------------------------------
+    def test_unknown_category_or_tag_refused(self):
+        for kwargs, message in (
+            ({"categories": ["confg"]}, "Unknown category.*: confg"),
+            ({"tags": ["licencing"]}, "Unknown tag.*: licencing"),
+            ({"exclude_tags": ["slw"]}, "Unknown excluded tag.*: slw"),
+            ({"codes": ["no.such_check"]}, "Unknown check code.*: no.such_check"),
+        ):
+            with self.assertRaisesRegex(UserError, message):
+                self.Run._run_checks(**kwargs)
+        # known filters that select nothing
+        with self.assertRaisesRegex(GoliveCheckSelectionEmpty, "No check matches"):
+            self.run_checks(["config.list_db"], exclude_tags=["config"])
+        run = self.Run._run_checks(categories=["config"], tags=["licensing", "config"])
+        self.assertTrue(run.check_count)
+        self.assertEqual(set(self.results(run).mapped("category")), {"config"})
+
+    # ------------------------------------------------------------------
+    # Thresholds and evidence
+    # ------------------------------------------------------------------
+    def _set_raw_parameters(self, code, parameters):
+        """Store thresholds as a former version or a direct SQL edit could."""
+        self.env.cr.execute(
+            "UPDATE golive_check SET parameters = %s WHERE code = %s",
+            (parameters, code),
+        )
+        self.env.invalidate_all()
+
+    def test_bad_threshold_is_an_error_of_its_check_only(self):
+        for parameters in ('{"network_timeout": null}', '{"network_timeout": "5s"}'):
+            self._set_raw_parameters("test.network_probe", parameters)
+            run = self.run_checks(["test.network_probe", "config.list_db"])
+            probe = self.results(run, "test.network_probe")
+            self.assertEqual(probe.status, "error")
+            self.assertIn("network_timeout", probe.message)
+            self.assertEqual(len(self.results(run, "config.list_db")), 1)
+            self.assertNotEqual(self.results(run, "config.list_db").status, "error")
+
+    def test_numeric_thresholds_validated(self):
+        Check = self.env["golive.check"]
+        probe = Check.search([("code", "=", "test.network_probe")])
+        overdue = Check.search([("code", "=", "crons.overdue")])
+        for check, parameters in (
+            (probe, '{"network_timeout": "5s"}'),
+            (probe, '{"network_timeout": null}'),
+            (probe, '{"network_timeout": 0}'),
+            (overdue, '{"tolerance_minutes": null}'),
+            (overdue, '{"tolerance_minutes": "60"}'),
+            (overdue, '{"tolerance_minutes": NaN}'),
+            (overdue, '{"network_timeout": true}'),
+        ):
+            with self.assertRaises(ValidationError, msg=parameters):
+                check.parameters = parameters
+        overdue.parameters = '{"tolerance_minutes": 30, "note": "ok"}'
+        probe.parameters = '{"network_timeout": 1.5}'
+        run = self.run_checks(["test.network_probe"])
+        self.assertEqual(
+            self.results(run).evidence["network_timeout"],
+            1.5,
+            self.results(run).message,
+        )
+
+    def test_evidence_and_memory_not_json(self):
+        check = self.env["golive.check"].search([("code", "=", "test.bad_memory")])
+        check.memory = {"kept": 1}
+        run = self.run_checks(
+            ["test.bad_evidence", "test.bad_memory", "config.list_db"]
+        )
+        self.assertEqual(
+            self.statuses(run, "test.bad_evidence"),
+            {"nan": "error", "tuple": "error", "plain": "pass"},
+        )
+        nan = self.results(run, "test.bad_evidence").filtered(
+            lambda r: r.object_key == "nan"
+        )
+        self.assertIn("cannot be stored as JSON", nan.message)
+        self.assertIn("Not a number.", nan.message)
+        plain = self.results(run, "test.bad_evidence").filtered(
+            lambda r: r.object_key == "plain"
+        )
+        self.assertEqual(plain.evidence, {"mapping": {"3": "int keys are fine"}})
+        # what the check found is kept, with the error of its memory
+        self.assertEqual(
+            self.statuses(run, "test.bad_memory"), {"memory": "pass", "": "error"}
+        )
+        self.assertEqual(check.memory, {"kept": 1})
+        self.assertEqual(len(self.results(run, "config.list_db")), 1)
+        self.env.flush_all()
+
+    def test_network_timeout_is_not_process_wide(self):
+        default = socket.getdefaulttimeout()
+        run = self.run_checks(["test.network_probe"])
+        evidence = self.results(run).evidence
+        # the check gets its timeout; the process default stays untouched
+        self.assertEqual(evidence["network_timeout"], 3.0)
+        self.assertEqual(evidence["socket_default"], default)
+        self.assertEqual(socket.getdefaulttimeout(), default)
+
+    # ------------------------------------------------------------------
+    # Last status, waivers, schema
+    # ------------------------------------------------------------------
+    def test_cli_skip_keeps_last_status_of_process_checks(self):
+        check = self.env["golive.check"].search([("code", "=", "test.process")])
+        server_run = self.run_checks(["test.process"])
+        self.assertEqual(check.last_status, "pass")
+        cli_run = self.Run._run_checks(trigger="cli", codes=["test.process"])
+        self.assertEqual(self.results(cli_run).status, "skipped")
+        self.assertEqual(check.last_status, "pass")
+        self.assertEqual(check.last_run_id, server_run)
+
+    def test_waiver_without_expiry_date_is_expired(self):
+        check = self.env["golive.check"].search([("code", "=", "config.workers")])
+        waiver = self.env["golive.waiver"].new(
+            {"check_id": check.id, "reason": "r", "expiry_date": False}
+        )
+        self.assertEqual(waiver.state, "expired")
+
+    def test_waiver_on_a_masked_key_applies(self):
+        run = self.run_checks(["test.masked_token"])
+        result = self.results(run)
+        self.assertEqual(result.object_key, f"https://ops:{MASK}@upstream.example.com")
+        action = result.with_user(self.manager).action_waive()
+        self.env["golive.waiver"].with_context(**action["context"]).create(
+            {"reason": "Known upstream"}
+        )
+        run = self.run_checks(["test.masked_token"])
+        self.assertEqual((run.count_warn, run.count_waived), (0, 1))
+
+    def test_latest_waiver_wins(self):
+        check = self.env["golive.check"].search([("code", "=", "config.workers")])
+        today = fields.Date.today()
+        waivers = self.env["golive.waiver"].create(
+            [
+                {
+                    "check_id": check.id,
+                    "object_key": "workers",
+                    "reason": f"expires in {days} days",
+                    "expiry_date": today + timedelta(days=days),
+                }
+                for days in (300, 3, 30)
+            ]
+        )
+        with patch.dict(config.options, {"workers": 0, "max_cron_threads": 0}):
+            run = self.run_checks(["config.workers"])
+        self.assertEqual(run.sudo().waived_result_ids.waiver_id, waivers[0])
+
+    def test_schema_of_results_and_checks(self):
+        cr = self.env.cr
+        cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'golive_check_result'"
+        )
+        self.assertTrue(
+            any("(check_id)" in row[0] for row in cr.fetchall()),
+            "golive_check_result.check_id has no index",
+        )
+        # title and remediation are code metadata: one plain value, no translations
+        cr.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'golive_check' "
+            "AND column_name IN ('title', 'remediation')"
+        )
+        self.assertEqual(
+            dict(cr.fetchall()),
+            {"title": "character varying", "remediation": "text"},
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSecretMasking(GoliveCase):
+    def test_everything_beneath_a_secret_key(self):
+        self.assertEqual(
+            mask({"tokens": ["ghp_abc1234"], "api_keys": {"github": "ghp_def5678"}}),
+            {"tokens": [MASK], "api_keys": {"github": MASK}},
+        )
+        self.assertEqual(
+            mask({"passwords": [{"user": "u", "nested": ["x1", 3]}], "ok": [1, True]}),
+            {"passwords": [{"user": MASK, "nested": [MASK, MASK]}], "ok": [1, True]},
+        )
+
+    def test_dict_keys_masked(self):
+        self.assertEqual(
+            mask(
+                {"host Zebra-Xyz-42": "value", "https://bob:hunter2@example.com": 1},
+                ["Zebra-Xyz-42"],
+            ),
+            {f"host {MASK}": "value", f"https://bob:{MASK}@example.com": 1},
+        )
+
+    def test_quoted_parameters(self):
+        self.assertEqual(
+            mask_text("""{'password': 'pw one', "api_key": "k2", 'token': ''}"""),
+            f"""{{'password': '{MASK}', "api_key": "{MASK}", 'token': ''}}""",
+        )
+        self.assertEqual(mask_text('secret="abc def"'), f'secret="{MASK}"')
+
+    def test_url_password_with_at_sign(self):
+        self.assertEqual(
+            mask_text("postgres://odoo:p@ss@w0rd@db.example.com:5432/prod"),
+            f"postgres://odoo:{MASK}@db.example.com:5432/prod",
+        )
+        # an "@" after the host (a query) is not a credential
+        self.assertEqual(
+            mask_text("https://erp.example.com/web?login=a@b.example.com"),
+            "https://erp.example.com/web?login=a@b.example.com",
+        )
+
+    def test_markup_around_a_masked_value_kept(self):
+        self.assertEqual(
+            mask_text("<system-out>WARNING token=abc</system-out>"),
+            f"<system-out>WARNING token={MASK}</system-out>",
+        )
+
+    def test_fetchmail_and_iap_secrets_known(self):
+        fetch_password = "Fetch-Pa55-Planted-2v7"
+        self.env["fetchmail.server"].create(
+            {
+                "name": "Planted IMAP",
+                "server": "imap.example.com",
+                "server_type": "imap",
+                "user": "inbox",
+                "password": fetch_password,
+            }
+        )
+        planted = {fetch_password}
+        if "iap.account" in self.env:
+            iap_token = "Iap-Tok3n-Planted-8c1"
+            service = self.env["iap.service"].create(
+                {
+                    "name": "Go-Live test",
+                    "technical_name": "golive_test",
+                    "description": "test",
+                    "unit_name": "credits",
+                    "integer_balance": True,
+                }
+            )
+            self.env["iap.account"].create(
+                {"service_id": service.id, "account_token": iap_token}
+            )
+            planted.add(iap_token)
+        known = self.env["golive.check.run"]._golive_known_secrets()
+        self.assertLessEqual(planted, known)
+        self.assertEqual(
+            self.env["golive.check.run"]._golive_mask(f"x {fetch_password} y"),
+            f"x {MASK} y",
         )

@@ -7,6 +7,8 @@ report is passed through :func:`mask` first. It hides
 
 * the value of any mapping key that looks like a credential (``password``,
   ``passwd``, ``secret``, ``token``, ``api_key``, ``apikey``, ``*_key`` ...),
+  and everything nested beneath it (lists, mappings),
+* secrets in the text of mapping keys too,
 * credentials embedded in URLs (``scheme://user:pass@host``),
 * credential-like query or ``name=value`` parameters (``?token=...``),
 * every *known* secret value (database password, master password, SMTP
@@ -22,11 +24,17 @@ SECRET_KEY_RE = re.compile(
     r"private|signature|(^|[_.-])key$|^key$)",
     re.IGNORECASE,
 )
-_URL_CREDENTIALS_RE = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<cred>[^/\s@]+)@")
+# The credentials end at the last "@" before the host: a password may hold "@".
+_URL_CREDENTIALS_RE = re.compile(
+    r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<cred>[^/?#\s<>\"]+)@", re.IGNORECASE
+)
+# name=value, name: value, 'name': 'value', "name": "value". An unquoted value
+# stops at quotes and angle brackets, so masking never eats markup around it.
 _PARAM_RE = re.compile(
     r"(?P<name>(?:[\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|apikey|"
-    r"signature|key))\s*[=:]\s*)"
-    r"(?P<quote>['\"]?)(?P<value>[^&\s#'\",;]+)",
+    r"signature|key))['\"]?\s*[=:]\s*)"
+    r"(?:(?P<quote>['\"])(?P<quoted>[^'\"\r\n]+)(?P=quote)"
+    r"|(?P<value>[^&\s#'\",;<>]+))",
     re.IGNORECASE,
 )
 # Values too common to be masked as literal text (they would garble messages).
@@ -59,7 +67,12 @@ def mask_text(text, secrets=()):
     for value in usable_secrets(secrets):
         text = text.replace(value, MASK)
     text = _URL_CREDENTIALS_RE.sub(_mask_url_credentials, text)
-    return _PARAM_RE.sub(lambda m: m.group("name") + m.group("quote") + MASK, text)
+    return _PARAM_RE.sub(_mask_param, text)
+
+
+def _mask_param(match):
+    quote = match.group("quote") or ""
+    return f"{match.group('name')}{quote}{MASK}{quote}"
 
 
 def _mask_url_credentials(match):
@@ -83,15 +96,17 @@ def mask(value, secrets=(), key=None):
     return _mask(value, secrets, key)
 
 
+def _mask_key(key, secrets):
+    return mask_text(key, secrets) if isinstance(key, str) else key
+
+
 def _mask(value, secrets, key):
     if isinstance(value, bool) or value is None:
         return value
     if key is not None and is_secret_key(key):
-        if isinstance(value, dict | list | tuple):
-            return _mask(value, secrets, None) if value else value
-        return MASK if value != "" else value
+        return _mask_all(value, secrets)
     if isinstance(value, dict):
-        return {k: _mask(v, secrets, k) for k, v in value.items()}
+        return {_mask_key(k, secrets): _mask(v, secrets, k) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
         return [_mask(v, secrets, None) for v in value]
     if isinstance(value, str):
@@ -99,3 +114,14 @@ def _mask(value, secrets, key):
     if isinstance(value, int | float):
         return value
     return mask_text(str(value), secrets)
+
+
+def _mask_all(value, secrets):
+    """Mask every value beneath a secret-named key (keys are masked as text)."""
+    if isinstance(value, bool) or value is None or value == "":
+        return value
+    if isinstance(value, dict):
+        return {_mask_key(k, secrets): _mask_all(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_mask_all(v, secrets) for v in value]
+    return MASK

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Checks added by inheritance alone: nothing else in this addon."""
 
+import socket
 import time
 
 from odoo import models
@@ -13,6 +14,7 @@ from odoo.addons.ipai_golive_checks.models.golive_check_registry import (
 )
 
 PARAM = "test_ipai_golive_checks.flag"
+PLANTED_TOKEN = "Planted-Tok-4j8q"
 
 
 class GoliveCheckRegistry(models.AbstractModel):
@@ -100,3 +102,59 @@ class GoliveCheckRegistry(models.AbstractModel):
             params=params,
             slept=time.time() > 0,
         )
+
+    @golive_check(
+        "test.masked_token",
+        title="A check whose message and object carry a token",
+        category="other",
+        severity="low",
+        tags=("test", "secrets"),
+        enabled=False,
+    )
+    def _check_test_masked_token(self, ctx):
+        yield Finding.warn(
+            f"The upstream refused token={PLANTED_TOKEN}",
+            f"https://ops:{PLANTED_TOKEN}@upstream.example.com",
+        )
+
+    @golive_check(
+        "test.network_probe",
+        title="A network check reporting the timeouts it gets",
+        category="other",
+        severity="low",
+        tags=("test", "network"),
+        params={"network_timeout": 3},
+        enabled=False,
+    )
+    def _check_test_network_probe(self, ctx):
+        yield Finding.pass_(
+            "Timeouts measured.",
+            "timeouts",
+            socket_default=socket.getdefaulttimeout(),
+            network_timeout=ctx.network_timeout,
+        )
+
+    @golive_check(
+        "test.bad_evidence",
+        title="A check whose evidence is not JSON",
+        category="other",
+        severity="low",
+        tags=("test", "crash"),
+        enabled=False,
+    )
+    def _check_test_bad_evidence(self, ctx):
+        yield Finding.warn("Not a number.", "nan", ratio=float("nan"))
+        yield Finding.warn("Tuple key.", "tuple", mapping={(1, 2): "x"})
+        yield Finding.pass_("Plain.", "plain", mapping={3: "int keys are fine"})
+
+    @golive_check(
+        "test.bad_memory",
+        title="A check that remembers something that is not JSON",
+        category="other",
+        severity="low",
+        tags=("test", "crash"),
+        enabled=False,
+    )
+    def _check_test_bad_memory(self, ctx):
+        ctx.memory["ratio"] = float("inf")
+        yield Finding.pass_("Remembered.", "memory")
