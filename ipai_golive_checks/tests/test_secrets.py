@@ -67,6 +67,12 @@ class TestSecrets(GoliveCase):
             "web.base.url",
             f"https://ops:{URL_PASSWORD}@erp.example.com/web?token={URL_TOKEN}",
         )
+        # The HTTP checks call this very server, which cannot answer requests
+        # while the test transaction holds its locks; the mail checks stay (the
+        # SMTP probe meets a closed port on loopback with the planted password).
+        self.env["golive.check"].search(
+            [("category", "=", "http"), ("tags", "ilike", "network")]
+        ).enabled = False
         collector = _Collect()
         root = logging.getLogger()
         root.addHandler(collector)
