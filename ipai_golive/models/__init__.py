@@ -6,3 +6,4 @@ from . import golive_phase
 from . import golive_task
 from . import res_company
 from . import res_config_settings
+from . import golive_check_run

@@ -6,6 +6,8 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import config
 
+from odoo.addons.ipai_golive_checks.models.golive_check_run import KEEP_LAST_RUNS
+
 from .common import GoliveCase
 
 
@@ -60,6 +62,27 @@ class TestGoliveChecksBinding(GoliveCase):
         self.assertEqual(run.environment, "dev")
         list_db = run.sudo().result_ids.filtered(lambda r: r.code == "config.list_db")
         self.assertEqual(list_db.severity, "info")
+
+    def test_autovacuum_keeps_the_checklists_last_audit(self):
+        with patch.dict(config.options, {"list_db": True}):
+            self.checklist.with_user(self.manager).action_run_checks()
+        run = self.checklist.check_run_id
+        Run = self.env["golive.check.run"]
+        run_vals = {"trigger": "manual", "environment": "prod"}
+        orphan = Run.create({**run_vals, "name": "orphan"})
+        (run | orphan).date_start = "2000-01-01 00:00:00"
+        recent = Run.create(
+            [
+                {**run_vals, "name": f"recent {i}", "date_start": "2099-01-01"}
+                for i in range(KEEP_LAST_RUNS)
+            ]
+        )
+        Run._gc_old_runs()
+        self.assertFalse(orphan.exists())
+        self.assertTrue(run.exists())
+        self.assertEqual(recent.exists(), recent)
+        self.assertEqual(self.checklist.check_run_id, run)
+        self.assertEqual(self.task_plain.check_status, "fail")
 
     def test_run_checks_needs_manager(self):
         with self.assertRaises(UserError):

@@ -622,9 +622,15 @@ class GoliveCheckRun(models.Model):
             .get_param("ipai_golive_checks.run_retention_days", DEFAULT_RETENTION_DAYS)
         )
         limit = fields.Datetime.now() - timedelta(days=days)
-        keep = self.sudo().search([], limit=KEEP_LAST_RUNS)
+        keep = self._gc_kept_runs()
         old = self.sudo().search(
             [("date_start", "<", limit), ("id", "not in", keep.ids)]
         )
         old.unlink()
         return len(old)
+
+    @api.model
+    def _gc_kept_runs(self):
+        """Runs the autovacuum keeps whatever their age: the last few; other
+        addons add the runs their records still refer to."""
+        return self.sudo().search([], limit=KEEP_LAST_RUNS)
