@@ -1,6 +1,34 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, new_test_user
+
+
+def protect_committed_state(test):
+    """Put the database back as it was after ``test``, for tests whose
+    ``odoo-bin golive`` subprocess commits its runs and what it writes on the
+    checks (last status, memory) into the test database."""
+    dbname = test.env.cr.dbname
+    with db_connect(dbname).cursor() as cr:
+        cr.execute("SELECT COALESCE(max(id), 0) FROM golive_check_run")
+        max_run_id = cr.fetchone()[0]
+        cr.execute(
+            "SELECT id, memory::text, last_status, last_run_date, last_run_id "
+            "FROM golive_check"
+        )
+        checks_before = cr.fetchall()
+
+    def restore():
+        with db_connect(dbname).cursor() as cr:  # commits when the block ends
+            for row in checks_before:
+                cr.execute(
+                    "UPDATE golive_check SET memory = %s::jsonb, last_status = %s, "
+                    "last_run_date = %s, last_run_id = %s WHERE id = %s",
+                    (*row[1:], row[0]),
+                )
+            cr.execute("DELETE FROM golive_check_run WHERE id > %s", (max_run_id,))
+
+    test.addCleanup(restore)
 
 
 class GoliveCase(TransactionCase):

@@ -19,6 +19,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
 from ..models.golive_check_run import LOCK_KEY
+from .common import protect_committed_state
 
 ADMIN_PASSWD = "Cli-Master-Planted-8w1"
 DB_PASSWORD = "Cli-Db-Planted-2e5"
@@ -47,30 +48,7 @@ class TestCli(TransactionCase):
 
     def setUp(self):
         super().setUp()
-        # The child process commits its runs and what it writes on the checks
-        # (last status, memory): put the database back as it was afterwards.
-        with db_connect(self.dbname).cursor() as cr:
-            cr.execute("SELECT COALESCE(max(id), 0) FROM golive_check_run")
-            self._max_run_id = cr.fetchone()[0]
-            cr.execute(
-                "SELECT id, memory::text, last_status, last_run_date, last_run_id "
-                "FROM golive_check"
-            )
-            self._checks_before = cr.fetchall()
-        self.addCleanup(self._restore_committed_state)
-
-    def _restore_committed_state(self):
-        with db_connect(self.dbname).cursor() as cr:
-            for row in self._checks_before:
-                cr.execute(
-                    "UPDATE golive_check SET memory = %s::jsonb, last_status = %s, "
-                    "last_run_date = %s, last_run_id = %s WHERE id = %s",
-                    (*row[1:], row[0]),
-                )
-            cr.execute(
-                "DELETE FROM golive_check_run WHERE id > %s", (self._max_run_id,)
-            )
-            # the cursor commits when the block ends without error
+        protect_committed_state(self)
 
     def _committed(self, query, params=()):
         """Run ``query`` in its own committed transaction (seen by the child)."""

@@ -16,7 +16,7 @@ from unittest.mock import patch
 from odoo.tests import tagged
 from odoo.tools import config
 
-from .common import GoliveCase
+from .common import GoliveCase, protect_committed_state
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 MISTAKES = os.path.join(DATA, "odoo-mistakes.conf")
@@ -124,6 +124,7 @@ class TestConfigFiles(GoliveCase):
 
     def test_mistakes_cli(self):
         """``golive -c odoo-mistakes.conf``: exit 1 and the mistakes in JSON."""
+        protect_committed_state(self)
         with open(MISTAKES, encoding="utf-8") as f:
             text = f.read()
         data_dir = load_options(MISTAKES)["data_dir"]
