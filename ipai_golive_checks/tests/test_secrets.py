@@ -76,6 +76,11 @@ class TestSecrets(GoliveCase):
         collector = _Collect()
         root = logging.getLogger()
         root.addHandler(collector)
+        # Whatever the runner's log level (odoo-bin, pytest-odoo), our
+        # loggers' INFO and DEBUG lines must reach the collector too.
+        ours = logging.getLogger("odoo.addons.ipai_golive_checks")
+        self.addCleanup(ours.setLevel, ours.level)
+        ours.setLevel(logging.DEBUG)
         try:
             with patch.dict(
                 config.options,
