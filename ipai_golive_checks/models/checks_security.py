@@ -34,17 +34,29 @@ def _installed(env, module):
 class GoliveCheckRegistry(models.AbstractModel):
     _inherit = "golive.check.registry"
 
+    _golive_internal_domain = [("share", "=", False), ("id", "!=", SUPERUSER_ID)]
+
     def _golive_internal_users(self):
         """Active internal users, without the superuser (``__system__``)."""
         return (
             self.env["res.users"]
             .sudo()
-            .search([("share", "=", False), ("id", "!=", SUPERUSER_ID)], order="id")
+            .search(self._golive_internal_domain, order="id")
         )
 
     def _golive_admin_users(self):
-        group = self.env.ref("base.group_system")
-        return self._golive_internal_users().filtered(lambda u: group in u.groups_id)
+        """Active users with Settings rights (groups_id holds implied groups)."""
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    *self._golive_internal_domain,
+                    ("groups_id", "in", self.env.ref("base.group_system").id),
+                ],
+                order="id",
+            )
+        )
 
     @golive_check(
         "security.admin_password",
@@ -267,24 +279,29 @@ class GoliveCheckRegistry(models.AbstractModel):
         tags=("security", "localization"),
     )
     def _check_security_user_timezone(self, ctx):
-        users = self._golive_internal_users()
-        without = users.filtered(lambda u: not u.tz)
-        if without:
+        Users = self.env["res.users"].sudo()
+        domain = [*self._golive_internal_domain, ("tz", "in", (False, ""))]
+        count = Users.search_count(domain)
+        if count:
+            logins = Users.search(domain, order="id", limit=50).mapped("login")
             yield Finding.fail(
                 self.env._(
                     "%(count)s of %(total)s internal users have no time zone: "
                     "%(logins)s.",
-                    count=len(without),
-                    total=len(users),
-                    logins=", ".join(without[:20].mapped("login")),
+                    count=count,
+                    total=Users.search_count(self._golive_internal_domain),
+                    logins=", ".join(logins[:20]),
                 ),
                 "tz",
-                count=len(without),
-                logins=without[:50].mapped("login"),
+                count=count,
+                logins=logins,
             )
         else:
             yield Finding.pass_(
-                self.env._("All %s internal users have a time zone.", len(users)),
+                self.env._(
+                    "All %(total)s internal users have a time zone.",
+                    total=Users.search_count(self._golive_internal_domain),
+                ),
                 "tz",
                 count=0,
             )
