@@ -90,6 +90,8 @@ class TestCli(TransactionCase):
         self.assertIn("PASS", proc.stdout)
         self.assertIn("modules.stuck", proc.stdout)
         self.assertIn("score 100.0/100", proc.stdout)
+        # the counts are figures, never masked ("pass" is a status, not a secret)
+        self.assertRegex(proc.stdout, r"2 checks, score 100.0/100: \d+ passed, 0 warn")
         self.assertNotIn("Traceback", proc.stderr)
 
     def test_exit_1_and_fail_level_and_json(self):

@@ -501,6 +501,17 @@ class TestSecretMasking(GoliveCase):
             {"passwords": [{"user": MASK, "nested": [MASK, MASK]}], "ok": [1, True]},
         )
 
+    def test_status_counts_are_not_secrets(self):
+        """ "pass" names a status; "smtp_pass" and "password" name credentials."""
+        counts = {"pass": 26, "warn": 2, "fail": 13, "error": 0, "skipped": 4}
+        self.assertEqual(mask({"counts": counts}), {"counts": counts})
+        self.assertEqual(mask_text("pass: 26, fail: 13"), "pass: 26, fail: 13")
+        self.assertEqual(
+            mask({"smtp_pass": "hunter22", "password": "x1y2", "db_passwd": "z"}),
+            {"smtp_pass": MASK, "password": MASK, "db_passwd": MASK},
+        )
+        self.assertEqual(mask_text("smtp_pass=hunter22"), f"smtp_pass={MASK}")
+
     def test_dict_keys_masked(self):
         self.assertEqual(
             mask(

@@ -19,9 +19,11 @@ import re
 
 MASK = "********"
 
+# A bare "pass" is a status (the counts of a run), not a credential: only a
+# prefixed one (Odoo's smtp_pass) is.
 SECRET_KEY_RE = re.compile(
-    r"(pass(word|wd)?|pwd|secret|token|api[_-]?key|apikey|credential|"
-    r"private|signature|(^|[_.-])key$|^key$)",
+    r"(passw(or)?d|[_.-]pass$|pwd|secret|token|api[_-]?key|apikey|credential|"
+    r"private|signature|(^|[_.-])key$)",
     re.IGNORECASE,
 )
 # The credentials end at the last "@" before the host: a password may hold "@".
@@ -31,8 +33,8 @@ _URL_CREDENTIALS_RE = re.compile(
 # name=value, name: value, 'name': 'value', "name": "value". An unquoted value
 # stops at quotes and angle brackets, so masking never eats markup around it.
 _PARAM_RE = re.compile(
-    r"(?P<name>(?:[\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|apikey|"
-    r"signature|key))['\"]?\s*[=:]\s*)"
+    r"(?P<name>(?:[\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|apikey|"
+    r"signature|key)|[\w.-]+[_.-]pass)['\"]?\s*[=:]\s*)"
     r"(?:(?P<quote>['\"])(?P<quoted>[^'\"\r\n]+)(?P=quote)"
     r"|(?P<value>[^&\s#'\",;<>]+))",
     re.IGNORECASE,
