@@ -42,7 +42,7 @@ def main():
             page.goto(args.url + path)
             page.wait_for_selector(".o_action_manager .o_view_controller")
             if mode == "form":
-                page.click(".o_kanban_record:has-text('AIUX bundle')")
+                page.click(".o_kanban_record:has-text('AIUX bundle v1.1.0')")
                 page.wait_for_selector(".o_form_view .o_statusbar_status")
             elif "task" in path:
                 page.click(".o_group_header:has-text('Build')")

@@ -38,3 +38,13 @@ class TestGoliveDemo(TransactionCase):
         )
         self.assertTrue(with_files.signoff_user_id)
         self.assertTrue(tasks.filtered("evidence_url"))
+
+    def test_demo_other_releases(self):
+        live = self.env.ref("ipai_golive.demo_checklist_aiux_100")
+        self.assertEqual(live.state, "stabilizing")
+        self.assertEqual(live.gate_status, "green")
+        self.assertTrue(live.date_live)
+        draft = self.env.ref("ipai_golive.demo_checklist_aiux_120")
+        self.assertEqual(draft.state, "draft")
+        self.assertEqual(draft.environment, "staging")
+        self.assertEqual(len(draft.task_ids), 96)
