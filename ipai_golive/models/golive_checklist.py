@@ -8,7 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .golive_task import CLOSED_STATES, GREEN_STATES
+from .golive_task import CLOSED_STATES, FAILING_CHECKS, RED_GATE_DOMAIN
 
 ARCHITECTURES = [
     ("single_node", "Single-node"),
@@ -200,22 +200,27 @@ class GoliveChecklist(models.Model):
                 checklist.date_live + timedelta(days=checklist.freeze_days)
             )
 
-    @api.depends("task_ids.state", "task_ids.is_gate")
+    @api.depends("task_ids.state", "task_ids.is_gate", "task_ids.check_status")
     def _compute_progress(self):
         counts = defaultdict(Counter)
-        for checklist, state, is_gate, count in self.env["golive.task"]._read_group(
+        for checklist, state, is_gate, checks, count in self.env[
+            "golive.task"
+        ]._read_group(
             [("checklist_id", "in", self.ids)],
-            ["checklist_id", "state", "is_gate"],
+            ["checklist_id", "state", "is_gate", "check_status"],
             ["__count"],
         ):
-            counts[checklist.id][state, is_gate] = count
+            green = state == "waived" or (
+                state == "done" and checks not in FAILING_CHECKS
+            )
+            counts[checklist.id][state, is_gate, green] += count
         for checklist in self:
             stats = counts[checklist.id]
             total = stats.total()
-            closed = sum(c for (s, _g), c in stats.items() if s in CLOSED_STATES)
-            not_applicable = sum(c for (s, _g), c in stats.items() if s == "na")
-            gates = sum(c for (_s, g), c in stats.items() if g)
-            green = sum(c for (s, g), c in stats.items() if g and s in GREEN_STATES)
+            closed = sum(c for (s, _g, _ok), c in stats.items() if s in CLOSED_STATES)
+            not_applicable = sum(c for (s, _g, _ok), c in stats.items() if s == "na")
+            gates = sum(c for (_s, g, _ok), c in stats.items() if g)
+            green = sum(c for (_s, g, ok), c in stats.items() if g and ok)
             applicable = total - not_applicable
             checklist.task_count = total
             checklist.task_closed_count = closed
@@ -251,6 +256,8 @@ class GoliveChecklist(models.Model):
         return checklists
 
     def write(self, vals):
+        if not self._is_manager():
+            self._check_open_for_users()
         if set(vals) & set(MANAGER_FIELDS) and not self._is_manager():
             raise UserError(
                 self.env._(
@@ -269,6 +276,18 @@ class GoliveChecklist(models.Model):
         return self.env.su or self.env.user.has_group(
             "ipai_golive_checks.group_golive_manager"
         )
+
+    def _check_open_for_users(self):
+        """A closed checklist is the record of its go-live: only managers
+        change it, or its phases and tasks."""
+        closed = self.filtered(lambda c: c.state == "closed")
+        if closed and not self._is_manager():
+            raise UserError(
+                self.env._(
+                    "%(names)s is closed: only a Go-Live Manager can change it.",
+                    names=", ".join(closed.mapped("name")),
+                )
+            )
 
     def _prepare_transition(self, vals):
         """Check a move of the state machine and complete its values.
@@ -316,19 +335,22 @@ class GoliveChecklist(models.Model):
             checklist.template_id._populate_checklist(checklist)
 
     def _check_gates_green(self):
-        """Refuse the go-live while any gate is not green (done or waived)."""
+        """Refuse the go-live while any gate is not green: done (with no failing
+        automated check) or waived."""
         red = self.env["golive.task"].search(
-            [
-                ("checklist_id", "in", self.ids),
-                ("is_gate", "=", True),
-                ("state", "not in", GREEN_STATES),
-            ],
+            [("checklist_id", "in", self.ids), *RED_GATE_DOMAIN],
             order="checklist_id, sequence, id",
         )
         if red:
             lines = "\n".join(
                 f"- [{task.checklist_id.name}] {task.display_name} "
-                f"({task._fields['state'].convert_to_export(task.state, task)})"
+                f"({task._fields['state'].convert_to_export(task.state, task)}"
+                + (
+                    self.env._(", checks %(status)s", status=task.check_status)
+                    if task.check_status in FAILING_CHECKS
+                    else ""
+                )
+                + ")"
                 for task in red
             )
             raise UserError(
@@ -395,9 +417,7 @@ class GoliveChecklist(models.Model):
 
     def _alert_gates_red(self):
         for checklist in self:
-            red = checklist.task_ids.filtered(
-                lambda t: t.is_gate and t.state not in GREEN_STATES
-            )
+            red = checklist.task_ids.filtered(lambda t: t._is_red_gate())
             checklist._post_alert(
                 Markup("<p>%s</p>%s")
                 % (
@@ -486,6 +506,6 @@ class GoliveChecklist(models.Model):
 
     def action_view_red_gates(self):
         return self._action_open_tasks(
-            [("is_gate", "=", True), ("state", "not in", GREEN_STATES)],
+            RED_GATE_DOMAIN,
             self.env._("Red Gates"),
         )

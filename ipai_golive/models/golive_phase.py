@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 ANCHORS = [("kickoff", "Kickoff"), ("golive", "Go-Live (T-0)")]
 
@@ -58,6 +59,20 @@ class GolivePhase(models.Model):
             )
             phase.date_start = anchor and anchor + timedelta(days=phase.day_start)
             phase.date_end = anchor and anchor + timedelta(days=phase.day_end)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        phases = super().create(vals_list)
+        phases.checklist_id._check_open_for_users()
+        return phases
+
+    def write(self, vals):
+        self.checklist_id._check_open_for_users()
+        if "checklist_id" in vals and self.filtered(
+            lambda p: p.checklist_id.id != vals["checklist_id"]
+        ):
+            raise UserError(self.env._("A phase cannot move to another checklist."))
+        return super().write(vals)
 
     @api.depends("code", "name")
     def _compute_display_name(self):

@@ -19,8 +19,18 @@ TASK_STATES = [
 OPEN_STATES = ("todo", "in_progress", "blocked")
 # Counted as progress; n/a tasks leave the denominator instead.
 CLOSED_STATES = ("done", "waived")
-# A gate is green only when done or waived, never n/a.
+# A gate is green only when done or waived, never n/a; a done gate whose bound
+# automated checks fail in the checklist's last audit stays red.
 GREEN_STATES = ("done", "waived")
+FAILING_CHECKS = ("fail", "error")
+RED_GATE_DOMAIN = [
+    ("is_gate", "=", True),
+    "|",
+    ("state", "not in", GREEN_STATES),
+    "&",
+    ("state", "=", "done"),
+    ("check_status", "in", FAILING_CHECKS),
+]
 VERIFICATION_MODES = [
     ("manual", "Manual"),
     ("automated", "Automated Check"),
@@ -172,10 +182,17 @@ class GoliveTask(models.Model):
             ]
             task.check_status = max(statuses, key=STATUS_GRAVITY.get, default=False)
 
-    @api.depends("state", "is_gate")
+    @api.depends("state", "is_gate", "check_status")
     def _compute_is_green(self):
         for task in self:
-            task.is_green = task.is_gate and task.state in GREEN_STATES
+            task.is_green = task.is_gate and not task._is_red_gate()
+
+    def _is_red_gate(self):
+        self.ensure_one()
+        return self.is_gate and (
+            self.state not in GREEN_STATES
+            or (self.state == "done" and self.check_status in FAILING_CHECKS)
+        )
 
     @api.depends("state", "date_deadline")
     @api.depends_context("tz")
@@ -219,14 +236,19 @@ class GoliveTask(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        tasks = super().create(vals_list)
         if not self._is_manager():
             for vals in vals_list:
                 self._check_user_values(vals, set(vals) & set(SIGNOFF_FIELDS))
-        return super().create(vals_list)
+            tasks.checklist_id._check_open_for_users()
+        return tasks
 
     def write(self, vals):
         if not self._is_manager():
             self._check_user_values(vals, set(vals) & set(MANAGER_FIELDS))
+            self.checklist_id._check_open_for_users()
+        if "phase_id" in vals or "checklist_id" in vals:
+            self._check_stays_in_checklist(vals)
         if vals.get("state") == "waived" and not vals.get("waive_reason"):
             if self.filtered(lambda t: not t.waive_reason):
                 raise UserError(self.env._("Waiving a task needs a reason."))
@@ -244,6 +266,20 @@ class GoliveTask(models.Model):
 
     def _is_manager(self):
         return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+
+    def _check_stays_in_checklist(self, vals):
+        """A task never moves to another checklist (a gate would leave it)."""
+        target = self.env["golive.checklist"].browse(vals.get("checklist_id"))
+        phase = self.env["golive.phase"].browse(vals.get("phase_id"))
+        for task in self:
+            destination = target or phase.checklist_id or task.checklist_id
+            if destination != task.checklist_id:
+                raise UserError(
+                    self.env._(
+                        "Task %(task)s cannot move to another checklist.",
+                        task=task.name,
+                    )
+                )
 
     def _check_user_values(self, vals, reserved):
         """Refuse what belongs to Go-Live Managers: waivers, sign-offs and

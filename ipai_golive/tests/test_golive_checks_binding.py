@@ -114,3 +114,28 @@ class TestGoliveChecksBinding(GoliveCase):
         registered = set(self.env["golive.check.registry"]._golive_check_specs())
         self.assertTrue(bound)
         self.assertEqual(sorted(bound - registered), [])
+
+    def test_failing_automated_gate_stays_red(self):
+        """A done gate whose bound checks fail keeps the go-live closed."""
+        self.checklist.with_user(self.user).action_start()
+        self.checklist.with_user(self.user).action_ready()
+        self.gate_backup.check_codes = "config.list_db"
+        (self.gate_ci | self.gate_backup).state = "done"
+        self.assertEqual(self.checklist.gate_status, "green")
+        with patch.dict(config.options, {"list_db": True}):
+            self.checklist.with_user(self.manager).action_run_checks()
+        self.assertEqual(self.gate_backup.check_status, "fail")
+        self.assertEqual(self.checklist.gate_status, "red")
+        self.assertFalse(self.gate_backup.is_green)
+        with self.assertRaises(UserError) as refusal:
+            self.checklist.with_user(self.manager).action_go_live()
+        self.assertIn("Backup taken right before cutover", str(refusal.exception))
+        red = self.env["golive.task"].search(
+            self.checklist.action_view_red_gates()["domain"]
+        )
+        self.assertEqual(red, self.gate_ci | self.gate_backup)
+        # A manager may waive it; then it is green.
+        self.gate_backup.with_user(self.manager)._waive("Accepted: list_db off at T-0")
+        self.gate_ci.with_user(self.manager)._waive("Accepted")
+        self.checklist.with_user(self.manager).action_go_live()
+        self.assertEqual(self.checklist.state, "live")

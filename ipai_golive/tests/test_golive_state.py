@@ -268,6 +268,44 @@ class TestGoliveState(GoliveCase):
         )
         self.assertTrue(new_gate.is_gate)
 
+    def test_tasks_and_phases_stay_in_their_checklist(self):
+        """Moving a red gate to another checklist would open the go-live."""
+        other = self.env["golive.checklist"].create(
+            {"name": "Other", "date_golive": "2030-01-01"}
+        )
+        other_phase = self.env["golive.phase"].create(
+            {"checklist_id": other.id, "name": "Elsewhere"}
+        )
+        for user in (self.user, self.manager):
+            with self.subTest(user=user.login):
+                with self.assertRaises(UserError):
+                    self.gate_backup.with_user(user).write({"phase_id": other_phase.id})
+                with self.assertRaises(UserError):
+                    self.gate_backup.with_user(user).write({"checklist_id": other.id})
+                with self.assertRaises(UserError):
+                    self.phase_golive.with_user(user).write({"checklist_id": other.id})
+        self.assertEqual(self.gate_backup.checklist_id, self.checklist)
+        self.gate_backup.with_user(self.user).write({"phase_id": self.phase_post.id})
+        self.assertEqual(self.gate_backup.phase_id, self.phase_post)
+
+    def test_closed_checklist_is_locked_for_users(self):
+        self._make_ready()
+        self._green_gates()
+        self.checklist.with_user(self.manager).action_go_live()
+        self.checklist.with_user(self.manager).action_close()
+        for write in (
+            lambda: self.task_plain.with_user(self.user).write({"state": "done"}),
+            lambda: self.checklist.with_user(self.user).write({"freeze_days": 9}),
+            lambda: self.phase_post.with_user(self.user).write({"day_end": 30}),
+            lambda: self.env["golive.task"]
+            .with_user(self.user)
+            .create({"phase_id": self.phase_post.id, "name": "Late"}),
+        ):
+            with self.assertRaises(UserError):
+                write()
+        self.task_plain.with_user(self.manager).write({"notes": "Post-mortem link"})
+        self.assertEqual(self.task_plain.notes, "Post-mortem link")
+
     def test_task_quick_state_buttons(self):
         task = self.task_plain.with_user(self.user)
         for action, state in (
