@@ -8,16 +8,18 @@ record's host, port, encryption and credentials, always with a timeout.
 """
 
 import base64
+import configparser
 import os
 import smtplib
 import socket
 import ssl
+import sys
 import tempfile
 import time
 from contextlib import contextmanager, suppress
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 from odoo import fields, models
 from odoo.tools import config
@@ -27,6 +29,29 @@ from .golive_check_registry import Finding, golive_check
 DEFAULT_SMTP_HOST = "localhost"
 RESERVED_DOMAINS = ("localhost", "example.com", "example.org", "example.net")
 RESERVED_SUFFIXES = (".localhost", ".local", ".invalid", ".test", ".example")
+
+
+def _is_local_host(host):
+    host = host.strip().lower().strip("[]")
+    return (
+        host in ("localhost", "::1")
+        or host.endswith(".localhost")
+        or host.startswith("127.")
+    )
+
+
+def _smtp_server_explicit(host):
+    """Whether smtp_server was set on purpose, not left at Odoo's default
+    ``localhost``: another value, ``--smtp`` on the command line, or an
+    ``smtp_server`` line in the configuration file."""
+    if host != DEFAULT_SMTP_HOST:
+        return True
+    if any(arg == "--smtp" or arg.startswith("--smtp=") for arg in sys.argv):
+        return True
+    parser = configparser.RawConfigParser()
+    with suppress(OSError, configparser.Error):
+        parser.read([config.rcfile])
+    return parser.has_option("options", "smtp_server")
 
 
 def _ms(started):
@@ -148,33 +173,34 @@ class GoliveCheckRegistry(models.AbstractModel):
             .search([("active", "=", True)], order="sequence, id")
         )
         for server in servers:
-            if server.smtp_authentication == "cli":
-                targets.append(self._golive_smtp_config_target(server))
-                continue
-            client_cert = None
-            if server.smtp_authentication == "certificate":
-                client_cert = (
-                    base64.b64decode(server.smtp_ssl_certificate or b""),
-                    base64.b64decode(server.smtp_ssl_private_key or b""),
-                )
-            targets.append(
-                {
-                    "key": server.name,
-                    "source": "ir.mail_server",
-                    "host": server.smtp_host,
-                    "port": server.smtp_port,
-                    "encryption": server.smtp_encryption or "none",
-                    "user": server.smtp_user or "",
-                    "password": server.smtp_pass or "",
-                    "authentication": server.smtp_authentication or "login",
-                    "login": server.smtp_authentication in (False, "login"),
-                    "client_cert": client_cert,
-                    "from_filter": server.from_filter or "",
-                }
-            )
+            targets.append(self._golive_smtp_server_target(server))
         if not targets and config.get("smtp_server"):
             targets.append(self._golive_smtp_config_target())
         return targets
+
+    def _golive_smtp_server_target(self, server):
+        """The target dict of one ``ir.mail_server`` record."""
+        if server.smtp_authentication == "cli":
+            return self._golive_smtp_config_target(server)
+        client_cert = None
+        if server.smtp_authentication == "certificate":
+            client_cert = (
+                base64.b64decode(server.smtp_ssl_certificate or b""),
+                base64.b64decode(server.smtp_ssl_private_key or b""),
+            )
+        return {
+            "key": server.name,
+            "source": "ir.mail_server",
+            "host": server.smtp_host,
+            "port": server.smtp_port,
+            "encryption": server.smtp_encryption or "none",
+            "user": server.smtp_user or "",
+            "password": server.smtp_pass or "",
+            "authentication": server.smtp_authentication or "login",
+            "login": server.smtp_authentication in (False, "login"),
+            "client_cert": client_cert,
+            "from_filter": server.from_filter or "",
+        }
 
     def _golive_smtp_config_target(self, server=None):
         return {
@@ -318,12 +344,28 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
             return
         host = config.get("smtp_server") or ""
-        if host and host != DEFAULT_SMTP_HOST:
+        if host and not _is_local_host(host):
             yield Finding.pass_(
                 self.env._(
                     "No outgoing mail server record; the server options send "
                     "through %s.",
                     host,
+                ),
+                "ir.mail_server",
+                smtp_server=host,
+                smtp_port=config.get("smtp_port"),
+            )
+            return
+        if host and _smtp_server_explicit(host):
+            # A local MTA (postfix relaying out) is a legitimate set-up: the
+            # smtp_probe check says whether it answers.
+            yield Finding.warn(
+                self.env._(
+                    "No outgoing mail server record; the server options send "
+                    "through the local server %(host)s:%(port)s: make sure it "
+                    "relays out (see mail.smtp_probe).",
+                    host=host,
+                    port=config.get("smtp_port") or 25,
                 ),
                 "ir.mail_server",
                 smtp_server=host,
@@ -523,10 +565,26 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "recipient",
             )
             return
-        targets = self._golive_smtp_targets()
+        email_from = (
+            ctx.params.get("email_from")
+            or self.env.company.alias_domain_id.default_from_email
+            or self.env.company.email
+            or config.get("email_from")
+            or f"golive-check@{socket.gethostname()}"
+        )
         wanted = ctx.params.get("server") or ""
         if wanted:
-            targets = [t for t in targets if t["key"] == wanted]
+            targets = [t for t in self._golive_smtp_targets() if t["key"] == wanted]
+        else:
+            # The server Odoo itself would pick for this sender (from_filter,
+            # notification address, sequence); None means the server options.
+            server = self.env["ir.mail_server"]._find_mail_server(email_from)[0]
+            if server:
+                targets = [self._golive_smtp_server_target(server)]
+            elif config.get("smtp_server"):
+                targets = [self._golive_smtp_config_target()]
+            else:
+                targets = []
         if not targets:
             yield Finding.fail(
                 self.env._("No outgoing mail server to send through."),
@@ -535,13 +593,8 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
             return
         target = targets[0]
-        email_from = (
-            ctx.params.get("email_from")
-            or self.env.company.alias_domain_id.default_from_email
-            or self.env.company.email
-            or config.get("email_from")
-            or f"golive-check@{socket.gethostname()}"
-        )
+        # "ERP <erp@x>" -> "erp@x": the envelope and the Message-Id domain
+        envelope_from = parseaddr(email_from)[1] or email_from
         message = EmailMessage()
         message["From"] = email_from
         message["To"] = recipient
@@ -549,7 +602,8 @@ class GoliveCheckRegistry(models.AbstractModel):
             "Go-Live test message from database %s", self.env.cr.dbname
         )
         message["Date"] = formatdate(localtime=True)
-        message["Message-Id"] = make_msgid(domain=email_from.rpartition("@")[2])
+        from_domain = envelope_from.rpartition("@")[2]
+        message["Message-Id"] = make_msgid(domain=from_domain or socket.gethostname())
         message["X-Golive-Check"] = "mail.test_send"
         message.set_content(
             self.env._(
@@ -561,7 +615,7 @@ class GoliveCheckRegistry(models.AbstractModel):
 
         def send(connection):
             refused = connection.send_message(
-                message, from_addr=email_from, to_addrs=[recipient]
+                message, from_addr=envelope_from, to_addrs=[recipient]
             )
             return {"refused": sorted(refused)}
 
@@ -569,6 +623,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         evidence.update(
             recipient=recipient,
             email_from=email_from,
+            envelope_from=envelope_from,
+            server=target["key"],
             message_id=message["Message-Id"],
         )
         if status == "fail":

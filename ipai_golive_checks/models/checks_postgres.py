@@ -196,8 +196,16 @@ class GoliveCheckRegistry(models.AbstractModel):
         cr = self.env.cr
         # pg_stat_activity is a snapshot taken once per transaction: drop it
         cr.execute("SELECT pg_stat_clear_snapshot()")
-        settings = self._golive_pg_settings("max_connections")
+        settings = self._golive_pg_settings(
+            "max_connections", "superuser_reserved_connections", "reserved_connections"
+        )
         max_connections = int(settings["max_connections"])
+        # Ordinary roles are refused from max_connections - the reserved slots
+        # (superuser_reserved_connections, + reserved_connections on PG16+).
+        reserved = int(settings.get("superuser_reserved_connections") or 0) + int(
+            settings.get("reserved_connections") or 0
+        )
+        available = max(max_connections - reserved, 1)
         cr.execute(
             """
             SELECT count(*),
@@ -211,27 +219,30 @@ class GoliveCheckRegistry(models.AbstractModel):
             """
         )
         total, this_db, active, idle_tx = cr.fetchone()
-        percent = round(100.0 * total / max_connections, 1)
+        percent = round(100.0 * total / available, 1)
         evidence = {
             "connections": total,
             "this_database": this_db,
             "active": active,
             "idle_in_transaction": idle_tx,
             "max_connections": max_connections,
+            "reserved_connections": reserved,
+            "available": available,
             "percent": percent,
             "warn_percent": ctx.params["warn_percent"],
             "fail_percent": ctx.params["fail_percent"],
         }
         message_args = {
             "total": total,
-            "max": max_connections,
+            "max": available,
             "percent": percent,
             "db": this_db,
         }
         if percent >= float(ctx.params["fail_percent"]):
             yield Finding.fail(
                 self.env._(
-                    "%(total)s of %(max)s connections in use (%(percent)s%%), "
+                    "%(total)s of %(max)s available connections in use "
+                    "(%(percent)s%%), "
                     "%(db)s on this database: new connections will soon be refused.",
                     **message_args,
                 ),
@@ -241,7 +252,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         elif percent >= float(ctx.params["warn_percent"]):
             yield Finding.warn(
                 self.env._(
-                    "%(total)s of %(max)s connections in use (%(percent)s%%), "
+                    "%(total)s of %(max)s available connections in use "
+                    "(%(percent)s%%), "
                     "%(db)s on this database.",
                     **message_args,
                 ),
@@ -251,7 +263,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         else:
             yield Finding.pass_(
                 self.env._(
-                    "%(total)s of %(max)s connections in use (%(percent)s%%), "
+                    "%(total)s of %(max)s available connections in use "
+                    "(%(percent)s%%), "
                     "%(db)s on this database.",
                     **message_args,
                 ),

@@ -45,6 +45,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         title="Odoo process memory below limit_memory_soft",
         category="process",
         severity="medium",
+        # threaded mode (workers = 0) is the usual development set-up
+        severity_by_env={"dev": "info"},
         remediation="Run in prefork mode (workers > 0) so that limit_memory_soft "
         "recycles workers; if workers keep reaching it, look for a leak or raise "
         "the limit within the host's memory.",

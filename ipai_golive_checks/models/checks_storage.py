@@ -14,6 +14,13 @@ from .golive_check_registry import Finding, golive_check
 
 GB = 1024**3
 
+# store_fname values of external storages (fs_attachment, attachment_s3...)
+# look like "s3://bucket/key": never a path in the local filestore.
+LOCAL_FNAME = SQL(
+    "store_fname IS NOT NULL AND store_fname != '' "
+    "AND store_fname !~ '^[A-Za-z][A-Za-z0-9+.-]*://'"
+)
+
 
 def _existing_parent(path):
     while path and not os.path.exists(path):
@@ -32,6 +39,23 @@ class GoliveCheckRegistry(models.AbstractModel):
     def _golive_filestore(self):
         return self.env["ir.attachment"]._filestore()
 
+    def _golive_filestore_unused(self, object_key):
+        """A skip Finding when attachments do not go to the local filestore
+        (``ir_attachment.location`` is not ``file``), else None."""
+        location = self.env["ir.attachment"]._storage()
+        if location == "file":
+            return None
+        if location == "db":
+            message = self.env._(
+                "ir_attachment.location is db: the filestore is not used."
+            )
+        else:
+            message = self.env._(
+                "ir_attachment.location is %s: external storage, not inspected.",
+                location,
+            )
+        return Finding.skip(message, object_key, location=location)
+
     @golive_check(
         "storage.filestore",
         title="Filestore exists and is writable",
@@ -42,6 +66,10 @@ class GoliveCheckRegistry(models.AbstractModel):
         tags=("storage",),
     )
     def _check_storage_filestore(self, ctx):
+        skipped = self._golive_filestore_unused("filestore")
+        if skipped:
+            yield skipped
+            return
         path = self._golive_filestore()
         evidence = {"path": path}
         if not os.path.isdir(path):
@@ -143,16 +171,17 @@ class GoliveCheckRegistry(models.AbstractModel):
         Batched: one query per ``batch_size`` attachments, walking the ids
         downwards; only ``os.path.exists`` per file.
         """
+        skipped = self._golive_filestore_unused("attachments")
+        if skipped:
+            yield skipped
+            return
         cr = self.env.cr
         attachment = self.env["ir.attachment"]
         full = bool(ctx.params["full"])
         sample_size = int(ctx.params["sample_size"])
         batch_size = max(int(ctx.params["batch_size"]), 1)
         list_limit = int(ctx.params["list"])
-        cr.execute(
-            "SELECT count(*) FROM ir_attachment "
-            "WHERE store_fname IS NOT NULL AND store_fname != ''"
-        )
+        cr.execute(SQL("SELECT count(*) FROM ir_attachment WHERE %s", LOCAL_FNAME))
         total = cr.fetchone()[0]
         target = total if full else min(sample_size, total)
         scanned = 0
@@ -163,8 +192,8 @@ class GoliveCheckRegistry(models.AbstractModel):
             cr.execute(
                 SQL(
                     "SELECT id, store_fname FROM ir_attachment "
-                    "WHERE store_fname IS NOT NULL AND store_fname != '' %s "
-                    "ORDER BY id DESC LIMIT %s",
+                    "WHERE %s %s ORDER BY id DESC LIMIT %s",
+                    LOCAL_FNAME,
                     SQL("AND id < %s", last_id) if last_id else SQL(),
                     limit,
                 )
@@ -226,7 +255,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="medium",
         remediation="Keep ir_attachment.location at 'file' (the default) and "
         "move attachments where it says with Settings > Technical > Attachments "
-        "(ir.attachment.force_storage()).",
+        "(ir.attachment.force_storage()). With an external storage (s3...), "
+        "check it with that storage's own tools.",
         tags=("storage",),
     )
     def _check_storage_attachment_location(self, ctx):
@@ -247,9 +277,11 @@ class GoliveCheckRegistry(models.AbstractModel):
             "in_database": in_db,
         }
         if location not in ("file", "db"):
-            yield Finding.fail(
+            # fs_attachment, attachment_s3...: their store_fname are URLs
+            # ("s3://..."), which this check cannot verify.
+            yield Finding.warn(
                 self.env._(
-                    "ir_attachment.location is %r: only 'file' and 'db' are known.",
+                    "ir_attachment.location is %r: external storage, not inspected.",
                     location,
                 ),
                 "location",

@@ -69,6 +69,11 @@ class TestChecksMail(GoliveCase):
         with patch.dict(config.options, {"smtp_server": "localhost"}):
             run = self.run_checks(["mail.outgoing_server"])
             self.assertStatus(run, "mail.outgoing_server", "fail")
+        # an explicit local server (a local MTA relaying out): warn, the
+        # smtp_probe decides
+        with patch.dict(config.options, {"smtp_server": "127.0.0.1"}):
+            run = self.run_checks(["mail.outgoing_server"])
+            self.assertStatus(run, "mail.outgoing_server", "warn")
         with patch.dict(config.options, {"smtp_server": "smtp.example.net"}):
             run = self.run_checks(["mail.outgoing_server"])
             self.assertStatus(run, "mail.outgoing_server", "pass")
@@ -222,6 +227,41 @@ class TestChecksMail(GoliveCase):
         self.assertIn("550", self.results(run).message)
         self.assertEqual(len(recorder.messages), 1)
 
+    def test_test_send_server_choice(self):
+        """The server Odoo would use for this sender (from_filter), and the
+        Message-Id domain of a "Name <address>" sender."""
+        recorder, port = self.smtp()
+        other, other_port = self.smtp()
+        # first in sequence, but for another domain: Odoo does not pick it
+        self.mail_server(
+            other_port, name="Other relay", sequence=1, from_filter="other.example.eu"
+        )
+        self.mail_server(port, name="Acme relay", sequence=2, from_filter="acme-erp.eu")
+        self.set_params(
+            "mail.test_send",
+            recipient="ops@acme-erp.eu",
+            email_from="ERP <erp@acme-erp.eu>",
+        )
+        run = self.run_checks(["mail.test_send"])
+        self.assertStatus(run, "mail.test_send", "pass", "ops@acme-erp.eu")
+        evidence = self.results(run).evidence
+        self.assertEqual(evidence["server"], "Acme relay")
+        self.assertEqual(evidence["envelope_from"], "erp@acme-erp.eu")
+        self.assertTrue(evidence["message_id"].endswith("@acme-erp.eu>"))
+        self.assertEqual(other.messages, [])
+        self.assertEqual(len(recorder.messages), 1)
+        self.assertEqual(recorder.messages[0]["mail_from"], "erp@acme-erp.eu")
+        # an explicit server threshold wins over Odoo's choice
+        self.set_params(
+            "mail.test_send",
+            recipient="ops@acme-erp.eu",
+            email_from="ERP <erp@acme-erp.eu>",
+            server="Other relay",
+        )
+        run = self.run_checks(["mail.test_send"])
+        self.assertStatus(run, "mail.test_send", "pass", "ops@acme-erp.eu")
+        self.assertEqual(len(other.messages), 1)
+
     def test_secrets_never_stored_nor_logged(self):
         recorder, port = self.smtp("relay-user", SMTP_PASSWORD)
         server = self.mail_server(port, smtp_user="relay-user", smtp_pass=SMTP_PASSWORD)
@@ -229,6 +269,11 @@ class TestChecksMail(GoliveCase):
         collector = _LogCollector()
         root = logging.getLogger()
         root.addHandler(collector)
+        # Logger levels filter records before any handler sees them: our
+        # loggers' INFO and DEBUG lines must reach the collector too.
+        ours = logging.getLogger("odoo.addons.ipai_golive_checks")
+        self.addCleanup(ours.setLevel, ours.level)
+        ours.setLevel(logging.DEBUG)
         try:
             runs = self.run_checks(["mail.smtp_probe", "mail.test_send"])
             server.smtp_pass = SMTP_PASSWORD + "-wrong"

@@ -19,7 +19,16 @@ class TestChecksPostgres(GoliveCase):
 
     def pg_setting(self, name):
         self.env.cr.execute("SELECT setting FROM pg_settings WHERE name = %s", [name])
-        return int(self.env.cr.fetchone()[0])
+        row = self.env.cr.fetchone()
+        return int(row[0]) if row else 0  # reserved_connections: PG16+ only
+
+    def pg_available(self):
+        """Connections an ordinary role gets before "too many clients"."""
+        return (
+            self.pg_setting("max_connections")
+            - self.pg_setting("superuser_reserved_connections")
+            - self.pg_setting("reserved_connections")
+        )
 
     def test_version(self):
         self.env.cr.execute("SHOW server_version_num")
@@ -38,9 +47,7 @@ class TestChecksPostgres(GoliveCase):
         )
 
     def test_max_connections(self):
-        available = self.pg_setting("max_connections") - self.pg_setting(
-            "superuser_reserved_connections"
-        )
+        available = self.pg_available()
         # prefork: (2 workers + 1 cron) x 4 + gevent 4 = 16
         fits = {
             "workers": 2,
@@ -80,7 +87,21 @@ class TestChecksPostgres(GoliveCase):
         self.set_params("postgres.connections", warn_percent=100, fail_percent=100)
         run = self.run_checks(["postgres.connections"])
         self.assertStatus(run, "postgres.connections", "pass")
-        self.assertGreaterEqual(self.results(run).evidence["this_database"], 1)
+        evidence = self.results(run).evidence
+        self.assertGreaterEqual(evidence["this_database"], 1)
+        # the percentage is of what ordinary roles get, not of max_connections
+        available = self.pg_available()
+        self.assertEqual(evidence["available"], available)
+        self.assertEqual(
+            evidence["max_connections"], self.pg_setting("max_connections")
+        )
+        self.assertEqual(
+            evidence["percent"],
+            round(100.0 * evidence["connections"] / available, 1),
+        )
+        self.assertIn(
+            f"of {available} available connections", self.results(run).message
+        )
         self.set_params("postgres.connections", warn_percent=0, fail_percent=100)
         run = self.run_checks(["postgres.connections"])
         self.assertStatus(run, "postgres.connections", "warn")

@@ -39,6 +39,18 @@ class TestChecksProcess(GoliveCase):
             run = self.run_checks(["process.memory"])
         self.assertStatus(run, "process.memory", "warn")
         self.assertIn("Threaded mode", self.results(run).message)
+        self.assertEqual(self.results(run).severity, "medium")
+        # threaded mode is the usual development set-up: informational there
+        # (per-environment severities are copied to the record when created,
+        # then editable: set it as a fresh database would have it)
+        spec = self.env["golive.check.registry"]._golive_check_specs()["process.memory"]
+        self.assertEqual(spec.severity_for("dev"), "info")
+        check = self.env["golive.check"]._sync_registry()["process.memory"]
+        check.severity_dev = spec.severity_for("dev")
+        with patch.dict(config.options, {"workers": 0}):
+            run = self.run_checks(["process.memory"], environment="dev")
+        self.assertStatus(run, "process.memory", "warn")
+        self.assertEqual(self.results(run).severity, "info")
 
     def test_uptime(self):
         self.set_params("process.uptime", min_uptime_minutes=0)

@@ -110,4 +110,40 @@ class TestChecksStorage(GoliveCase):
         self.assertGreater(self.results(run).evidence["in_filestore"], 0)
         self.env["ir.config_parameter"].set_param("ir_attachment.location", "s3")
         run = self.run_checks(["storage.attachment_location"])
-        self.assertStatus(run, "storage.attachment_location", "fail")
+        self.assertStatus(run, "storage.attachment_location", "warn")
+        self.assertIn("external storage", self.results(run).message)
+
+    def test_filestore_not_used(self):
+        """location db or external: the filestore checks skip, with why."""
+        self.make_attachment()
+        codes = ["storage.filestore", "storage.missing_attachments"]
+        ICP = self.env["ir.config_parameter"]
+        # even a broken data_dir is not a finding when the filestore is unused
+        with patch.dict(config.options, {"data_dir": "/nonexistent/golive-data"}):
+            ICP.set_param("ir_attachment.location", "db")
+            run = self.run_checks(codes)
+            for code in codes:
+                self.assertStatus(run, code, "skipped")
+                self.assertIn("filestore is not used", self.results(run, code).message)
+            ICP.set_param("ir_attachment.location", "s3")
+            run = self.run_checks(codes)
+            for code in codes:
+                self.assertStatus(run, code, "skipped")
+                self.assertIn("external storage", self.results(run, code).message)
+
+    def test_missing_attachments_ignores_urls(self):
+        """store_fname of an external storage (s3://...) is not a local file."""
+        att = self.make_attachment()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE ir_attachment SET store_fname = %s WHERE id = %s",
+            (f"s3://golive-bucket/{att.checksum}", att.id),
+        )
+        self.env.cr.execute(
+            "SELECT count(*) FROM ir_attachment WHERE COALESCE(store_fname, '') != ''"
+        )
+        stored = self.env.cr.fetchone()[0]
+        self.set_params("storage.missing_attachments", full=True)
+        run = self.run_checks(["storage.missing_attachments"])
+        self.assertStatus(run, "storage.missing_attachments", "pass")
+        self.assertEqual(self.results(run).evidence["total"], stored - 1)

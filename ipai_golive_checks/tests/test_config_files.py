@@ -31,8 +31,14 @@ FLAGGED = {
     "max_cron_threads = 0": ("config.workers", "max_cron_threads", "fail"),
     "proxy_mode = False": ("config.proxy_mode", "proxy_mode", "fail"),
     "limit_time_real 1200 > proxy 720": ("config.limits", "limit_time", "warn"),
-    "data_dir under /tmp": ("config.data_dir", "data_dir", "fail"),
-    "filestore not on a kept volume": ("storage.filestore", "filestore", "fail"),
+    # the filestore and sessions on a temporary directory: config.data_dir
+    # judges where data_dir is; storage.filestore only whether the folder
+    # exists and is writable, which says nothing about the volume being kept
+    "data_dir under /tmp (filestore not on a kept volume)": (
+        "config.data_dir",
+        "data_dir",
+        "fail",
+    ),
     "no logfile": ("config.logfile", "logfile", "fail"),
     "db_maxconn 1000 vs max_connections": (
         "postgres.max_connections",
@@ -85,6 +91,15 @@ class TestConfigFiles(GoliveCase):
             result = results.get((code, key))
             self.assertTrue(result, f"{mistake}: no result {code}[{key}]")
             self.assertEqual(result.status, status, f"{mistake}: {result.message}")
+        self.assertIn("/tmp", results[("config.data_dir", "data_dir")].message)
+        # storage.filestore fails here for another reason, said as such: the
+        # file's data_dir was never created, so there is no filestore at all
+        filestore = results[("storage.filestore", "filestore")]
+        path = os.path.join(options["data_dir"], "filestore", self.env.cr.dbname)
+        self.assertEqual(filestore.evidence["path"], path)
+        if not os.path.isdir(path):
+            self.assertEqual(filestore.status, "fail", filestore.message)
+            self.assertIn("does not exist", filestore.message)
         arithmetic = results[("postgres.max_connections", "max_connections")]
         self.assertIn("1 process x db_maxconn 1000 = 1000", arithmetic.message)
         self.assertIn("pgbouncer", arithmetic.message)
