@@ -3,14 +3,17 @@
 """HTTP checks: health, login page, WebSocket, asset bundles, TLS, DNS, endpoints.
 
 Which server is judged: health, login, WebSocket and assets hit the server
-itself as seen from the inside, ``http://127.0.0.1:<http_port>`` (the gevent
-port for the WebSocket when workers > 0), unless the ``base_url`` threshold
-points them elsewhere (CI may set the public URL). TLS and DNS judge the
-``web.base.url`` system parameter (or their ``url`` / ``host`` threshold).
+itself as seen from the inside, ``http://<http_interface or 127.0.0.1>:<http_port>``
+(the gevent port for the WebSocket when workers > 0), with the ``Host`` of
+``web.base.url`` (and ``X-Forwarded-*`` in proxy mode) so that ``dbfilter``
+picks the served database, unless the ``base_url`` threshold points them
+elsewhere (CI may set the public URL). TLS and DNS judge the ``web.base.url``
+system parameter (or their ``url`` / ``host`` threshold).
 
-Every request has an explicit timeout and ``allow_redirects=False``: a
-redirect to the same host is followed by hand (a few hops), a redirect to
-another host is reported, never followed.
+Every request has an explicit timeout, ignores the proxies of the environment,
+reads at most ``MAX_BODY_BYTES`` and uses ``allow_redirects=False``: a redirect
+to the same origin (scheme, host, port) is followed by hand (a few hops), a
+redirect to another origin is reported, never followed.
 """
 
 import base64
@@ -24,7 +27,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import suppress
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 
@@ -36,6 +39,8 @@ from .golive_check_registry import Finding, golive_check
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_REDIRECTS = 3
 REDIRECT_CODES = (301, 302, 303, 307, 308)
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+MAX_BODY_BYTES = 1024 * 1024  # read at most this much of an answer
 MAX_TIMEOUT = 30.0  # seconds, as golive.check.endpoint's constraint
 # OpenSSL X509_V_ERR_* codes named in findings.
 X509_HOSTNAME_MISMATCH = 62
@@ -51,39 +56,119 @@ def _short_error(exc, limit=300):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _http_request(method, url, timeout, headers=None, body=None):
-    """Send ``method url``; follow same-host redirects by hand.
+def _origin(url):
+    """``(scheme, hostname, port)`` of ``url``, the port made explicit."""
+    parts = urlsplit(url)
+    scheme = (parts.scheme or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
 
-    Returns ``(response, hops, offhost_url)``: ``offhost_url`` is the target of
-    a redirect to another host (not followed). ``hops`` lists the same-host
-    URLs followed.
+
+def _origin_text(url):
+    """``scheme://host[:port]`` of ``url`` for a message."""
+    scheme, host, port = _origin(url)
+    if port == DEFAULT_PORTS.get(scheme):
+        port = None
+    return f"{scheme}://{_netloc(host, port)}"
+
+
+def _netloc(host, port=None):
+    """``host[:port]``, an IPv6 address in brackets."""
+    host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"{host}:{port}" if port else host
+
+
+def _session():
+    """A session that ignores HTTP(S)_PROXY, netrc and the like of the environment."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
+def _read_capped(response, limit=MAX_BODY_BYTES):
+    """Read at most ``limit`` bytes of the body; later ``.content`` gives them."""
+    data = b""
+    with suppress(requests.RequestException, OSError):
+        for chunk in response.iter_content(chunk_size=65536):
+            data += chunk
+            if len(data) >= limit:
+                data = data[:limit]
+                break
+    response._content = data  # pylint: disable=protected-access
+    response._content_consumed = True  # pylint: disable=protected-access
+    response.close()
+    return data
+
+
+def _http_request(
+    method,
+    url,
+    timeout,
+    headers=None,
+    body=None,
+    follow=True,
+    drop_on_redirect=(),
+    aliases=None,
+    verify=True,
+):
+    """Send ``method url``; follow same-origin redirects by hand.
+
+    Returns ``(response, hops, offhost_url, downgrade)``: ``offhost_url`` is the
+    target of a redirect to another origin (scheme, host, port), not followed;
+    ``downgrade`` is true when that redirect goes from https to http. ``hops``
+    lists the same-origin URLs followed. ``follow=False`` follows nothing.
+    Headers named in ``drop_on_redirect`` (a credential) are sent to the first
+    URL only. ``aliases`` maps an origin to the base URL it is reached at (the
+    public URL of this server, reached on its local address). The body read is
+    capped at ``MAX_BODY_BYTES``; the environment's proxies are ignored.
+    ``verify`` is requests' (a CA bundle path for tests).
     """
+    aliases = aliases or {}
     hops = []
-    host = (urlsplit(url).hostname or "").lower()
-    for _hop in range(MAX_REDIRECTS + 1):
-        response = requests.request(
-            method,
-            url,
-            headers=headers,
-            data=body,
-            timeout=timeout,
-            allow_redirects=False,
-        )
-        location = response.headers.get("Location")
-        if response.status_code not in REDIRECT_CODES or not location:
-            return response, hops, None
-        target = urljoin(url, location)
-        if (urlsplit(target).hostname or "").lower() != host:
-            return response, hops, target
-        if len(hops) == MAX_REDIRECTS:
-            break
-        hops.append(target)
-        if response.status_code == 303 or (
-            response.status_code in (301, 302) and method == "POST"
-        ):
-            method, body = "GET", None
-        url = target
-    return response, hops, None
+    headers = dict(headers or {})
+    origin = _origin(url)
+    with _session() as session:
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = session.request(
+                method,
+                url,
+                headers=headers or None,
+                data=body,
+                timeout=timeout,
+                allow_redirects=False,
+                stream=True,
+                verify=verify,
+            )
+            _read_capped(response)
+            location = response.headers.get("Location")
+            if not follow or response.status_code not in REDIRECT_CODES or not location:
+                return response, hops, None, False
+            target = urljoin(url, location)
+            target_origin = _origin(target)
+            if target_origin in aliases:
+                parts = urlsplit(target)
+                target = aliases[target_origin] + urlunsplit(
+                    ("", "", parts.path or "/", parts.query, "")
+                )
+                target_origin = _origin(target)
+            if target_origin != origin:
+                downgrade = origin[0] == "https" and target_origin[0] == "http"
+                return response, hops, target, downgrade
+            if len(hops) == MAX_REDIRECTS:
+                break
+            hops.append(target)
+            for name in drop_on_redirect:
+                for key in [k for k in headers if k.lower() == name.lower()]:
+                    del headers[key]
+            if response.status_code == 303 or (
+                response.status_code in (301, 302) and method == "POST"
+            ):
+                method, body = "GET", None
+            url = target
+    return response, hops, None, False
 
 
 def _certificate_details(der):
@@ -99,12 +184,16 @@ def _certificate_details(der):
         ]
     except x509.ExtensionNotFound:
         names = []
+    # cryptography >= 42 deprecates the naive not_valid_after.
+    not_after = getattr(cert, "not_valid_after_utc", None)
+    if not_after is None:
+        not_after = cert.not_valid_after.replace(tzinfo=datetime.timezone.utc)
     return {
         "subject": cert.subject.rfc4514_string(),
         "issuer": cert.issuer.rfc4514_string(),
-        "not_after": cert.not_valid_after.isoformat() + "Z",
+        "not_after": not_after.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "san": names[:20],
-        "_not_after": cert.not_valid_after,
+        "_not_after": not_after,
     }
 
 
@@ -122,9 +211,42 @@ class GoliveCheckRegistry(models.AbstractModel):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+    def _golive_local_host(self):
+        """Address this server listens on, as a client reaches it."""
+        interface = (config.get("http_interface") or "").strip()
+        if interface in ("", "0.0.0.0", "::"):
+            interface = "127.0.0.1"
+        return interface
+
     def _golive_http_base(self, ctx):
         base = (ctx.params.get("base_url") or "").strip().rstrip("/")
-        return base or f"http://127.0.0.1:{config.get('http_port') or 8069}"
+        if base:
+            return base
+        port = config.get("http_port") or 8069
+        return f"http://{_netloc(self._golive_local_host(), port)}"
+
+    def _golive_public_headers(self, ctx):
+        """``(headers, public URL)`` that make a local request look public.
+
+        Without a ``base_url`` threshold the checks reach the server on its
+        local address: the ``Host`` header (``X-Forwarded-Host`` and
+        ``X-Forwarded-Proto`` behind a proxy) carries the host of
+        ``web.base.url``, so that ``dbfilter`` (``%h``, ``%d``) selects the
+        database the users reach.
+        """
+        if (ctx.params.get("base_url") or "").strip():
+            return {}, ""
+        public = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        parts = urlsplit((public or "").strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return {}, ""
+        host = parts.netloc.rpartition("@")[2]  # keeps the brackets of IPv6
+        headers = {"Host": host}
+        if config.get("proxy_mode"):
+            headers.update(
+                {"X-Forwarded-Host": host, "X-Forwarded-Proto": parts.scheme}
+            )
+        return headers, f"{parts.scheme}://{host}"
 
     def _golive_public_url(self, ctx):
         url = (ctx.params.get("url") or "").strip()
@@ -139,11 +261,18 @@ class GoliveCheckRegistry(models.AbstractModel):
         The finding is a ``fail`` when the request did not get an answer or was
         redirected to another host.
         """
-        url = self._golive_http_base(ctx) + path
+        base = self._golive_http_base(ctx)
+        url = base + path
+        headers, public = self._golive_public_headers(ctx)
+        aliases = {_origin(public): base} if public else {}
         started = time.perf_counter()
         evidence = {"url": url}
+        if headers:
+            evidence["host_header"] = headers["Host"]
         try:
-            response, hops, offhost = _http_request("GET", url, ctx.network_timeout)
+            response, hops, offhost, _downgrade = _http_request(
+                "GET", url, ctx.network_timeout, headers=headers, aliases=aliases
+            )
         except requests.RequestException as exc:
             evidence.update(error=_short_error(exc), duration_ms=_ms(started))
             return (
@@ -169,9 +298,9 @@ class GoliveCheckRegistry(models.AbstractModel):
             return (
                 Finding.fail(
                     self.env._(
-                        "%(url)s redirects to another host, %(host)s (not followed).",
+                        "%(url)s redirects to another origin, %(host)s (not followed).",
                         url=url,
-                        host=urlsplit(offhost).hostname,
+                        host=_origin_text(offhost),
                     ),
                     key,
                     **evidence,
@@ -286,28 +415,37 @@ class GoliveCheckRegistry(models.AbstractModel):
             parts = urlsplit(base)
             scheme = parts.scheme
             host = parts.hostname or "127.0.0.1"
-            port = parts.port or (443 if scheme == "https" else 80)
+            port = _origin(base)[2] or 80
         else:
-            scheme, host = "http", "127.0.0.1"
+            scheme, host = "http", self._golive_local_host()
             workers = config.get("workers") or 0
             port = int(
                 (config.get("gevent_port") if workers > 0 else config.get("http_port"))
                 or 8069
             )
+        headers, public = self._golive_public_headers(ctx)
+        netloc = _netloc(host, port)
+        headers = dict(headers or {"Host": netloc})
+        origin = public or f"{scheme}://{netloc}"
         key = "/websocket"
         ws_key = base64.b64encode(os.urandom(16)).decode()
-        netloc = f"{host}:{port}"
+        extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
         request = (
             "GET /websocket HTTP/1.1\r\n"
-            f"Host: {netloc}\r\n"
+            f"{extra}"
             "Upgrade: websocket\r\n"
             "Connection: Upgrade\r\n"
             f"Sec-WebSocket-Key: {ws_key}\r\n"
             "Sec-WebSocket-Version: 13\r\n"
-            f"Origin: {scheme}://{netloc}\r\n"
+            f"Origin: {origin}\r\n"
             "User-Agent: ipai-golive-check\r\n\r\n"
         )
-        evidence = {"host": host, "port": port, "scheme": scheme}
+        evidence = {
+            "host": host,
+            "port": port,
+            "scheme": scheme,
+            "host_header": headers["Host"],
+        }
         started = time.perf_counter()
         try:
             status_line, headers = self._golive_ws_handshake(
@@ -423,6 +561,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         if isinstance(bundles, str):
             bundles = [name.strip() for name in bundles.split(",") if name.strip()]
         base = self._golive_http_base(ctx)
+        headers, public = self._golive_public_headers(ctx)
+        aliases = {_origin(public): base} if public else {}
         for bundle in bundles:
             links = [
                 link
@@ -442,14 +582,20 @@ class GoliveCheckRegistry(models.AbstractModel):
                 url = base + link
                 started = time.perf_counter()
                 try:
-                    response, _hops, offhost = _http_request(
-                        "GET", url, ctx.network_timeout
+                    response, _hops, offhost, _downgrade = _http_request(
+                        "GET",
+                        url,
+                        ctx.network_timeout,
+                        headers=headers,
+                        aliases=aliases,
                     )
                 except requests.RequestException as exc:
                     problems.append(f"{link}: {_short_error(exc)}")
                     fetched.append({"url": link, "error": _short_error(exc)})
                     continue
-                size = len(response.content)
+                # The body read is capped: Content-Length tells the full size.
+                length = response.headers.get("Content-Length") or ""
+                size = int(length) if length.isdigit() else len(response.content)
                 fetched.append(
                     {
                         "url": link,
@@ -459,9 +605,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     }
                 )
                 if offhost:
-                    problems.append(
-                        f"{link}: redirected to {urlsplit(offhost).hostname}"
-                    )
+                    problems.append(f"{link}: redirected to {_origin_text(offhost)}")
                 elif response.status_code != 200:
                     problems.append(f"{link}: {response.status_code}")
                 elif not size:
@@ -556,7 +700,11 @@ class GoliveCheckRegistry(models.AbstractModel):
             details = _certificate_details(der)
             not_after = details.pop("_not_after")
             days_left = round(
-                (not_after - datetime.datetime.utcnow()).total_seconds() / 86400, 1
+                (
+                    not_after - datetime.datetime.now(datetime.timezone.utc)
+                ).total_seconds()
+                / 86400,
+                1,
             )
             evidence.update(details, days_left=days_left, tls_version=version)
         if verify_error is not None:
@@ -724,8 +872,15 @@ class GoliveCheckRegistry(models.AbstractModel):
         }
         started = time.perf_counter()
         try:
-            response, hops, offhost = _http_request(
-                endpoint.method, endpoint.url, timeout, headers=headers or None
+            # No redirect is followed when a redirect is the expected answer;
+            # the credential header goes to the configured URL only.
+            response, hops, offhost, downgrade = _http_request(
+                endpoint.method,
+                endpoint.url,
+                timeout,
+                headers=headers or None,
+                follow=endpoint.expected_status not in REDIRECT_CODES,
+                drop_on_redirect=tuple(headers),
             )
         except requests.RequestException as exc:
             evidence.update(error=_short_error(exc), duration_ms=_ms(started))
@@ -741,13 +896,25 @@ class GoliveCheckRegistry(models.AbstractModel):
         evidence.update(
             status=response.status_code, redirects=hops, duration_ms=_ms(started)
         )
+        if offhost and downgrade:
+            evidence.update(redirect_to=offhost, downgrade=True)
+            return Finding.fail(
+                self.env._(
+                    "%(name)s redirects from https to plain http, %(host)s "
+                    "(a downgrade, not followed).",
+                    name=endpoint.name,
+                    host=_origin_text(offhost),
+                ),
+                key,
+                **evidence,
+            )
         if offhost:
             evidence["redirect_to"] = offhost
             return Finding.fail(
                 self.env._(
-                    "%(name)s redirects to another host, %(host)s (not followed).",
+                    "%(name)s redirects to another origin, %(host)s (not followed).",
                     name=endpoint.name,
-                    host=urlsplit(offhost).hostname,
+                    host=_origin_text(offhost),
                 ),
                 key,
                 **evidence,

@@ -7,6 +7,8 @@ from odoo.exceptions import ValidationError
 
 MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
 MAX_TIMEOUT = 30.0
+# A path and query longer than this is masked in results as a secret.
+MIN_SECRET_PATH = 8
 
 
 class GoliveCheckEndpoint(models.Model):
@@ -25,7 +27,9 @@ class GoliveCheckEndpoint(models.Model):
     name = fields.Char(required=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    url = fields.Char(string="URL", required=True)
+    # Webhook URLs (Slack, Telegram ...) carry their token in the path:
+    # managers only read it, and every run masks its path and query.
+    url = fields.Char(string="URL", required=True, groups=MANAGER_GROUP)
     method = fields.Selection(
         [("GET", "GET"), ("HEAD", "HEAD"), ("POST", "POST")],
         required=True,
@@ -78,7 +82,8 @@ class GoliveCheckEndpoint(models.Model):
                 )
 
 
-# The endpoint headers are secrets of this database: every run masks them.
+# The endpoint headers and URL paths are secrets of this database: every run
+# masks them.
 # pylint: disable=consider-merging-classes-inherited
 class GoliveCheckRun(models.Model):
     _inherit = "golive.check.run"
@@ -91,4 +96,13 @@ class GoliveCheckRun(models.Model):
             "WHERE COALESCE(header_value, '') != ''"
         )
         secrets.update(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute("SELECT url FROM golive_check_endpoint WHERE active")
+        for (url,) in self.env.cr.fetchall():
+            parts = urlsplit(url or "")
+            tail = parts.path + (f"?{parts.query}" if parts.query else "")
+            if len(tail) > MIN_SECRET_PATH:
+                secrets.add(tail)
+                # A redirect or an error may quote the path alone.
+                if len(parts.path) > MIN_SECRET_PATH:
+                    secrets.add(parts.path)
         return secrets

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import logging
+import os
 from unittest.mock import patch
 
 from psycopg2 import IntegrityError
@@ -10,6 +11,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config, mute_logger
 
+from ..models.checks_http import MAX_BODY_BYTES, _http_request, _netloc
 from ._net_servers import (
     CertFactory,
     RecordingHTTPServer,
@@ -102,6 +104,47 @@ class TestChecksHttpServer(HttpChecksMixin, GoliveCase, HttpCase):
             ["/web/login", "/web/database/selector"],
         )
 
+    def test_public_host_with_dbfilter(self):
+        """dbfilter ^%d$ selects the database from the Host of web.base.url.
+
+        Odoo sees the Host header: 127.0.0.1 selects no database (the login
+        page redirects to the selector, the assets and /websocket answer 404).
+        """
+        dbname = self.env.cr.dbname
+        param = self.env["ir.config_parameter"]
+        bundle = "web.assets_frontend_minimal"
+        self.set_params("http.assets", bundles=[bundle])
+        # (/websocket of the test server wants the test cookie: the Host of the
+        # WebSocket handshake is asserted in TestChecksHttpNetwork.)
+        codes = ["http.login", "http.assets", "http.health"]
+        with patch.dict(config.options, {"dbfilter": "^%d$"}):
+            param.set_param("web.base.url", f"http://{dbname}.example.com")
+            run = self.run_checks(codes)
+            for code in codes:
+                result = self.result(run, code)
+                self.assertEqual(result.status, "pass", f"{code}: {result.message}")
+            for code in ("http.login", "http.health"):
+                self.assertEqual(
+                    self.result(run, code).evidence["host_header"],
+                    f"{dbname}.example.com",
+                )
+            self.assertEqual(
+                self.result(run, "http.login").evidence["url"],
+                f"http://127.0.0.1:{config['http_port']}/web/login",
+            )
+            # Behind a proxy: X-Forwarded-Host and -Proto carry the public URL.
+            param.set_param("web.base.url", f"https://www.{dbname}.example.com")
+            with patch.dict(config.options, {"proxy_mode": True}):
+                run = self.run_checks(["http.login"])
+            self.assertStatus(run, "http.login", "pass")
+            # A host that names another database: the selector, a failure.
+            param.set_param("web.base.url", "http://nodb-here.example.com")
+            run = self.run_checks(["http.login", "http.assets"])
+            result = self.result(run, "http.login")
+            self.assertEqual(result.status, "fail")
+            self.assertEqual(result.evidence["final_path"], "/web/database/selector")
+            self.assertStatus(run, "http.assets", "fail", bundle)
+
     def test_assets(self):
         bundle = "web.assets_frontend_minimal"
         self.set_params("http.assets", bundles=[bundle])
@@ -166,6 +209,19 @@ class TestChecksHttpNetwork(HttpChecksMixin, GoliveCase):
                 run = self.run_checks(["http.websocket"])
             self.assertStatus(run, "http.websocket", "pass")
         self.assertEqual(len(server.requests), 2)
+
+    def test_websocket_ipv6_public_host(self):
+        """The Host and Origin of an IPv6 web.base.url keep their brackets."""
+        self.env["ir.config_parameter"].set_param("web.base.url", "http://[::1]:8069")
+        with WebSocketServer(accept=True) as server:
+            with patch.dict(config.options, {"workers": 0, "http_port": server.port}):
+                run = self.run_checks(["http.websocket"])
+        self.assertStatus(run, "http.websocket", "pass")
+        headers = server.requests[0]["headers"]
+        self.assertEqual(headers["host"], "[::1]:8069")
+        self.assertEqual(headers["origin"], "http://[::1]:8069")
+        self.assertEqual(_netloc("::1", 8069), "[::1]:8069")
+        self.assertEqual(_netloc("erp.example.com"), "erp.example.com")
 
     def tls_check(self, certs, leaf_kwargs, status, ca=True, url_host="localhost"):
         context = certs.server_context("leaf", **leaf_kwargs)
@@ -303,6 +359,8 @@ class TestChecksHttpNetwork(HttpChecksMixin, GoliveCase):
             _value = as_user.header_value
         with self.assertRaises(AccessError):
             as_user.write({"url": "https://other.example.com/"})
+        with self.assertRaises(AccessError):
+            _url = as_user.url  # a webhook URL holds its token
         self.assertEqual(endpoint.with_user(self.manager).header_value, API_TOKEN)
 
     def test_endpoint_secret_never_stored_nor_logged(self):
@@ -343,3 +401,96 @@ class TestChecksHttpNetwork(HttpChecksMixin, GoliveCase):
             self.assertNotIn(API_TOKEN, stored)
         self.assertNotIn(API_TOKEN, json.dumps(run._golive_report_data(), default=str))
         self.assertFalse([line for line in collector.lines if API_TOKEN in line])
+
+    def test_endpoint_redirects(self):
+        """Origins are (scheme, host, port); the credential goes to one URL."""
+        with RecordingHTTPServer({"/landing": (200, {}, b"ok")}) as other:
+            responses = {
+                "/status": (200, {}, b"ok"),
+                "/old": (301, {"Location": "/status"}, b""),
+                "/port": (302, {"Location": other.url + "/landing"}, b""),
+            }
+            with RecordingHTTPServer(responses) as server:
+                self.endpoint(
+                    server.url + "/old",
+                    name="Same origin",
+                    header_name="X-Api-Key",
+                    header_value=API_TOKEN,
+                )
+                self.endpoint(
+                    server.url + "/port",
+                    name="Other port",
+                    header_name="X-Api-Key",
+                    header_value=API_TOKEN,
+                )
+                self.endpoint(server.url + "/old", name="Moved", expected_status=301)
+                run = self.run_checks(["http.endpoint"])
+        self.assertEqual(
+            self.statuses(run, "http.endpoint"),
+            {"Same origin": "pass", "Other port": "fail", "Moved": "pass"},
+        )
+        other_port = self.results(run).filtered(lambda r: r.object_key == "Other port")
+        self.assertIn(f"127.0.0.1:{other.port}", other_port.message)
+        self.assertEqual(other.requests, [])  # not followed to the other port
+        seen = [(r["path"], r["headers"].get("X-Api-Key")) for r in server.requests]
+        self.assertEqual(
+            sorted(seen, key=str),
+            sorted(
+                [
+                    ("/old", API_TOKEN),  # Same origin
+                    ("/status", None),  # its hop: the credential dropped
+                    ("/port", API_TOKEN),
+                    ("/old", None),  # Moved: a 301 expected, not followed
+                ],
+                key=str,
+            ),
+        )
+
+    def test_https_to_http_downgrade(self):
+        certs = CertFactory()
+        self.addCleanup(certs.cleanup)
+        with RecordingHTTPServer({"/x": (200, {}, b"plain")}) as plain:
+            moved = (302, {"Location": plain.url + "/x"}, b"")
+            context = certs.server_context("leaf")
+            with RecordingHTTPServer({"/api": moved}, tls=context) as secure:
+                response, hops, offhost, downgrade = _http_request(
+                    "GET",
+                    f"https://localhost:{secure.port}/api",
+                    5,
+                    headers={"Authorization": API_TOKEN},
+                    drop_on_redirect=("Authorization",),
+                    verify=certs.ca_file,
+                )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual((hops, offhost, downgrade), ([], plain.url + "/x", True))
+        self.assertEqual(plain.requests, [])
+        self.assertEqual(secure.requests[0]["headers"]["Authorization"], API_TOKEN)
+
+    def test_environment_proxy_ignored_and_body_capped(self):
+        big = b"x" * (MAX_BODY_BYTES + 500000)
+        responses = {"/status": (200, {}, b"ok"), "/big": (200, {}, big)}
+        with RecordingHTTPServer() as proxy, RecordingHTTPServer(responses) as server:
+            environ = {
+                "HTTP_PROXY": proxy.url,
+                "http_proxy": proxy.url,
+                "NO_PROXY": "",
+                "no_proxy": "",
+            }
+            with patch.dict(os.environ, environ):
+                self.endpoint(server.url + "/status", name="Gateway")
+                run = self.run_checks(["http.endpoint"])
+                response = _http_request("GET", server.url + "/big", 5)[0]
+        self.assertStatus(run, "http.endpoint", "pass")
+        self.assertEqual(proxy.requests, [])
+        self.assertEqual(len(response.content), MAX_BODY_BYTES)
+
+    def test_endpoint_url_path_masked(self):
+        secret_path = "/services/T0001/B0002/XyZsecretWebhook42"
+        with RecordingHTTPServer() as server:  # 404
+            self.endpoint(server.url + secret_path, name="Slack")
+            run = self.run_checks(["http.endpoint"])
+        result = self.result(run, "http.endpoint")
+        self.assertEqual(result.status, "fail")
+        stored = json.dumps([result.message, result.evidence], default=str)
+        self.assertNotIn("XyZsecretWebhook42", stored)
+        self.assertIn(f"127.0.0.1:{server.port}", result.evidence["url"])
