@@ -38,8 +38,9 @@ class GoliveCheckEndpoint(models.Model):
     expected_status = fields.Integer(
         required=True,
         default=200,
-        help="HTTP status the endpoint must answer. Redirects are not followed "
-        "to another host.",
+        help="HTTP status the endpoint must answer. A redirect is followed on the "
+        "same origin (scheme, host, port) only, without the header; none is "
+        "followed when a redirect status is expected.",
     )
     timeout = fields.Float(
         string="Timeout (s)",
