@@ -14,6 +14,8 @@ import sys
 import tempfile
 from xml.etree import ElementTree as ET
 
+from lxml import etree
+
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
@@ -21,6 +23,7 @@ from odoo.tools import config
 from ..models.golive_check_run import LOCK_KEY
 from .common import protect_committed_state
 
+JUNIT_XSD = os.path.join(os.path.dirname(__file__), "data", "junit.xsd")
 ADMIN_PASSWD = "Cli-Master-Planted-8w1"
 DB_PASSWORD = "Cli-Db-Planted-2e5"
 SMTP_PASSWORD = "Cli-Smtp-Planted-6r3"
@@ -75,6 +78,12 @@ class TestCli(TransactionCase):
             cmd, capture_output=True, text=True, timeout=300, env=env, check=False
         )
         return proc
+
+    def assertValidJunit(self, xml_text):
+        """The report validates against the common JUnit XML schema."""
+        schema = etree.XMLSchema(etree.parse(JUNIT_XSD))
+        document = etree.fromstring(xml_text.encode())
+        self.assertTrue(schema.validate(document), schema.error_log)
 
     def assertExit(self, proc, code):
         self.assertEqual(
@@ -152,6 +161,7 @@ class TestCli(TransactionCase):
             "junit",
         )
         self.assertExit(proc, 1)
+        self.assertValidJunit(proc.stdout)
         root = ET.fromstring(proc.stdout.encode())
         self.assertEqual(root.tag, "testsuites")
         totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
@@ -335,6 +345,7 @@ class TestCli(TransactionCase):
     def test_junit_well_formed_with_a_masked_token(self):
         proc = self.golive("--check", "test.masked_token", "--format", "junit")
         self.assertExit(proc, 0)  # a low warning
+        self.assertValidJunit(proc.stdout)
         root = ET.fromstring(proc.stdout.encode())
         (out,) = root.iter("system-out")
         self.assertIn("token=********", out.text)
@@ -344,6 +355,20 @@ class TestCli(TransactionCase):
             case.get("name"),
             "test.masked_token[https://ops:********@upstream.example.com]",
         )
+
+    def test_junit_schema_refuses_a_broken_report(self):
+        """The schema is not a rubber stamp: a testcase with two outcomes or a
+        suite without its test count is refused."""
+        schema = etree.XMLSchema(etree.parse(JUNIT_XSD))
+        for broken in (
+            '<testsuites><testsuite name="x" tests="1"><testcase name="a">'
+            '<failure message="f"/><skipped/></testcase></testsuite></testsuites>',
+            '<testsuites><testsuite name="x"><testcase name="a"/></testsuite>'
+            "</testsuites>",
+            '<testsuites><testsuite name="x" tests="1"><testcase name="a" '
+            'time="-1"/></testsuite></testsuites>',
+        ):
+            self.assertFalse(schema.validate(etree.fromstring(broken)), broken)
 
     def test_database_secrets_masked_in_errors(self):
         secret = "Cli-Param-Planted-3h5"
