@@ -8,7 +8,13 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .golive_task import CLOSED_STATES, FAILING_CHECKS, RED_GATE_DOMAIN
+from .golive_task import (
+    CLOSED_STATES,
+    FAILING_CHECKS,
+    MANAGER_GROUP,
+    RED_GATE_DOMAIN,
+    gate_passes,
+)
 
 ARCHITECTURES = [
     ("single_node", "Single-node"),
@@ -210,10 +216,7 @@ class GoliveChecklist(models.Model):
             ["checklist_id", "state", "is_gate", "check_status"],
             ["__count"],
         ):
-            green = state == "waived" or (
-                state == "done" and checks not in FAILING_CHECKS
-            )
-            counts[checklist.id][state, is_gate, green] += count
+            counts[checklist.id][state, is_gate, gate_passes(state, checks)] += count
         for checklist in self:
             stats = counts[checklist.id]
             total = stats.total()
@@ -256,8 +259,7 @@ class GoliveChecklist(models.Model):
         return checklists
 
     def write(self, vals):
-        if not self._is_manager():
-            self._check_open_for_users()
+        self._check_open_for_users()
         if set(vals) & set(MANAGER_FIELDS) and not self._is_manager():
             raise UserError(
                 self.env._(
@@ -273,9 +275,7 @@ class GoliveChecklist(models.Model):
         return super().write(vals)
 
     def _is_manager(self):
-        return self.env.su or self.env.user.has_group(
-            "ipai_golive_checks.group_golive_manager"
-        )
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
 
     def _check_open_for_users(self):
         """A closed checklist is the record of its go-live: only managers
