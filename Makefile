@@ -1,5 +1,8 @@
 # IPAI Go-Live entry points. See README.md.
-.PHONY: demo test lint bench pytest
+# Each sets up Odoo 18.0 CE and the project's requirements in .venv first
+# (scripts/odoo_env.py; ODOO_SOURCE says where Odoo comes from, ODOO_PYTHON
+# points at an existing Odoo 18 instead). The second time, that step is skipped.
+.PHONY: demo test lint bench pytest env screenshots
 
 demo:  ## fresh demo database with both addons, an audit run, Odoo on :8069
 	bash scripts/demo
@@ -10,8 +13,14 @@ test:  ## every test, with Odoo's runner, on a fresh database
 lint:  ## ruff + pylint-odoo, as pre-commit does
 	bash scripts/lint
 
-bench:  ## benchmark of the self-inspection engine
-	python3 benchmarks/bench_checks.py
+bench:  ## benchmark of the self-inspection engine (ARGS='--scale 1 ...')
+	bash scripts/bench $(ARGS)
 
 pytest:  ## the same tests under pytest-odoo (on the database `make test` left)
 	bash scripts/pytest
+
+env:  ## only set up .venv (Odoo 18.0 CE + requirements)
+	python3 scripts/odoo_env.py requirements.txt
+
+screenshots:  ## the README's screenshots, from a running `make demo`
+	bash scripts/screenshots

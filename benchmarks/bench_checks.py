@@ -17,8 +17,8 @@ Targets: in-process <= 50 ms on the demo database and flat as data grows; CLI
 
 Usage::
 
-    python3 benchmarks/bench_checks.py --db golive_bench --scale 0   # demo db
-    python3 benchmarks/bench_checks.py --db golive_bench --scale 1   # +2,000 crons,
+    make bench ARGS='--db golive_bench --scale 0'   # demo db
+    make bench ARGS='--db golive_bench --scale 1'   # +2,000 crons,
         # +20,000 parameters, +2,000 users, +200 module rows (cumulative)
 
 ``--scale N`` adds N times (2,000 crons, 20,000 parameters, 2,000 users, 200
@@ -40,9 +40,15 @@ EXCLUDE = ["network", "slow"]
 
 
 def odoo_bin():
-    path = shutil.which("odoo") or shutil.which("odoo-bin")
+    """The ``odoo`` script beside this interpreter (``make bench`` runs .venv's)."""
+    beside = os.path.join(os.path.dirname(sys.executable), "odoo")
+    path = (
+        beside
+        if os.path.isfile(beside)
+        else shutil.which("odoo") or shutil.which("odoo-bin")
+    )
     if not path:
-        sys.exit("odoo (odoo-bin) is not on PATH")
+        sys.exit("odoo is neither beside this Python nor on PATH; use `make bench`")
     return path
 
 

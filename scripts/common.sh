@@ -3,7 +3,6 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PYTHON="${PYTHON:-python3}"
 LOCAL_DIR="$REPO_ROOT/.local"
 mkdir -p "$LOCAL_DIR"
 
@@ -12,26 +11,36 @@ die() {
     exit 2
 }
 
-# Odoo 18.0 must be importable by $PYTHON and its `odoo` command on PATH.
-require_odoo() {
-    local version
-    if ! version=$("$PYTHON" -c 'import odoo.release; print(odoo.release.version)' 2>/dev/null); then
-        die "Odoo is not installed: '$PYTHON -c \"import odoo\"' fails.
-Install Odoo 18.0 Community from source into this Python, as described in
-https://www.odoo.com/documentation/18.0/administration/on_premise/source.html
-(pip install -r requirements.txt && pip install -e <odoo-18.0-checkout>),
-so that 'import odoo' works and the 'odoo' command is on PATH."
+# The project's Python environment: Odoo 18.0 CE and our requirements in .venv
+# (or ODOO_PYTHON), set up by scripts/odoo_env.py from ODOO_SOURCE, skipped when
+# its stamp shows nothing changed. Sets PYTHON and ODOO_BIN. Arguments: extra
+# requirements files (requirements.txt always comes first).
+setup_env() {
+    local out
+    command -v python3 >/dev/null || die "python3 is not on PATH; it is needed to set up the environment."
+    out=$(python3 "$REPO_ROOT/scripts/odoo_env.py" "$REPO_ROOT/requirements.txt" "$@") || exit 2
+    PYTHON=$(printf '%s\n' "$out" | tail -n 1)
+    if [ -x "$(dirname "$PYTHON")/odoo" ]; then
+        ODOO_BIN="$(dirname "$PYTHON")/odoo"
+    else
+        ODOO_BIN="$LOCAL_DIR/odoo-bin"  # an install without the console script
+        printf '#!/bin/sh\nexec "%s" -m odoo "$@"\n' "$PYTHON" >"$ODOO_BIN" && chmod +x "$ODOO_BIN"
     fi
-    case "$version" in
-        18.0*) ;;
-        *) die "Odoo $version is installed; this project needs Odoo 18.0." ;;
-    esac
-    ODOO_BIN="${ODOO_BIN:-$(command -v odoo || true)}"
-    [ -n "$ODOO_BIN" ] || die "Odoo $version is importable but the 'odoo' command is not on PATH (or set ODOO_BIN)."
+    export PYTHON ODOO_BIN
 }
 
 # PostgreSQL reachable with the libpq defaults (PGHOST, PGPORT, PGUSER, ...).
+# Before the environment exists (a first run), pg_isready answers; afterwards,
+# a real connection by psycopg2.
 require_postgres() {
+    if [ -z "${PYTHON:-}" ]; then
+        if command -v pg_isready >/dev/null && ! pg_isready -q -t 5 -d postgres; then
+            die "PostgreSQL is unreachable ($(pg_isready -d postgres 2>&1)).
+Start it (e.g. 'pg_ctlcluster 15 main start') or point PGHOST/PGPORT/PGUSER at a
+server where this user may create databases."
+        fi
+        return 0
+    fi
     if ! "$PYTHON" - <<'PY' 2>"$LOCAL_DIR/pg-error.txt"
 import psycopg2
 psycopg2.connect(dbname="postgres", connect_timeout=5).close()
@@ -41,12 +50,6 @@ PY
 Start it (e.g. 'pg_ctlcluster 15 main start') or point PGHOST/PGPORT/PGUSER at a
 server where this user may create databases."
     fi
-}
-
-install_requirements() {
-    echo "Installing the project's Python requirements (requirements.txt)..."
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r "$REPO_ROOT/requirements.txt" \
-        || die "pip could not install requirements.txt"
 }
 
 # The addons of this repository (and their test addons), one per line.

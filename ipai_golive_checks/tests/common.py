@@ -1,7 +1,13 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import sys
+
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, new_test_user
+
+# ``odoo`` as a child process of this very interpreter (its venv), wherever
+# the console script is and whatever PATH says.
+ODOO_CMD = (sys.executable, "-m", "odoo")
 
 
 def protect_committed_state(test):

@@ -8,9 +8,7 @@ database, not this test's transaction.
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import tempfile
 from xml.etree import ElementTree as ET
 
@@ -21,7 +19,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
 from ..models.golive_check_run import LOCK_KEY
-from .common import protect_committed_state
+from .common import ODOO_CMD, protect_committed_state
 
 JUNIT_XSD = os.path.join(os.path.dirname(__file__), "data", "junit.xsd")
 ADMIN_PASSWD = "Cli-Master-Planted-8w1"
@@ -46,7 +44,6 @@ class TestCli(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.odoo_bin = shutil.which("odoo") or shutil.which("odoo-bin")
         cls.dbname = cls.env.cr.dbname
 
     def setUp(self):
@@ -60,8 +57,7 @@ class TestCli(TransactionCase):
 
     def golive(self, *args, dbname=None, db_options=True):
         cmd = [
-            sys.executable,
-            self.odoo_bin,
+            *ODOO_CMD,
             f"--addons-path={config['addons_path']}",
             "golive",
             "-d",

@@ -9,14 +9,13 @@ import optparse
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from unittest.mock import patch
 
 from odoo.tests import tagged
 from odoo.tools import config
 
-from .common import GoliveCase, protect_committed_state
+from .common import ODOO_CMD, GoliveCase, protect_committed_state
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 MISTAKES = os.path.join(DATA, "odoo-mistakes.conf")
@@ -154,8 +153,7 @@ class TestConfigFiles(GoliveCase):
                     if config.get(option):
                         f.write(f"{option} = {config[option]}\n")
             cmd = [
-                sys.executable,
-                shutil.which("odoo") or shutil.which("odoo-bin"),
+                *ODOO_CMD,
                 f"--addons-path={config['addons_path']}",
                 "golive",
                 "-d",
