@@ -1,3 +1,4 @@
 from . import tools
 from . import models
+from . import checks
 from . import cli

@@ -160,33 +160,47 @@ class GoliveTask(models.Model):
             if task.state in OPEN_STATES or not task.date_deadline:
                 task.date_deadline = task.phase_id.date_end
 
-    def _check_code_list(self):
+    def _check_bindings(self):
+        """``[(code, object_key or None)]`` of this task's bound checks.
+
+        An entry of ``check_codes`` is a check code (every finding of the
+        check counts) or ``code:object_key`` (only that object's finding, e.g.
+        ``manifest.modules_installed:ipai_theme_aiux``).
+        """
         self.ensure_one()
-        return [
-            code.strip() for code in (self.check_codes or "").split(",") if code.strip()
-        ]
+        bindings = []
+        for entry in (self.check_codes or "").split(","):
+            code, _sep, key = entry.strip().partition(":")
+            if code:
+                bindings.append((code.strip(), key.strip() or None))
+        return bindings
+
+    def _check_code_list(self):
+        """The codes of the bound checks, each once, in order."""
+        return list(dict.fromkeys(code for code, _key in self._check_bindings()))
 
     @api.depends("check_codes", "checklist_id.check_run_id")
     def _compute_check_status(self):
         runs = self.checklist_id.check_run_id
         worst = {}
-        for run, code, status in (
+        for run, code, key, status in (
             self.env["golive.check.result"]
             .sudo()
             ._read_group(
                 [("run_id", "in", runs.ids), ("waived", "=", False)],
-                ["run_id", "code", "status"],
+                ["run_id", "code", "object_key", "status"],
             )
         ):
-            key = (run.id, code)
-            if STATUS_GRAVITY[status] > STATUS_GRAVITY.get(worst.get(key), -1):
-                worst[key] = status
+            # per check, and per (check, object) for object bindings
+            for slot in ((run.id, code, None), (run.id, code, key or None)):
+                if STATUS_GRAVITY[status] > STATUS_GRAVITY.get(worst.get(slot), -1):
+                    worst[slot] = status
         for task in self:
             run_id = task.checklist_id.check_run_id.id
             statuses = [
-                worst[run_id, code]
-                for code in task._check_code_list()
-                if (run_id, code) in worst
+                worst[run_id, code, key]
+                for code, key in task._check_bindings()
+                if (run_id, code, key) in worst
             ]
             task.check_status = max(statuses, key=STATUS_GRAVITY.get, default=False)
 

@@ -109,11 +109,26 @@ class TestGoliveChecksBinding(GoliveCase):
             code.strip()
             for codes in template.line_ids.mapped("check_codes")
             if codes
-            for code in codes.split(",")
+            for code in (entry.partition(":")[0] for entry in codes.split(","))
         }
         registered = set(self.env["golive.check.registry"]._golive_check_specs())
         self.assertTrue(bound)
         self.assertEqual(sorted(bound - registered), [])
+
+    def test_object_binding_reads_its_own_finding(self):
+        """``code:object_key`` binds a task to one object's finding only."""
+        self.task_plain.check_codes = "modules.stuck:test_ipai_golive_checks"
+        self.gate_ci.check_codes = "modules.stuck:web"
+        self.gate_backup.check_codes = "modules.stuck"
+        self.assertEqual(self.gate_ci._check_bindings(), [("modules.stuck", "web")])
+        self.env["ir.module.module"].search(
+            [("name", "=", "test_ipai_golive_checks")]
+        ).state = "to upgrade"
+        self.checklist.with_user(self.manager).action_run_checks()
+        self.assertEqual(self.task_plain.check_status, "fail")
+        self.assertEqual(self.gate_backup.check_status, "fail")
+        # no finding about web: its task has no status of its own
+        self.assertFalse(self.gate_ci.check_status)
 
     def test_failing_automated_gate_stays_red(self):
         """A done gate whose bound checks fail keeps the go-live closed."""

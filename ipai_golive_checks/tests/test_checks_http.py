@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config, mute_logger
 
-from ..models.checks_http import MAX_BODY_BYTES, _http_request, _netloc
+from ..checks.http import MAX_BODY_BYTES, _http_request, _netloc
 from ._net_servers import (
     CertFactory,
     RecordingHTTPServer,

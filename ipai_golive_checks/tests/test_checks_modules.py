@@ -84,9 +84,26 @@ class TestChecksModules(GoliveCase):
         self.assertStatus(
             self.run_checks(["modules.no_enterprise"]), "modules.no_enterprise", "pass"
         )
+        # CE core modules whose upstream manifest says OEEL-1 are still CE:
+        # the license alone does not decide
+        self._installed_module("project_hr_skills", license="OEEL-1")
+        self._installed_module("certificate", license="OEEL-1")
+        self.assertStatus(
+            self.run_checks(["modules.no_enterprise"]), "modules.no_enterprise", "pass"
+        )
         self._installed_module("account_accountant", license="OEEL-1")
         run = self.run_checks(["modules.no_enterprise"])
         self.assertStatus(run, "modules.no_enterprise", "fail", "account_accountant")
+        result = self.results(run)
+        self.assertEqual(result.object_key, "account_accountant")
+        self.assertEqual(result.evidence["origin"], "ee")
+        self.assertIn("account_accountant is installed", result.message)
+
+    def test_no_enterprise_third_party_proprietary(self):
+        self._installed_module("x_vendor_connector", license="OPL-1")
+        run = self.run_checks(["modules.no_enterprise"])
+        self.assertStatus(run, "modules.no_enterprise", "fail", "x_vendor_connector")
+        self.assertEqual(self.results(run).evidence["origin"], "custom")
 
     def test_no_iap_dependency(self):
         run = self.run_checks(["modules.no_iap_dependency"])

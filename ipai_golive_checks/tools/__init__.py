@@ -1,2 +1,3 @@
 from . import secrets
 from . import report_formats
+from . import origin

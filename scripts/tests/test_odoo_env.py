@@ -5,6 +5,7 @@ Standard library only; run by .ci/run with ``python3 -m unittest discover``.
 
 import io
 import os
+import shutil
 import sys
 import tarfile
 import tempfile
@@ -22,6 +23,7 @@ PINS = "psycopg2==2.9.5\npython-ldap==3.4.0 ; sys_platform != 'win32'\n"
 class SourceTest(unittest.TestCase):
     def setUp(self):
         self.tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.tmp, True)
         self.cache = self.tmp / "cache"
         self.cache.mkdir()
 
@@ -120,6 +122,7 @@ class PipFailureTest(unittest.TestCase):
 class StampTest(unittest.TestCase):
     def test_failed_step_leaves_nothing_marked_done(self):
         tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, tmp, True)
         env = odoo_env.Environment(tmp / "venv", [])
         (tmp / "venv").mkdir()
         env.write_stamp({"odoo": {"sha256": "x"}, "requirements": {"r.txt": "y"}})

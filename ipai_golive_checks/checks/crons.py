@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import fields, models
 from odoo.tools import SQL, config
 
-from .golive_check_registry import Finding, golive_check
+from ..models.golive_check_registry import Finding, golive_check
 
 
 # One file per check family, by design.

@@ -16,7 +16,7 @@ import odoo
 from odoo import models
 from odoo.tools import config
 
-from .golive_check_registry import Finding, golive_check
+from ..models.golive_check_registry import Finding, golive_check
 
 MB = 1024 * 1024
 

@@ -9,7 +9,7 @@ from odoo import models
 from odoo.tools import config
 from odoo.tools.config import crypt_context
 
-from .golive_check_registry import Finding, golive_check
+from ..models.golive_check_registry import Finding, golive_check
 
 MB = 1024 * 1024
 

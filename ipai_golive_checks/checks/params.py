@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from odoo import models
 from odoo.tools import SQL, str2bool
 
-from .golive_check_registry import Finding, golive_check
+from ..models.golive_check_registry import Finding, golive_check
 
 ENTERPRISE_PARAMS = (
     "database.expiration_date",

@@ -5,7 +5,7 @@
 from odoo import models
 from odoo.tools import SQL, config
 
-from .golive_check_registry import Finding, golive_check
+from ..models.golive_check_registry import Finding, golive_check
 
 GB = 1024**3
 

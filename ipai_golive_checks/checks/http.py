@@ -34,7 +34,7 @@ import requests
 from odoo import models
 from odoo.tools import config
 
-from .golive_check_registry import Finding, golive_check
+from ..models.golive_check_registry import Finding, golive_check
 
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_REDIRECTS = 3

@@ -5,8 +5,6 @@ import functools
 import re
 
 import yaml
-from manifestoo_core.core_addons import is_core_ce_addon, is_core_ee_addon
-from manifestoo_core.odoo_series import OdooSeries
 
 from odoo import models
 from odoo.modules.module import (
@@ -17,11 +15,10 @@ from odoo.modules.module import (
 )
 from odoo.tools.misc import file_open
 
-from .golive_check_registry import Finding, golive_check
+from ..models.golive_check_registry import Finding, golive_check
+from ..tools.origin import installed_modules, is_core, is_proprietary, module_origin
 
-SERIES = OdooSeries.v18_0
 TEMPLATE_PATH = "ipai_golive_checks/data/house_manifest_template.yml"
-NON_FREE_LICENSES = ("OEEL-1", "OPL-1", "Other proprietary")
 
 
 @functools.cache
@@ -37,10 +34,6 @@ def raw_manifest(name):
         return None
     with open(path, encoding="utf-8") as manifest:
         return ast.literal_eval(manifest.read())
-
-
-def is_core(name):
-    return is_core_ce_addon(name, SERIES) or is_core_ee_addon(name, SERIES)
 
 
 # One file per check family, by design.
@@ -148,16 +141,8 @@ class GoliveCheckRegistry(models.AbstractModel):
     )
     def _check_modules_no_enterprise(self, ctx):
         found = False
-        for name, (
-            _version,
-            license_,
-            to_buy,
-        ) in self._golive_installed_modules().items():
-            if (
-                to_buy
-                or is_core_ee_addon(name, SERIES)
-                or license_ in NON_FREE_LICENSES
-            ):
+        for name, module in installed_modules(self.env.cr).items():
+            if is_proprietary(module["origin"], module["license"]):
                 found = True
                 yield Finding.fail(
                     self.env._(
@@ -165,8 +150,9 @@ class GoliveCheckRegistry(models.AbstractModel):
                         module=name,
                     ),
                     name,
-                    license=license_,
-                    enterprise=bool(to_buy or is_core_ee_addon(name, SERIES)),
+                    license=module["license"],
+                    origin=module["origin"],
+                    enterprise=module["origin"] == "ee",
                 )
         if not found:
             yield Finding.pass_(self.env._("No Enterprise module is installed."))
@@ -191,7 +177,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         for name, depends in self.env.cr.fetchall():
             if is_core(name):
                 continue
-            bad = [d for d in depends if d == "iap" or is_core_ee_addon(d, SERIES)]
+            bad = [d for d in depends if d == "iap" or module_origin(d) == "ee"]
             if bad:
                 found = True
                 yield Finding.fail(

@@ -6,7 +6,7 @@ settings, time zones, audit trail, two-factor authentication."""
 from odoo import SUPERUSER_ID, models
 from odoo.tools import SQL
 
-from .golive_check_registry import Finding, golive_check
+from ..models.golive_check_registry import Finding, golive_check
 
 AUDIT_MODELS = [
     "res.partner",

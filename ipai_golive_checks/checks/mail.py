@@ -24,7 +24,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from odoo import fields, models
 from odoo.tools import config
 
-from .golive_check_registry import Finding, golive_check
+from ..models.golive_check_registry import Finding, golive_check
 
 DEFAULT_SMTP_HOST = "localhost"
 RESERVED_DOMAINS = ("localhost", "example.com", "example.org", "example.net")

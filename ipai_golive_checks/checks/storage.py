@@ -10,7 +10,7 @@ import psutil
 from odoo import models
 from odoo.tools import SQL
 
-from .golive_check_registry import Finding, golive_check
+from ..models.golive_check_registry import Finding, golive_check
 
 GB = 1024**3
 
