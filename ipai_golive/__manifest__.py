@@ -19,6 +19,7 @@
         "views/golive_task_views.xml",
         "views/golive_checklist_template_views.xml",
         "views/res_config_settings_views.xml",
+        "views/golive_dashboard_views.xml",
         "wizards/golive_wizard_views.xml",
         "views/golive_menus.xml",
         "data/golive_checklist_template_data.xml",

@@ -7,3 +7,4 @@ from . import golive_task
 from . import res_company
 from . import res_config_settings
 from . import golive_check_run
+from . import golive_check_finding

@@ -9,9 +9,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .golive_task import (
+    CHECK_GRAVITY as STATUS_RANK,
     CLOSED_STATES,
     FAILING_CHECKS,
     MANAGER_GROUP,
+    RED_CHECKS,
     RED_GATE_DOMAIN,
     gate_passes,
 )
@@ -40,6 +42,20 @@ TRANSITIONS = {
 # Moves into these states, and the fields below, belong to Go-Live Managers.
 MANAGER_STATES = ("live", "closed", "aborted", "draft")
 MANAGER_FIELDS = ("check_run_id", "date_live")
+# Checklists the scheduled self-audit keeps auditing.
+AUDITED_STATES = ("in_progress", "ready", "live", "stabilizing")
+DEFAULT_AUDIT_MAX_AGE_HOURS = 24
+# A finding in one of these statuses is news when it was not in the previous run.
+ALERT_STATUSES = ("warn", "fail", "error")
+
+
+def _finding_list(findings):
+    """``[(code, object key, status)]`` as an HTML list."""
+    return Markup("<ul>%s</ul>") % Markup().join(
+        Markup("<li>%s%s: %s</li>")
+        % (code, Markup(" [%s]") % key if key else "", status)
+        for code, key, status in findings
+    )
 
 
 class GoliveChecklist(models.Model):
@@ -165,6 +181,26 @@ class GoliveChecklist(models.Model):
         help="Last run of the automated checks bound to this checklist's tasks.",
     )
     check_score = fields.Float(related="check_run_id.score", string="Audit Score")
+    check_run_date = fields.Datetime(
+        related="check_run_id.date_start", string="Last Audit On", store=True
+    )
+    audit_age_hours = fields.Integer(
+        string="Audit Age (h)",
+        compute="_compute_audit_age_hours",
+        help="Hours since the last audit of this checklist started.",
+    )
+    audit_critical_count = fields.Integer(
+        string="Critical Findings",
+        compute="_compute_audit_critical_count",
+        store=True,
+        help="Critical findings of the checks bound to this checklist that fail "
+        "in its last audit.",
+    )
+    phase_readiness = fields.Html(
+        string="Readiness by Phase",
+        compute="_compute_phase_readiness",
+        sanitize=False,
+    )
 
     @api.model
     def _default_environment(self):
@@ -206,17 +242,23 @@ class GoliveChecklist(models.Model):
                 checklist.date_live + timedelta(days=checklist.freeze_days)
             )
 
-    @api.depends("task_ids.state", "task_ids.is_gate", "task_ids.check_status")
+    @api.depends(
+        "task_ids.state",
+        "task_ids.is_gate",
+        "task_ids.check_status",
+        "task_ids.signoff_missing",
+    )
     def _compute_progress(self):
         counts = defaultdict(Counter)
-        for checklist, state, is_gate, checks, count in self.env[
+        for checklist, state, is_gate, checks, unsigned, count in self.env[
             "golive.task"
         ]._read_group(
             [("checklist_id", "in", self.ids)],
-            ["checklist_id", "state", "is_gate", "check_status"],
+            ["checklist_id", "state", "is_gate", "check_status", "signoff_missing"],
             ["__count"],
         ):
-            counts[checklist.id][state, is_gate, gate_passes(state, checks)] += count
+            green = gate_passes(state, checks, unsigned)
+            counts[checklist.id][state, is_gate, green] += count
         for checklist in self:
             stats = counts[checklist.id]
             total = stats.total()
@@ -233,6 +275,106 @@ class GoliveChecklist(models.Model):
             checklist.gate_status = (
                 "none" if not gates else ("green" if gates == green else "red")
             )
+
+    @api.depends("check_run_date")
+    @api.depends_context("golive_now")
+    def _compute_audit_age_hours(self):
+        now = self.env.context.get("golive_now") or fields.Datetime.now()
+        for checklist in self:
+            checklist.audit_age_hours = (
+                checklist.check_run_date
+                and int((now - checklist.check_run_date).total_seconds() // 3600)
+            )
+
+    @api.depends("check_run_id", "task_ids.check_codes")
+    def _compute_audit_critical_count(self):
+        codes = self._bound_codes_by_checklist()
+        critical = defaultdict(set)
+        for run, code, key in (
+            self.env["golive.check.result"]
+            .sudo()
+            ._read_group(
+                [
+                    ("run_id", "in", self.check_run_id.ids),
+                    ("status", "in", FAILING_CHECKS),
+                    ("severity", "=", "critical"),
+                    ("waived", "=", False),
+                ],
+                ["run_id", "code", "object_key"],
+            )
+        ):
+            critical[run.id].add((code, key or None))
+        for checklist in self:
+            bound = codes[checklist.id]
+            checklist.audit_critical_count = sum(
+                1
+                for code, key in critical[checklist.check_run_id.id]
+                if (code, None) in bound or (code, key) in bound
+            )
+
+    def _bound_codes_by_checklist(self):
+        """``{checklist id: {(code, object key or None)}}`` in one read."""
+        bindings = defaultdict(set)
+        tasks = self.env["golive.task"].search_fetch(
+            [("checklist_id", "in", self.ids), ("check_codes", "!=", False)],
+            ["checklist_id", "check_codes"],
+        )
+        for task in tasks:
+            bindings[task.checklist_id.id].update(task._check_bindings())
+        return bindings
+
+    def _compute_phase_readiness(self):
+        """A bar per phase: share of applicable tasks done or waived, and red
+        gates; one grouped read for all the checklists."""
+        counts = defaultdict(Counter)
+        for phase, state, is_gate, checks, unsigned, count in self.env[
+            "golive.task"
+        ]._read_group(
+            [("checklist_id", "in", self.ids)],
+            ["phase_id", "state", "is_gate", "check_status", "signoff_missing"],
+            ["__count"],
+        ):
+            stats = counts[phase.id]
+            stats["total"] += count if state != "na" else 0
+            stats["closed"] += count if state in CLOSED_STATES else 0
+            red = is_gate and not gate_passes(state, checks, unsigned)
+            stats["red"] += count if red else 0
+        phases = self.env["golive.phase"].search_fetch(
+            [("checklist_id", "in", self.ids)], ["checklist_id", "code", "name"]
+        )
+        by_checklist = defaultdict(list)
+        for phase in phases:
+            by_checklist[phase.checklist_id.id].append(phase)
+        for checklist in self:
+            rows = []
+            for phase in by_checklist[checklist.id]:
+                stats = counts[phase.id]
+                percent = (
+                    round(100 * stats["closed"] / stats["total"]) if stats["total"] else 0
+                )
+                rows.append(
+                    Markup(
+                        '<div class="d-flex align-items-center small" '
+                        'title="%(title)s"><span class="text-truncate me-1" '
+                        'style="width: 45%%">%(name)s</span>'
+                        '<div class="progress flex-grow-1 me-1" style="height: 6px">'
+                        '<div class="progress-bar %(bar)s" style="width: %(pct)s%%">'
+                        "</div></div><span>%(pct)s%%</span>%(red)s</div>"
+                    )
+                    % {
+                        "title": phase.display_name,
+                        "name": phase.display_name,
+                        "bar": "bg-danger" if stats["red"] else "bg-success",
+                        "pct": percent,
+                        "red": Markup(
+                            '<span class="badge text-bg-danger ms-1">%s</span>'
+                        )
+                        % stats["red"]
+                        if stats["red"]
+                        else "",
+                    }
+                )
+            checklist.phase_readiness = Markup().join(rows) or False
 
     def _compute_task_overdue_count(self):
         counts = dict(
@@ -315,6 +457,7 @@ class GoliveChecklist(models.Model):
             )
         vals = dict(vals)
         if target == "live":
+            moving._check_audit_fresh()
             moving._check_gates_green()
             vals.setdefault("date_live", fields.Datetime.now())
         elif target == "aborted":
@@ -346,8 +489,18 @@ class GoliveChecklist(models.Model):
                 f"- [{task.checklist_id.name}] {task.display_name} "
                 f"({task._fields['state'].convert_to_export(task.state, task)}"
                 + (
-                    self.env._(", checks %(status)s", status=task.check_status)
-                    if task.check_status in FAILING_CHECKS
+                    self.env._(
+                        ", checks %(status)s",
+                        status=task._fields["check_status"].convert_to_export(
+                            task.check_status, task
+                        ),
+                    )
+                    if task.check_status in RED_CHECKS
+                    else ""
+                )
+                + (
+                    self.env._(", sign-off missing")
+                    if task.state == "done" and task.signoff_missing
                     else ""
                 )
                 + ")"
@@ -361,6 +514,54 @@ class GoliveChecklist(models.Model):
                     lines=lines,
                 )
             )
+
+    @api.model
+    def _audit_max_age_hours(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("ipai_golive.audit_max_age_hours", DEFAULT_AUDIT_MAX_AGE_HOURS)
+        )
+        try:
+            return max(int(value), 0)
+        except ValueError:
+            return DEFAULT_AUDIT_MAX_AGE_HOURS
+
+    def _check_audit_fresh(self):
+        """Refuse the go-live of a checklist with gates bound to automated
+        checks unless its last audit is younger than the configured age."""
+        max_age = self._audit_max_age_hours()
+        gated = self.env["golive.task"]._read_group(
+            [
+                ("checklist_id", "in", self.ids),
+                ("is_gate", "=", True),
+                ("check_codes", "!=", False),
+                ("state", "!=", "waived"),
+            ],
+            ["checklist_id"],
+        )
+        now = fields.Datetime.now()
+        for (checklist,) in gated:
+            if not checklist.check_run_date:
+                raise UserError(
+                    self.env._(
+                        "Cannot go live: %(name)s has gates bound to automated "
+                        "checks and no audit. Press Run Checks first.",
+                        name=checklist.name,
+                    )
+                )
+            age = now - checklist.check_run_date
+            if age > timedelta(hours=max_age):
+                raise UserError(
+                    self.env._(
+                        "Cannot go live: the last audit of %(name)s is %(hours)s "
+                        "hours old, older than %(max)s hours. Press Run Checks "
+                        "again.",
+                        name=checklist.name,
+                        hours=int(age.total_seconds() // 3600),
+                        max=max_age,
+                    )
+                )
 
     def _check_manager(self):
         if not self._is_manager():
@@ -455,10 +656,8 @@ class GoliveChecklist(models.Model):
             run = self.env["golive.check.run"]._run_checks(
                 trigger="manual", environment=checklist.environment, codes=codes
             )
-            checklist.check_run_id = run
-            red = checklist.task_ids.filtered(
-                lambda t: t.check_status in ("fail", "error")
-            )
+            done, _reopened = checklist._set_audit(run)
+            red = checklist.task_ids.filtered(lambda t: t.check_status in FAILING_CHECKS)
             body = Markup("<p>%s</p>") % self.env._(
                 "Automated checks (%(env)s): score %(score)s, %(passed)s passed, "
                 "%(warn)s warnings, %(failed)s failed, %(errors)s errors.",
@@ -471,8 +670,13 @@ class GoliveChecklist(models.Model):
             )
             if red:
                 body += Markup("<p>%s</p>%s") % (
-                    self.env._("Tasks whose checks fail:"),
+                    self.env._("Tasks whose checks fail (back to To Do):"),
                     red._html_list(),
+                )
+            if done:
+                body += Markup("<p>%s</p>%s") % (
+                    self.env._("Tasks done by their passing checks:"),
+                    done._html_list(),
                 )
             if unknown:
                 body += Markup("<p>%s</p>") % self.env._(
@@ -483,6 +687,216 @@ class GoliveChecklist(models.Model):
             else:
                 checklist.message_post(body=body)
         return True
+
+    def _sync_tasks_with_audit(self):
+        """Give every task bound to checks the state of the last audit.
+
+        All its findings pass: done. One fails or errors: back to to-do (its
+        sign-off goes, see ``golive.task.write``). Nothing ran, or warnings
+        only: unchanged. Waived and n/a tasks are left alone; nobody signs off
+        here. A constant number of queries whatever the number of tasks: one
+        search and one write per target state.
+
+        :return: ``(done, reopened)`` tasks that changed state
+        """
+        tasks = (
+            self.env["golive.task"]
+            .sudo()
+            .with_context(tracking_disable=True, golive_no_gate_alert=True)
+            .search(
+                [
+                    ("checklist_id", "in", self.ids),
+                    ("check_codes", "!=", False),
+                    ("state", "not in", ("waived", "na")),
+                ]
+            )
+        )
+        done = tasks.filtered(lambda t: t.check_status == "pass" and t.state != "done")
+        reopened = tasks.filtered(
+            lambda t: t.check_status in FAILING_CHECKS and t.state != "todo"
+        )
+        done.write({"state": "done"})
+        reopened.write({"state": "todo"})
+        return done.with_env(self.env), reopened.with_env(self.env)
+
+    def _set_audit(self, run):
+        """Make ``run`` the last audit of the checklists and update their tasks.
+
+        :return: ``(done, reopened)`` tasks that changed state
+        """
+        self.sudo().check_run_id = run
+        return self._sync_tasks_with_audit()
+
+    # ------------------------------------------------------------------
+    # The scheduled self-audit (see golive.check.run._cron_self_audit)
+    # ------------------------------------------------------------------
+    @api.model
+    def _self_audit_open_checklists(self):
+        """Run the checks bound to every open checklist, judged in its
+        environment: one run per environment for the union of the codes, so a
+        check bound to several checklists runs once. Then update the tasks,
+        alert on changes and post the digest of stabilizing checklists.
+
+        :return: the codes that ran
+        """
+        checklists = self.sudo().search([("state", "in", AUDITED_STATES)])
+        by_environment = defaultdict(lambda: self.sudo().browse())
+        codes_by_environment = defaultdict(set)
+        for checklist in checklists:
+            codes, _unknown = checklist._bound_check_codes()
+            if codes:
+                by_environment[checklist.environment] |= checklist
+                codes_by_environment[checklist.environment].update(codes)
+        ran = set()
+        for environment, members in by_environment.items():
+            codes = sorted(codes_by_environment[environment])
+            run = self.env["golive.check.run"].sudo()._run_checks(
+                trigger="cron", environment=environment, codes=codes
+            )
+            ran.update(codes)
+            for checklist in members:
+                previous = checklist.check_run_id
+                checklist._set_audit(run)
+                news = checklist._alert_audit_changes(previous, run)
+                if checklist.state == "stabilizing":
+                    checklist._post_digest(run, news)
+        return ran
+
+    def _finding_statuses(self, runs):
+        """``{(run id, code, object key or None): status}`` of ``runs``
+        restricted to the checks bound to this checklist; waived findings count
+        as passing, skipped ones are left out."""
+        self.ensure_one()
+        bound = self._bound_codes_by_checklist()[self.id]
+        codes = {code for code, _key in bound}
+        statuses = {}
+        for run, code, key, status, waived in (
+            self.env["golive.check.result"]
+            .sudo()
+            ._read_group(
+                [
+                    ("run_id", "in", runs.ids),
+                    ("code", "in", list(codes)),
+                    ("status", "!=", "skipped"),
+                ],
+                ["run_id", "code", "object_key", "status", "waived"],
+            )
+        ):
+            key = key or None
+            if (code, None) not in bound and (code, key) not in bound:
+                continue
+            slot = (run.id, code, key)
+            status = "pass" if waived else status
+            if STATUS_RANK[status] > STATUS_RANK.get(statuses.get(slot), 0):
+                statuses[slot] = status
+        return statuses
+
+    def _alert_audit_changes(self, previous, run):
+        """Compare ``run`` with ``previous`` per (check, object key) and speak
+        on change only: a finding newly warning or failing posts an alert on
+        the chatter (one email to the alert recipients) and schedules an
+        activity for the responsible of each task it is bound to; a finding
+        passing again after warning or failing posts a recovery note. An
+        unchanged failure stays silent.
+
+        :return: the new failures, ``[(code, object key, status)]``
+        """
+        self.ensure_one()
+        statuses = self._finding_statuses(previous | run)
+        before = {
+            (code, key): status
+            for (run_id, code, key), status in statuses.items()
+            if run_id == previous.id and run_id != run.id
+        }
+        now = {
+            (code, key): status
+            for (run_id, code, key), status in statuses.items()
+            if run_id == run.id
+        }
+        news = sorted(
+            (code, key, status)
+            for (code, key), status in now.items()
+            if status in ALERT_STATUSES and before.get((code, key)) not in ALERT_STATUSES
+        )
+        recovered = sorted(
+            (code, key)
+            for (code, key), status in now.items()
+            if status == "pass" and before.get((code, key)) in ALERT_STATUSES
+        )
+        if news:
+            self._alert_new_failures(run, news)
+        if recovered:
+            self.message_post(
+                body=Markup("<p>%s</p>%s")
+                % (
+                    self.env._(
+                        "Recovered in the self-audit %(run)s:", run=run.display_name
+                    ),
+                    _finding_list((code, key, "pass") for code, key in recovered),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return news
+
+    def _alert_new_failures(self, run, news):
+        self.ensure_one()
+        slots = {(code, key) for code, key, _status in news}
+        codes = {code for code, _key in slots}
+        tasks = self.task_ids.filtered(
+            lambda t: any(
+                (code, key) in slots if key else code in codes
+                for code, key in t._check_bindings()
+            )
+        )
+        body = Markup("<p>%s</p>%s") % (
+            self.env._(
+                "New findings in the self-audit %(run)s (score %(score)s):",
+                run=run.display_name,
+                score=f"{run.score:.1f}",
+            ),
+            _finding_list(news),
+        )
+        if tasks:
+            body += Markup("<p>%s</p>%s") % (
+                self.env._("Tasks concerned:"),
+                tasks._html_list(),
+            )
+        self._post_alert(body)
+        for task in tasks:
+            task.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Automated checks fail"),
+                note=task.check_message or "",
+                user_id=(task.user_id or self.user_id or self.env.user).id,
+            )
+
+    def _post_digest(self, run, news):
+        """The daily digest of a stabilizing checklist: score, new failures,
+        overdue routines."""
+        self.ensure_one()
+        overdue = self.env["golive.task"].search(
+            [
+                ("checklist_id", "=", self.id),
+                ("is_overdue", "=", True),
+                ("frequency", "!=", False),
+            ]
+        )
+        body = Markup("<p>%s</p>") % self.env._(
+            "Daily digest: audit score %(score)s, %(news)s new failure(s), "
+            "%(overdue)s overdue routine(s), %(red)s red gate(s).",
+            score=f"{run.score:.1f}",
+            news=len(news),
+            overdue=len(overdue),
+            red=self.gate_red_count,
+        )
+        if news:
+            body += _finding_list(news)
+        if overdue:
+            body += Markup("<p>%s</p>%s") % (
+                self.env._("Overdue routines:"),
+                overdue._html_list(),
+            )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _action_open_tasks(self, domain, name):
         self.ensure_one()

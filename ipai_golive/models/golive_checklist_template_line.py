@@ -11,6 +11,7 @@ TASK_COLUMNS = (
     "section_title",
     "name",
     "is_gate",
+    "signoff_required",
     "verification",
     "verification_mode",
     "check_codes",
@@ -44,6 +45,10 @@ class GoliveChecklistTemplateLine(models.Model):
     section_title = fields.Char(translate=True)
     name = fields.Char(string="Task", required=True, translate=True)
     is_gate = fields.Boolean(string="Gate")
+    signoff_required = fields.Boolean(
+        string="Sign-Off Required",
+        help="The task's gate stays red until a Go-Live Manager signs it off.",
+    )
     verification = fields.Text()
     verification_mode = fields.Selection(
         VERIFICATION_MODES,

@@ -1,12 +1,13 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.ipai_golive_checks.models.golive_check_registry import STATUSES
-from odoo.addons.ipai_golive_checks.models.golive_check_run import STATUS_GRAVITY
 
 TASK_STATES = [
     ("todo", "To Do"),
@@ -20,23 +21,38 @@ OPEN_STATES = ("todo", "in_progress", "blocked")
 # Counted as progress; n/a tasks leave the denominator instead.
 CLOSED_STATES = ("done", "waived")
 # A gate is green only when done or waived, never n/a; a done gate whose bound
-# automated checks fail in the checklist's last audit stays red.
+# automated checks fail, or did not run, in the checklist's last audit stays
+# red, and so does a done gate still waiting for the sign-off its row asks for.
 GREEN_STATES = ("done", "waived")
 FAILING_CHECKS = ("fail", "error")
+# Check status of a bound task when the checklist's last audit has no finding
+# for one of its bindings (never audited, check not installed, skipped).
+NOT_RUN = "not_run"
+RED_CHECKS = (*FAILING_CHECKS, NOT_RUN)
+CHECK_STATUSES = [*STATUSES, (NOT_RUN, "Not Run")]
+# Worst first when a task has several bindings: a failure says more than an
+# absence, an absence more than a warning.
+CHECK_GRAVITY = {"pass": 1, "warn": 2, NOT_RUN: 3, "fail": 4, "error": 5}
 RED_GATE_DOMAIN = [
     ("is_gate", "=", True),
     "|",
     ("state", "not in", GREEN_STATES),
     "&",
     ("state", "=", "done"),
-    ("check_status", "in", FAILING_CHECKS),
+    "|",
+    ("check_status", "in", RED_CHECKS),
+    ("signoff_missing", "=", True),
 ]
+# Longest failing message kept on a task.
+MAX_CHECK_MESSAGE = 2000
 
 
-def gate_passes(state, check_status):
+def gate_passes(state, check_status, signoff_missing=False):
     """Whether a gate task in ``state`` with ``check_status`` is green: the
     rule ``RED_GATE_DOMAIN`` states for searches."""
-    return state == "waived" or (state == "done" and check_status not in FAILING_CHECKS)
+    return state == "waived" or (
+        state == "done" and check_status not in RED_CHECKS and not signoff_missing
+    )
 
 
 VERIFICATION_MODES = [
@@ -47,7 +63,7 @@ VERIFICATION_MODES = [
 MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
 SIGNOFF_FIELDS = ("signoff_user_id", "signoff_date", "waive_reason", "waived_by_id")
 # Fields only Go-Live Managers may change on an existing task.
-MANAGER_FIELDS = ("is_gate", *SIGNOFF_FIELDS)
+MANAGER_FIELDS = ("is_gate", "signoff_required", *SIGNOFF_FIELDS)
 
 
 class GoliveTask(models.Model):
@@ -122,12 +138,30 @@ class GoliveTask(models.Model):
         help="Comma-separated codes of the automated checks verifying this task."
     )
     check_status = fields.Selection(
-        [(code, label) for code, label in STATUSES],
+        CHECK_STATUSES,
         string="Checks",
         compute="_compute_check_status",
         store=True,
         help="Worst status of the bound checks in the checklist's last audit "
-        "(waived findings left out).",
+        "(a waived finding counts as passing); Not Run when the audit has no "
+        "finding for one of them.",
+    )
+    check_message = fields.Text(
+        string="Failing Checks",
+        compute="_compute_check_status",
+        store=True,
+        help="Messages of the bound findings that fail in the checklist's last "
+        "audit.",
+    )
+    check_run_id = fields.Many2one(
+        related="checklist_id.check_run_id", string="Audit", readonly=True
+    )
+    check_result_ids = fields.Many2many(
+        "golive.check.result",
+        string="Audit Findings",
+        compute="_compute_check_result_ids",
+        help="The findings of the checklist's last audit this task is bound to: "
+        "the evidence of its automated state.",
     )
     runbook = fields.Char()
     target = fields.Char()
@@ -147,6 +181,15 @@ class GoliveTask(models.Model):
         "res.users", string="Signed Off By", readonly=True, copy=False, tracking=True
     )
     signoff_date = fields.Datetime(string="Signed Off On", readonly=True, copy=False)
+    signoff_required = fields.Boolean(
+        string="Sign-Off Required",
+        tracking=True,
+        help="A gate asking for a sign-off stays red until a Go-Live Manager "
+        "signs it off, even when its automated checks pass.",
+    )
+    signoff_missing = fields.Boolean(
+        compute="_compute_signoff_missing", store=True, index=True
+    )
 
     @api.depends("phase_id")
     def _compute_checklist_id(self):
@@ -181,37 +224,79 @@ class GoliveTask(models.Model):
 
     @api.depends("check_codes", "checklist_id.check_run_id")
     def _compute_check_status(self):
+        """One grouped read of the audits' findings for all the tasks.
+
+        A finding's status counts as ``pass`` when waived; skipped findings
+        leave a binding without a status, as if its check had not run.
+        """
         runs = self.checklist_id.check_run_id
-        worst = {}
-        for run, code, key, status in (
+        worst, messages = {}, defaultdict(list)
+        for run, code, key, status, waived, texts in (
             self.env["golive.check.result"]
             .sudo()
             ._read_group(
-                [("run_id", "in", runs.ids), ("waived", "=", False)],
-                ["run_id", "code", "object_key", "status"],
+                [("run_id", "in", runs.ids), ("status", "!=", "skipped")],
+                ["run_id", "code", "object_key", "status", "waived"],
+                ["message:array_agg"],
             )
         ):
+            status = "pass" if waived else status
             # per check, and per (check, object) for object bindings
             for slot in ((run.id, code, None), (run.id, code, key or None)):
-                if STATUS_GRAVITY[status] > STATUS_GRAVITY.get(worst.get(slot), -1):
+                if CHECK_GRAVITY[status] > CHECK_GRAVITY.get(worst.get(slot), 0):
                     worst[slot] = status
+                if status in FAILING_CHECKS:
+                    label = f"{code} [{key}]" if key else code
+                    messages[slot] += [f"{label}: {text}" for text in texts if text]
+        for task in self:
+            bindings = task._check_bindings()
+            run_id = task.checklist_id.check_run_id.id
+            statuses = [worst.get((run_id, code, key), NOT_RUN) for code, key in bindings]
+            task.check_status = max(statuses, key=CHECK_GRAVITY.get, default=False)
+            failing = [
+                line
+                for code, key in bindings
+                for line in messages.get((run_id, code, key), ())
+            ]
+            task.check_message = (
+                "\n".join(dict.fromkeys(failing))[:MAX_CHECK_MESSAGE] or False
+            )
+
+    def _compute_check_result_ids(self):
+        Result = self.env["golive.check.result"].sudo()
+        results = Result.search(
+            [("run_id", "in", self.checklist_id.check_run_id.ids)]
+        )
+        by_slot = defaultdict(list)
+        for result in results:
+            by_slot[result.run_id.id, result.code, None].append(result.id)
+            by_slot[result.run_id.id, result.code, result.object_key or None].append(
+                result.id
+            )
         for task in self:
             run_id = task.checklist_id.check_run_id.id
-            statuses = [
-                worst[run_id, code, key]
+            ids = [
+                result_id
                 for code, key in task._check_bindings()
-                if (run_id, code, key) in worst
+                for result_id in by_slot.get((run_id, code, key), ())
             ]
-            task.check_status = max(statuses, key=STATUS_GRAVITY.get, default=False)
+            task.check_result_ids = Result.browse(list(dict.fromkeys(ids)))
 
-    @api.depends("state", "is_gate", "check_status")
+    @api.depends("signoff_required", "signoff_user_id")
+    def _compute_signoff_missing(self):
+        for task in self:
+            task.signoff_missing = task.signoff_required and not task.signoff_user_id
+
+    @api.depends("state", "is_gate", "check_status", "signoff_missing")
     def _compute_is_green(self):
         for task in self:
             task.is_green = task.is_gate and not task._is_red_gate()
 
     def _is_red_gate(self):
         self.ensure_one()
-        return self.is_gate and not gate_passes(self.state, self.check_status)
+        return self.is_gate and not gate_passes(
+            self.state, self.check_status, self.signoff_missing
+        )
 
     @api.depends("state", "date_deadline")
     @api.depends_context("tz")
@@ -276,7 +361,9 @@ class GoliveTask(models.Model):
             vals = dict(vals, signoff_user_id=False, signoff_date=False)
             if vals["state"] != "waived":
                 vals.update(waive_reason=False, waived_by_id=False)
-        if "state" not in vals and "is_gate" not in vals:
+        if ("state" not in vals and "is_gate" not in vals) or self.env.context.get(
+            "golive_no_gate_alert"
+        ):
             return super().write(vals)
         green = self.checklist_id.filtered(lambda c: c.gate_status == "green")
         res = super().write(vals)
