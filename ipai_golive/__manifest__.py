@@ -23,6 +23,7 @@
         "wizards/golive_wizard_views.xml",
         "views/golive_menus.xml",
         "data/golive_checklist_template_data.xml",
+        "data/golive_check_endpoint_data.xml",
     ],
     "demo": ["demo/golive_demo.xml"],
     "assets": {

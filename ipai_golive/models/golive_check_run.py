@@ -29,17 +29,42 @@ class GoliveCheckRun(models.Model):
 
     @api.model
     def _cron_self_audit(self):
-        """First the checks bound to the open checklists, each judged in its
-        checklist's environment (their tasks follow, alerts go out on change),
-        then the rest of the enabled catalogue once."""
+        """Audit the open checklists too, without running a check twice.
+
+        The checks bound to the checklists of another environment than the
+        server's run first, judged in that environment; then the engine's run
+        of the enabled catalogue, minus the checks that already ran, judges
+        the server's own environment and is the audit of its checklists. Their
+        tasks follow the audit and alerts go out on change.
+        """
+        checklists = self.env["golive.checklist"].sudo()
+        plan = checklists._self_audit_plan()
+        default_env = (
+            self.env["golive.check.registry"]
+            .sudo()
+            ._golive_resolve_environment(None)[0]
+        )
+        ran = set()
         try:
-            ran = self.env["golive.checklist"]._self_audit_open_checklists()
+            for environment, (members, codes) in sorted(plan.items()):
+                if environment == default_env:
+                    continue
+                run = self.sudo()._run_checks(
+                    trigger="cron", environment=environment, codes=sorted(codes)
+                )
+                members._self_audit_apply(run)
+                ran |= codes
         except GoliveCheckRunLocked:
             _logger.info("Go-Live self-audit skipped: another run is in progress.")
             return False
-        return super(
-            GoliveCheckRun, self.with_context(**{SKIP_CODES_KEY: sorted(ran)})
+        own, own_codes = plan.get(default_env, (checklists, set()))
+        run = super(
+            GoliveCheckRun,
+            self.with_context(**{SKIP_CODES_KEY: sorted(ran - own_codes)}),
         )._cron_self_audit()
+        if run and own:
+            own._self_audit_apply(run)
+        return run
 
     @api.model
     def _run_checks(self, *args, **kwargs):

@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .golive_task import (
     CHECK_GRAVITY as STATUS_RANK,
@@ -691,33 +692,77 @@ class GoliveChecklist(models.Model):
     def _sync_tasks_with_audit(self):
         """Give every task bound to checks the state of the last audit.
 
-        All its findings pass: done. One fails or errors: back to to-do (its
-        sign-off goes, see ``golive.task.write``). Nothing ran, or warnings
-        only: unchanged. Waived and n/a tasks are left alone; nobody signs off
-        here. A constant number of queries whatever the number of tasks: one
-        search and one write per target state.
+        All its findings pass: done. One fails or errors: back to to-do,
+        without its sign-off (a sign-off holds for the done state only).
+        Nothing ran, or warnings only: unchanged. Waived and n/a tasks keep
+        their state; nobody signs off here; manual tasks are left alone.
+
+        A constant number of queries whatever the number of tasks: one
+        grouped read of the findings and one ``UPDATE ... FROM (VALUES ...)``
+        for the check status, message and state of every task of the
+        checklists (the ORM would flush them a hundred rows at a time). The
+        state changes are not tracked task by task: the audit's message on
+        the checklist lists them.
 
         :return: ``(done, reopened)`` tasks that changed state
         """
-        tasks = (
-            self.env["golive.task"]
-            .sudo()
-            .with_context(tracking_disable=True, golive_no_gate_alert=True)
-            .search(
-                [
-                    ("checklist_id", "in", self.ids),
-                    ("check_codes", "!=", False),
-                    ("state", "not in", ("waived", "na")),
-                ]
+        Task = self.env["golive.task"].sudo()
+        tasks = Task.search([("checklist_id", "in", self.ids)])
+        values = tasks._audit_check_values()
+        rows, done, reopened = [], [], []
+        for task in tasks:
+            status, message = values[task.id]
+            state = task.state
+            if task.check_codes and state not in ("waived", "na"):
+                if status == "pass" and state != "done":
+                    state = "done"
+                    done.append(task.id)
+                elif status in FAILING_CHECKS and state != "todo":
+                    state = "todo"
+                    reopened.append(task.id)
+            rows.append(SQL("(%s, %s, %s, %s)", task.id, status or None, message or None, state))
+        computed = [Task._fields[name] for name in ("check_status", "check_message")]
+        for field in computed:
+            self.env.remove_to_compute(field, tasks)
+        if rows:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE golive_task AS task
+                       SET check_status = audit.check_status,
+                           check_message = audit.check_message,
+                           state = audit.state,
+                           signoff_user_id = CASE WHEN audit.state = 'todo'
+                               THEN NULL ELSE task.signoff_user_id END,
+                           signoff_date = CASE WHEN audit.state = 'todo'
+                               THEN NULL ELSE task.signoff_date END,
+                           signoff_missing = COALESCE(task.signoff_required, false)
+                               AND (audit.state = 'todo' OR task.signoff_user_id IS NULL),
+                           write_uid = %s,
+                           write_date = (now() at time zone 'UTC')
+                      FROM (VALUES %s) AS audit(id, check_status, check_message, state)
+                     WHERE task.id = audit.id
+                    """,
+                    self.env.uid,
+                    SQL(", ").join(rows),
+                )
             )
+        names = [
+            "check_status",
+            "check_message",
+            "state",
+            "signoff_user_id",
+            "signoff_date",
+            "signoff_missing",
+            "write_uid",
+            "write_date",
+        ]
+        tasks.invalidate_recordset(names, flush=False)
+        tasks.modified(names[:6])
+        self.env.remove_to_compute(Task._fields["signoff_missing"], tasks)
+        return Task.browse(done).with_env(self.env), Task.browse(reopened).with_env(
+            self.env
         )
-        done = tasks.filtered(lambda t: t.check_status == "pass" and t.state != "done")
-        reopened = tasks.filtered(
-            lambda t: t.check_status in FAILING_CHECKS and t.state != "todo"
-        )
-        done.write({"state": "done"})
-        reopened.write({"state": "todo"})
-        return done.with_env(self.env), reopened.with_env(self.env)
 
     def _set_audit(self, run):
         """Make ``run`` the last audit of the checklists and update their tasks.
@@ -731,36 +776,27 @@ class GoliveChecklist(models.Model):
     # The scheduled self-audit (see golive.check.run._cron_self_audit)
     # ------------------------------------------------------------------
     @api.model
-    def _self_audit_open_checklists(self):
-        """Run the checks bound to every open checklist, judged in its
-        environment: one run per environment for the union of the codes, so a
-        check bound to several checklists runs once. Then update the tasks,
-        alert on changes and post the digest of stabilizing checklists.
-
-        :return: the codes that ran
-        """
-        checklists = self.sudo().search([("state", "in", AUDITED_STATES)])
-        by_environment = defaultdict(lambda: self.sudo().browse())
-        codes_by_environment = defaultdict(set)
-        for checklist in checklists:
+    def _self_audit_plan(self):
+        """What the scheduled self-audit runs for the open checklists:
+        ``{environment: (checklists, codes)}``, the enabled checks bound to
+        the checklists of each environment."""
+        plan = {}
+        for checklist in self.sudo().search([("state", "in", AUDITED_STATES)]):
             codes, _unknown = checklist._bound_check_codes()
             if codes:
-                by_environment[checklist.environment] |= checklist
-                codes_by_environment[checklist.environment].update(codes)
-        ran = set()
-        for environment, members in by_environment.items():
-            codes = sorted(codes_by_environment[environment])
-            run = self.env["golive.check.run"].sudo()._run_checks(
-                trigger="cron", environment=environment, codes=codes
-            )
-            ran.update(codes)
-            for checklist in members:
-                previous = checklist.check_run_id
-                checklist._set_audit(run)
-                news = checklist._alert_audit_changes(previous, run)
-                if checklist.state == "stabilizing":
-                    checklist._post_digest(run, news)
-        return ran
+                members, bound = plan.get(checklist.environment, (self.sudo(), set()))
+                plan[checklist.environment] = (members | checklist, bound | set(codes))
+        return plan
+
+    def _self_audit_apply(self, run):
+        """Make ``run`` the checklists' audit: their tasks follow, alerts go
+        out on change, stabilizing checklists get their digest."""
+        for checklist in self:
+            previous = checklist.check_run_id
+            checklist._set_audit(run)
+            news = checklist._alert_audit_changes(previous, run)
+            if checklist.state == "stabilizing":
+                checklist._post_digest(run, news)
 
     def _finding_statuses(self, runs):
         """``{(run id, code, object key or None): status}`` of ``runs``

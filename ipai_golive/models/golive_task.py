@@ -224,7 +224,13 @@ class GoliveTask(models.Model):
 
     @api.depends("check_codes", "checklist_id.check_run_id")
     def _compute_check_status(self):
-        """One grouped read of the audits' findings for all the tasks.
+        values = self._audit_check_values()
+        for task in self:
+            task.check_status, task.check_message = values[task.id]
+
+    def _audit_check_values(self):
+        """``{task id: (check status, failing messages)}`` from the last audit
+        of each task's checklist, in one grouped read of the findings.
 
         A finding's status counts as ``pass`` when waived; skipped findings
         leave a binding without a status, as if its check had not run.
@@ -248,19 +254,21 @@ class GoliveTask(models.Model):
                 if status in FAILING_CHECKS:
                     label = f"{code} [{key}]" if key else code
                     messages[slot] += [f"{label}: {text}" for text in texts if text]
+        values = {}
         for task in self:
             bindings = task._check_bindings()
             run_id = task.checklist_id.check_run_id.id
             statuses = [worst.get((run_id, code, key), NOT_RUN) for code, key in bindings]
-            task.check_status = max(statuses, key=CHECK_GRAVITY.get, default=False)
             failing = [
                 line
                 for code, key in bindings
                 for line in messages.get((run_id, code, key), ())
             ]
-            task.check_message = (
-                "\n".join(dict.fromkeys(failing))[:MAX_CHECK_MESSAGE] or False
+            values[task.id] = (
+                max(statuses, key=CHECK_GRAVITY.get, default=False),
+                "\n".join(dict.fromkeys(failing))[:MAX_CHECK_MESSAGE] or False,
             )
+        return values
 
     def _compute_check_result_ids(self):
         Result = self.env["golive.check.result"].sudo()
@@ -361,9 +369,7 @@ class GoliveTask(models.Model):
             vals = dict(vals, signoff_user_id=False, signoff_date=False)
             if vals["state"] != "waived":
                 vals.update(waive_reason=False, waived_by_id=False)
-        if ("state" not in vals and "is_gate" not in vals) or self.env.context.get(
-            "golive_no_gate_alert"
-        ):
+        if "state" not in vals and "is_gate" not in vals:
             return super().write(vals)
         green = self.checklist_id.filtered(lambda c: c.gate_status == "green")
         res = super().write(vals)

@@ -36,7 +36,18 @@ class TestGoliveChecksBinding(GoliveCase):
         self.assertEqual(self.task_plain.check_status, "fail")
         self.assertEqual(self.gate_ci.check_status, "fail")  # the worst of both
         self.assertEqual(self.gate_backup.check_status, "pass")
-        self.assertFalse(self.task_post.check_status)
+        # bound to a check this database does not have: it did not run
+        self.assertEqual(self.task_post.check_status, "not_run")
+        # the audit sets the states: all pass -> done, a failure -> to do
+        self.assertEqual(self.gate_backup.state, "done")
+        self.assertEqual((self.task_plain | self.gate_ci).mapped("state"), ["todo"] * 2)
+        self.assertEqual(self.task_post.state, "todo")
+        self.assertIn("list_db", self.gate_ci.check_message)
+        self.assertEqual(
+            self.gate_backup.check_result_ids.mapped("code"),
+            ["params.attachment_location"],
+        )
+        self.assertEqual(self.gate_backup.check_result_ids.run_id, run)
         message = self.checklist.message_ids[0].body
         self.assertIn("Ship manifest finalized", message)
         self.assertIn("not_installed.anything", message)
@@ -127,8 +138,9 @@ class TestGoliveChecksBinding(GoliveCase):
         self.checklist.with_user(self.manager).action_run_checks()
         self.assertEqual(self.task_plain.check_status, "fail")
         self.assertEqual(self.gate_backup.check_status, "fail")
-        # no finding about web: its task has no status of its own
-        self.assertFalse(self.gate_ci.check_status)
+        # no finding about web: its check did not run for it
+        self.assertEqual(self.gate_ci.check_status, "not_run")
+        self.assertEqual(self.gate_ci.state, "todo")
 
     def test_failing_automated_gate_stays_red(self):
         """A done gate whose bound checks fail keeps the go-live closed."""
@@ -136,15 +148,19 @@ class TestGoliveChecksBinding(GoliveCase):
         self.checklist.with_user(self.user).action_ready()
         self.gate_backup.check_codes = "config.list_db"
         (self.gate_ci | self.gate_backup).state = "done"
-        self.assertEqual(self.checklist.gate_status, "green")
+        # ticked by hand, never audited: a bound gate is not green
+        self.assertEqual(self.gate_backup.check_status, "not_run")
+        self.assertEqual(self.checklist.gate_status, "red")
         with patch.dict(config.options, {"list_db": True}):
             self.checklist.with_user(self.manager).action_run_checks()
         self.assertEqual(self.gate_backup.check_status, "fail")
+        self.assertEqual(self.gate_backup.state, "todo")
         self.assertEqual(self.checklist.gate_status, "red")
         self.assertFalse(self.gate_backup.is_green)
         with self.assertRaises(UserError) as refusal:
             self.checklist.with_user(self.manager).action_go_live()
         self.assertIn("Backup taken right before cutover", str(refusal.exception))
+        self.assertIn("Fail", str(refusal.exception))
         red = self.env["golive.task"].search(
             self.checklist.action_view_red_gates()["domain"]
         )

@@ -63,7 +63,7 @@ COLUMNS = {
 }
 TEXT_FIELDS = ("verification", "runbook", "target", "mitigation", "frequency", "notes")
 CHOICE_TABLES = ("Option", "Strategy")
-CHECK_CODE = re.compile(r"[a-z]+\.[a-z][a-z0-9_]*")
+CHECK_CODE = re.compile(r"[a-z]+\.[a-z][a-z0-9_]*(:[^,]+)?")
 
 
 def read_seed():
@@ -120,10 +120,14 @@ class TestTemplateFidelity(TransactionCase):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.overview, cls.seed_phases, cls.seed_rows, cls.choices = read_seed()
         with file_open(BINDINGS, filter_ext=(".csv",)) as bindings:
-            cls.bindings = {
-                (row["section"], row["task"]): row["check_codes"]
-                for row in csv.DictReader(bindings)
-            }
+            lines = bindings.read().splitlines()
+        cls.binding_comments = [line for line in lines if line.startswith("#")]
+        cls.bindings = {
+            (row["section"], row["task"]): row["check_codes"]
+            for row in csv.DictReader(
+                line for line in lines if not line.startswith("#")
+            )
+        }
         cls.template = cls.env.ref("ipai_golive.template_kickoff_golive")
 
     def _instantiate(self):
@@ -217,6 +221,39 @@ class TestTemplateFidelity(TransactionCase):
             self.bindings[("8.2", "Module list matches manifest")],
             "modules.stuck,modules.upgrade_pending",
         )
+
+    def test_every_check_bound_or_explained(self):
+        """A registered check is bound to a row, or a comment says why not."""
+        bound = {
+            code.partition(":")[0]
+            for codes in self.bindings.values()
+            for code in codes.split(",")
+        }
+        explained = {
+            match[1]
+            for line in self.binding_comments
+            for match in [re.match(r"# ([a-z]+\.[a-z_0-9]+):", line)]
+            if match
+        }
+        specs = self.env["golive.check.registry"]._golive_check_specs()
+        for code in specs:
+            if code.startswith(("test.", "manifest.", "reports.")):
+                continue  # test checks; the manifest and report rows are bound apart
+            with self.subTest(code=code):
+                self.assertIn(code, bound | explained)
+
+    def test_integrations_bind_their_own_endpoint(self):
+        for key, endpoint in (
+            (("4.3", "Sinch SMS"), "Sinch SMS"),
+            (("4.3", "OCR Service"), "OCR Service"),
+            (("8.2", "OCR pipeline test"), "OCR Service"),
+            (("8.2", "SMS test (if enabled)"), "Sinch SMS"),
+        ):
+            self.assertEqual(self.bindings[key], f"http.endpoint:{endpoint}")
+        self.assertIn("http.endpoint:Mailgun", self.bindings[("4.3", "Mailgun")])
+        endpoints = self.env["golive.check.endpoint"].with_context(active_test=False)
+        for name in ("Mailgun", "Sinch SMS", "OCR Service"):
+            self.assertEqual(endpoints.search_count([("name", "=", name)]), 1, name)
 
     def test_choices_are_selection_values(self):
         """The option rows of 1.3 and 5.3 are the checklist's selections."""

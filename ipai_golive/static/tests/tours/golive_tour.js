@@ -100,9 +100,8 @@ registry.category("web_tour.tours").add("ipai_golive_tour", {
             run: "click",
         },
         {
-            content: "The server refuses and names a red gate",
-            trigger:
-                '.modal:contains("Cannot go live"):contains("Environments defined")',
+            content: "The server refuses: its bound gates were never audited",
+            trigger: '.modal:contains("Cannot go live"):contains("no audit")',
         },
         {
             trigger: ".modal .btn-primary",
