@@ -878,10 +878,16 @@ class GoliveChecklist(models.Model):
         self.ensure_one()
         slots = {(code, key) for code, key, _status in news}
         codes = {code for code, _key in slots}
-        tasks = self.task_ids.filtered(
-            lambda t: any(
-                (code, key) in slots if key else code in codes
-                for code, key in t._check_bindings()
+        # searched, not self.task_ids: a cached one2many may hold the new
+        # records the ORM made to precompute fields at create
+        tasks = (
+            self.env["golive.task"]
+            .search([("checklist_id", "=", self.id), ("check_codes", "!=", False)])
+            .filtered(
+                lambda t: any(
+                    (code, key) in slots if key else code in codes
+                    for code, key in t._check_bindings()
+                )
             )
         )
         body = Markup("<p>%s</p>%s") % (
