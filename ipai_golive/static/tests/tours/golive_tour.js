@@ -112,3 +112,77 @@ registry.category("web_tour.tours").add("ipai_golive_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("ipai_golive_tour_automated", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Open the Go-Live app: the overview",
+            trigger: '.o_app[data-menu-xmlid="ipai_golive_checks.menu_golive_root"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_breadcrumb .active:contains("Go-Live Overview")',
+        },
+        {
+            content: "New checklist from the small automated template",
+            trigger:
+                '.o_menu_sections [data-menu-xmlid="ipai_golive.menu_golive_checklist_create"]',
+            run: "click",
+        },
+        {
+            trigger: '.modal div[name="template_id"] input',
+            run: "edit Tour automated",
+        },
+        {
+            trigger: '.dropdown-item:contains("Tour automated gates")',
+            run: "click",
+        },
+        {
+            trigger: '.modal div[name="name"] input',
+            run: "edit Tour automated go-live",
+        },
+        {
+            trigger: '.modal div[name="date_golive"] input',
+            run: "edit 12/31/2030 && press Enter",
+        },
+        {
+            trigger: '.modal button[name="action_create"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_breadcrumb .active:contains("Tour automated go-live")',
+        },
+        {
+            trigger: '.o_form_view button[name="action_start"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_form_view button[name="action_ready"]',
+            run: "click",
+        },
+        {
+            content: "Run the bound checks: no gate was ticked by hand",
+            trigger: '.o_form_view button[name="action_run_checks"]',
+            run: "click",
+        },
+        {
+            content: "The audit shows on the checklist",
+            trigger: '.o_form_view div[name="check_run_id"] a, .o_form_view div[name="check_run_id"] span:not(:empty)',
+        },
+        {
+            content: "Go live",
+            trigger: '.o_form_view button[name="action_go_live"]',
+            run: "click",
+        },
+        {
+            content: "The checklist is live",
+            trigger: '.o_statusbar_status button.o_arrow_button_current:contains("Live")',
+        },
+    ],
+});
