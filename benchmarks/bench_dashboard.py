@@ -23,7 +23,8 @@ counts must not grow with the number of checklists, tasks or runs.
 Usage::
 
     python3 benchmarks/bench_dashboard.py --db golive_bench_t12 --recreate
-    python3 benchmarks/bench_dashboard.py --db golive_bench_t12 --checklists 10 --runs 100
+    python3 benchmarks/bench_dashboard.py --db golive_bench_t12 \
+        --checklists 10 --runs 100
 """
 
 import argparse
@@ -134,7 +135,9 @@ def screens(env):
     )
     Run = env["golive.check.run"]
     Task = env["golive.task"]
-    task_spec = field_spec(Task, Task.get_views([(False, "list")])["views"]["list"]["arch"])
+    task_spec = field_spec(
+        Task, Task.get_views([(False, "list")])["views"]["list"]["arch"]
+    )
     return {
         "overview (kanban)": lambda: Checklist.web_search_read(
             [("state", "not in", ("closed", "aborted"))],

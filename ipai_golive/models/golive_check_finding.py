@@ -9,7 +9,6 @@ from odoo.addons.ipai_golive_checks.models.golive_check_registry import (
     SEVERITY_RANK,
     STATUSES,
 )
-
 from odoo.addons.ipai_golive_checks.models.golive_check_run import STATUS_GRAVITY
 
 from .golive_task import FAILING_CHECKS
@@ -47,7 +46,6 @@ class GoliveCheckFinding(models.Model):
         "Absent when that run had no finding for it.",
     )
     changed = fields.Boolean(
-        string="Changed",
         readonly=True,
         help="The status differs from the previous run of the check.",
     )
@@ -98,7 +96,8 @@ class GoliveCheckFinding(models.Model):
                    COALESCE(r.waived, false) AS waived,
                    r.object_key, r.message
               FROM golive_check_result r
-              JOIN run_rank rr ON rr.code = r.code AND rr.run_id = r.run_id AND rr.rnk = 1
+              JOIN run_rank rr
+                ON rr.code = r.code AND rr.run_id = r.run_id AND rr.rnk = 1
               JOIN golive_check_run run ON run.id = r.run_id
               LEFT JOIN previous p
                      ON p.code = r.code AND p.object_key = COALESCE(r.object_key, '')

@@ -11,6 +11,8 @@ from odoo.tools import SQL
 
 from .golive_task import (
     CHECK_GRAVITY as STATUS_RANK,
+)
+from .golive_task import (
     CLOSED_STATES,
     FAILING_CHECKS,
     MANAGER_GROUP,
@@ -282,9 +284,8 @@ class GoliveChecklist(models.Model):
     def _compute_audit_age_hours(self):
         now = self.env.context.get("golive_now") or fields.Datetime.now()
         for checklist in self:
-            checklist.audit_age_hours = (
-                checklist.check_run_date
-                and int((now - checklist.check_run_date).total_seconds() // 3600)
+            checklist.audit_age_hours = checklist.check_run_date and int(
+                (now - checklist.check_run_date).total_seconds() // 3600
             )
 
     @api.depends("check_run_id", "task_ids.check_codes")
@@ -351,7 +352,9 @@ class GoliveChecklist(models.Model):
             for phase in by_checklist[checklist.id]:
                 stats = counts[phase.id]
                 percent = (
-                    round(100 * stats["closed"] / stats["total"]) if stats["total"] else 0
+                    round(100 * stats["closed"] / stats["total"])
+                    if stats["total"]
+                    else 0
                 )
                 rows.append(
                     Markup(
@@ -658,7 +661,9 @@ class GoliveChecklist(models.Model):
                 trigger="manual", environment=checklist.environment, codes=codes
             )
             done, _reopened = checklist._set_audit(run)
-            red = checklist.task_ids.filtered(lambda t: t.check_status in FAILING_CHECKS)
+            red = checklist.task_ids.filtered(
+                lambda t: t.check_status in FAILING_CHECKS
+            )
             body = Markup("<p>%s</p>") % self.env._(
                 "Automated checks (%(env)s): score %(score)s, %(passed)s passed, "
                 "%(warn)s warnings, %(failed)s failed, %(errors)s errors.",
@@ -720,7 +725,9 @@ class GoliveChecklist(models.Model):
                 elif status in FAILING_CHECKS and state != "todo":
                     state = "todo"
                     reopened.append(task.id)
-            rows.append(SQL("(%s, %s, %s, %s)", task.id, status or None, message or None, state))
+            rows.append(
+                SQL("(%s, %s, %s, %s)", task.id, status or None, message or None, state)
+            )
         computed = [Task._fields[name] for name in ("check_status", "check_message")]
         for field in computed:
             self.env.remove_to_compute(field, tasks)
@@ -736,8 +743,10 @@ class GoliveChecklist(models.Model):
                                THEN NULL ELSE task.signoff_user_id END,
                            signoff_date = CASE WHEN audit.state = 'todo'
                                THEN NULL ELSE task.signoff_date END,
-                           signoff_missing = COALESCE(task.signoff_required, false)
-                               AND (audit.state = 'todo' OR task.signoff_user_id IS NULL),
+                           signoff_missing =
+                               COALESCE(task.signoff_required, false)
+                               AND (audit.state = 'todo'
+                                    OR task.signoff_user_id IS NULL),
                            write_uid = %s,
                            write_date = (now() at time zone 'UTC')
                       FROM (VALUES %s) AS audit(id, check_status, check_message, state)
@@ -852,7 +861,8 @@ class GoliveChecklist(models.Model):
         news = sorted(
             (code, key, status)
             for (code, key), status in now.items()
-            if status in ALERT_STATUSES and before.get((code, key)) not in ALERT_STATUSES
+            if status in ALERT_STATUSES
+            and before.get((code, key)) not in ALERT_STATUSES
         )
         recovered = sorted(
             (code, key)

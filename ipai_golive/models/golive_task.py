@@ -150,8 +150,7 @@ class GoliveTask(models.Model):
         string="Failing Checks",
         compute="_compute_check_status",
         store=True,
-        help="Messages of the bound findings that fail in the checklist's last "
-        "audit.",
+        help="Messages of the bound findings that fail in the checklist's last audit.",
     )
     check_run_id = fields.Many2one(
         related="checklist_id.check_run_id", string="Audit", readonly=True
@@ -258,7 +257,9 @@ class GoliveTask(models.Model):
         for task in self:
             bindings = task._check_bindings()
             run_id = task.checklist_id.check_run_id.id
-            statuses = [worst.get((run_id, code, key), NOT_RUN) for code, key in bindings]
+            statuses = [
+                worst.get((run_id, code, key), NOT_RUN) for code, key in bindings
+            ]
             failing = [
                 line
                 for code, key in bindings
@@ -272,9 +273,7 @@ class GoliveTask(models.Model):
 
     def _compute_check_result_ids(self):
         Result = self.env["golive.check.result"].sudo()
-        results = Result.search(
-            [("run_id", "in", self.checklist_id.check_run_id.ids)]
-        )
+        results = Result.search([("run_id", "in", self.checklist_id.check_run_id.ids)])
         by_slot = defaultdict(list)
         for result in results:
             by_slot[result.run_id.id, result.code, None].append(result.id)

@@ -41,22 +41,30 @@ class TestGoliveAuditTruth(GoliveCase):
         self.assertFalse(self.gate_ci.check_message)
         # the evidence: the run and its findings
         self.assertEqual(self.gate_backup.check_run_id, run)
-        self.assertEqual(self.gate_backup.check_result_ids.mapped("code"), ["config.list_db"])
+        self.assertEqual(
+            self.gate_backup.check_result_ids.mapped("code"), ["config.list_db"]
+        )
         self.assertEqual(self.gate_backup.check_result_ids.run_id, run)
         # a manual task is left alone
         self.assertEqual(self.task_post.state, "todo")
         self.assertFalse(self.task_post.check_status)
         self.assertEqual(self.checklist.gate_status, "green")
-        self.assertIn("Tasks done by their passing checks", self.checklist.message_ids[0].body)
+        self.assertIn(
+            "Tasks done by their passing checks", self.checklist.message_ids[0].body
+        )
 
     def test_failing_check_reopens_the_task_with_its_message(self):
         self._run(list_db=False)
         self.gate_backup.with_user(self.manager).action_sign_off()
         self.assertTrue(self.gate_backup.signoff_user_id)
         self._run(list_db=True)
-        self.assertEqual((self.task_plain | self.gate_backup).mapped("state"), ["todo"] * 2)
+        self.assertEqual(
+            (self.task_plain | self.gate_backup).mapped("state"), ["todo"] * 2
+        )
         self.assertEqual(self.gate_ci.state, "done")
-        self.assertIn("config.list_db [list_db]: list_db is on", self.gate_backup.check_message)
+        self.assertIn(
+            "config.list_db [list_db]: list_db is on", self.gate_backup.check_message
+        )
         # the sign-off held for the done state only
         self.assertFalse(self.gate_backup.signoff_user_id)
         self.assertEqual(self.checklist.gate_status, "red")
@@ -69,7 +77,9 @@ class TestGoliveAuditTruth(GoliveCase):
         self.assertEqual(self.gate_backup.check_status, "not_run")
         self.assertEqual(self.gate_backup.state, "done")
         self.assertFalse(self.gate_backup.is_green)
-        red = self.env["golive.task"].search(self.checklist.action_view_red_gates()["domain"])
+        red = self.env["golive.task"].search(
+            self.checklist.action_view_red_gates()["domain"]
+        )
         self.assertEqual(red, self.gate_backup)
 
     def test_warning_leaves_the_state(self):
@@ -130,7 +140,9 @@ class TestGoliveAuditTruth(GoliveCase):
         self._ready()
         run = self._run(list_db=False)
         run.date_start = fields.Datetime.now() - timedelta(hours=30)
-        with self.assertRaisesRegex(UserError, "last audit of ACME v1.1.0 is 30 hours old"):
+        with self.assertRaisesRegex(
+            UserError, "last audit of ACME v1.1.0 is 30 hours old"
+        ):
             self.checklist.with_user(self.manager).action_go_live()
         self.env["res.config.settings"].create(
             {"golive_audit_max_age_hours": 48}

@@ -44,7 +44,9 @@ class TestGoliveDashboard(GoliveCase):
 
     def test_overview_is_the_landing_page(self):
         root = self.env.ref("ipai_golive_checks.menu_golive_root")
-        self.assertEqual(root.action, self.env.ref("ipai_golive.golive_overview_action"))
+        self.assertEqual(
+            root.action, self.env.ref("ipai_golive.golive_overview_action")
+        )
 
     def test_overview_criticals_first(self):
         self._run(list_db=True)
@@ -155,7 +157,9 @@ class TestGoliveDashboard(GoliveCase):
             action = self.env.ref(xmlid)
             model = self.env[action.res_model].with_user(user)
             modes = action.view_mode.split(",")
-            views = model.get_views([(False, mode) for mode in modes] + [(False, "search")])
+            views = model.get_views(
+                [(False, mode) for mode in modes] + [(False, "search")]
+            )
             self.assertEqual(set(views["views"]), {*modes, "search"}, xmlid)
         self._run(list_db=True)
         groups = (
@@ -164,8 +168,15 @@ class TestGoliveDashboard(GoliveCase):
             .read_group([], ["score:avg"], ["date_start:day"])
         )
         self.assertTrue(groups)
-        counts = self.env["golive.check.finding"].with_user(self.manager).read_group(
-            [("failing", "=", True)], ["severity"], ["severity", "category"], lazy=False
+        counts = (
+            self.env["golive.check.finding"]
+            .with_user(self.manager)
+            .read_group(
+                [("failing", "=", True)],
+                ["severity"],
+                ["severity", "category"],
+                lazy=False,
+            )
         )
         self.assertEqual(
             [(g["severity"], g["category"], g["__count"]) for g in counts],

@@ -23,9 +23,9 @@ class TestGoliveSelfAudit(GoliveCase):
         # while the test holds the database (each call waits for its timeout)
         cls.env["golive.check"].search([("tags", "ilike", "network")]).enabled = False
         # only this test's checklists are open
-        cls.env["golive.checklist"].search([("id", "!=", cls.checklist.id)]).active = (
-            False
-        )
+        cls.env["golive.checklist"].search(
+            [("id", "!=", cls.checklist.id)]
+        ).active = False
         cls.env["ir.config_parameter"].set_param("ir_attachment.location", "file")
         cls.recipient = cls.env["res.partner"].create(
             {"name": "Ops on call", "email": "oncall@example.com"}
@@ -130,11 +130,15 @@ class TestGoliveSelfAudit(GoliveCase):
         self.assertNotIn("config.proxy_mode", codes[prod_run])
         self.assertIn("params.attachment_location", codes[prod_run])
         # the rest of the catalogue ran once, in the server's environment
-        enabled = set(self.env["golive.check"].search([("enabled", "=", True)]).mapped("code"))
+        enabled = set(
+            self.env["golive.check"].search([("enabled", "=", True)]).mapped("code")
+        )
         self.assertEqual(enabled - codes[dev_run] - codes[prod_run], set())
         # judged in each checklist's environment: list_db on is info in dev
         severity = {
-            run: run.sudo().result_ids.filtered(lambda r: r.code == "config.list_db").severity
+            run: run.sudo()
+            .result_ids.filtered(lambda r: r.code == "config.list_db")
+            .severity
             for run in runs
         }
         self.assertEqual(severity[dev_run], "info")
