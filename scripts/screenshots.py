@@ -15,6 +15,7 @@ from playwright.sync_api import sync_playwright
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "ipai_golive/static/description"
 SHOTS = (
+    ("screenshot_overview.png", "/odoo/action-ipai_golive.golive_overview_action", None),
     ("screenshot_kanban.png", "/odoo/action-ipai_golive.golive_checklist_action", None),
     ("screenshot_form.png", "/odoo/action-ipai_golive.golive_checklist_action", "form"),
     ("screenshot_tasks.png", "/odoo/action-ipai_golive.golive_task_action", None),
@@ -45,6 +46,8 @@ def main():
                 page.click(".o_kanban_record:has-text('AIUX bundle v1.1.0')")
                 page.wait_for_selector(".o_form_view .o_statusbar_status")
             elif "task" in path:
+                # grouped by checklist, then phase
+                page.click(".o_group_header:has-text('AIUX bundle v1.1.0')")
                 page.click(".o_group_header:has-text('Build')")
                 page.wait_for_selector(".o_data_row")
             page.wait_for_timeout(800)
