@@ -68,10 +68,14 @@ class GoliveCheckRun(models.Model):
 
     @api.model
     def _run_checks(self, *args, **kwargs):
+        """While the scheduled self-audit runs the rest of the catalogue
+        (no ``codes`` given), leave out the checks that already ran for the
+        checklists of other environments."""
         skip = set(self.env.context.get(SKIP_CODES_KEY) or ())
-        if skip and kwargs.get("codes") is None and not args[2:3]:
-            self = self.with_context(**{SKIP_CODES_KEY: None})
-            checks = self.env["golive.check"].sudo()._sync_registry()
+        codes = args[2] if len(args) > 2 else kwargs.get("codes")
+        model = self.with_context(**{SKIP_CODES_KEY: None})
+        if skip and codes is None:
+            checks = model.env["golive.check"].sudo()._sync_registry()
             kwargs["codes"] = sorted(
                 code
                 for code, check in checks.items()
@@ -81,4 +85,4 @@ class GoliveCheckRun(models.Model):
                 raise GoliveCheckSelectionEmpty(
                     self.env._("Every enabled check ran for the checklists.")
                 )
-        return super()._run_checks(*args, **kwargs)
+        return super(GoliveCheckRun, model)._run_checks(*args, **kwargs)

@@ -159,6 +159,7 @@ class GoliveTask(models.Model):
         "golive.check.result",
         string="Audit Findings",
         compute="_compute_check_result_ids",
+        groups=MANAGER_GROUP,
         help="The findings of the checklist's last audit this task is bound to: "
         "the evidence of its automated state.",
     )

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import config
 
-from .common import GoliveCase
+from .common import GoliveCase, field_spec
 
 
 @tagged("post_install", "-at_install")
@@ -52,6 +52,22 @@ class TestGoliveAuditTruth(GoliveCase):
         self.assertIn(
             "Tasks done by their passing checks", self.checklist.message_ids[0].body
         )
+
+    def test_user_reads_the_audited_task(self):
+        """A Go-Live User opens an audited task: state, status, message, run."""
+        self._run(list_db=True)
+        task = self.task_plain.with_user(self.user)
+        arch = task.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("check_result_ids", arch)
+        values = task.web_read(field_spec(task, arch))[0]
+        self.assertEqual(values["state"], "todo")
+        self.assertEqual(values["check_status"], "fail")
+        self.assertIn("list_db is on", values["check_message"])
+        self.assertEqual(values["check_run_id"]["id"], self.checklist.check_run_id.id)
+        manager_arch = self.task_plain.with_user(self.manager).get_views(
+            [(False, "form")]
+        )["views"]["form"]["arch"]
+        self.assertIn("check_result_ids", manager_arch)
 
     def test_failing_check_reopens_the_task_with_its_message(self):
         self._run(list_db=False)

@@ -43,9 +43,12 @@ class TestGoliveDashboard(GoliveCase):
         return action, model, arch
 
     def test_overview_is_the_landing_page(self):
+        """The web client opens an app on its first (sub)menu with an action."""
         root = self.env.ref("ipai_golive_checks.menu_golive_root")
+        menus = self.env["ir.ui.menu"].with_user(self.user).load_web_menus(False)
         self.assertEqual(
-            root.action, self.env.ref("ipai_golive.golive_overview_action")
+            menus[root.id]["actionID"],
+            self.env.ref("ipai_golive.golive_overview_action").id,
         )
 
     def test_overview_criticals_first(self):
