@@ -14,8 +14,9 @@ import pathlib
 from playwright.sync_api import sync_playwright
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "ipai_golive/static/description"
+OVERVIEW = "/odoo/action-ipai_golive.golive_overview_action"
 SHOTS = (
-    ("screenshot_overview.png", "/odoo/action-ipai_golive.golive_overview_action", None),
+    ("screenshot_overview.png", OVERVIEW, None),
     ("screenshot_kanban.png", "/odoo/action-ipai_golive.golive_checklist_action", None),
     ("screenshot_form.png", "/odoo/action-ipai_golive.golive_checklist_action", "form"),
     ("screenshot_tasks.png", "/odoo/action-ipai_golive.golive_task_action", None),
