@@ -54,6 +54,12 @@ class GoliveCheckRun(models.Model):
                 )
                 members._self_audit_apply(run)
                 ran |= codes
+                _logger.info(
+                    "Go-Live self-audit of %s checklist(s) in %s: score %s.",
+                    len(members),
+                    environment,
+                    run.score,
+                )
         except GoliveCheckRunLocked:
             _logger.info("Go-Live self-audit skipped: another run is in progress.")
             return False

@@ -192,6 +192,10 @@ class GoliveChecklist(models.Model):
         compute="_compute_audit_age_hours",
         help="Hours since the last audit of this checklist started.",
     )
+    audit_stale = fields.Boolean(
+        compute="_compute_audit_age_hours",
+        help="No audit, or one older than the age a go-live accepts.",
+    )
     audit_critical_count = fields.Integer(
         string="Critical Findings",
         compute="_compute_audit_critical_count",
@@ -280,13 +284,13 @@ class GoliveChecklist(models.Model):
             )
 
     @api.depends("check_run_date")
-    @api.depends_context("golive_now")
     def _compute_audit_age_hours(self):
-        now = self.env.context.get("golive_now") or fields.Datetime.now()
+        now = fields.Datetime.now()
+        max_age = timedelta(hours=self._audit_max_age_hours())
         for checklist in self:
-            checklist.audit_age_hours = checklist.check_run_date and int(
-                (now - checklist.check_run_date).total_seconds() // 3600
-            )
+            age = checklist.check_run_date and now - checklist.check_run_date
+            checklist.audit_age_hours = age and int(age.total_seconds() // 3600)
+            checklist.audit_stale = not age or age > max_age
 
     @api.depends("check_run_id", "task_ids.check_codes")
     def _compute_audit_critical_count(self):

@@ -83,7 +83,12 @@ class TestGoliveDashboard(GoliveCase):
         run = self._run(list_db=False)
         run.date_start = fields.Datetime.now() - timedelta(hours=5)
         self.assertEqual(self.checklist.audit_age_hours, 5)
+        self.assertFalse(self.checklist.audit_stale)
         self.assertFalse(self.quiet.audit_age_hours)
+        self.assertTrue(self.quiet.audit_stale)  # never audited
+        self.env["ir.config_parameter"].set_param("ipai_golive.audit_max_age_hours", 4)
+        self.checklist.invalidate_recordset(["audit_stale"])
+        self.assertTrue(self.checklist.audit_stale)
 
     def test_overview_queries_do_not_grow_with_checklists(self):
         run = self._run(list_db=True)
