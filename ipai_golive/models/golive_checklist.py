@@ -10,9 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .golive_task import (
-    CHECK_GRAVITY as STATUS_RANK,
-)
-from .golive_task import (
+    CHECK_GRAVITY,
     CLOSED_STATES,
     FAILING_CHECKS,
     MANAGER_GROUP,
@@ -716,13 +714,15 @@ class GoliveChecklist(models.Model):
         :return: ``(done, reopened)`` tasks that changed state
         """
         Task = self.env["golive.task"].sudo()
-        tasks = Task.search([("checklist_id", "in", self.ids)])
+        everyone = Task.search([("checklist_id", "in", self.ids)])
+        # the others' check status does not depend on the audit: it is empty
+        tasks = everyone.filtered("check_codes")
         values = tasks._audit_check_values()
         rows, done, reopened = [], [], []
         for task in tasks:
             status, message = values[task.id]
             state = task.state
-            if task.check_codes and state not in ("waived", "na"):
+            if state not in ("waived", "na"):
                 if status == "pass" and state != "done":
                     state = "done"
                     done.append(task.id)
@@ -732,9 +732,8 @@ class GoliveChecklist(models.Model):
             rows.append(
                 SQL("(%s, %s, %s, %s)", task.id, status or None, message or None, state)
             )
-        computed = [Task._fields[name] for name in ("check_status", "check_message")]
-        for field in computed:
-            self.env.remove_to_compute(field, tasks)
+        for name in ("check_status", "check_message"):
+            self.env.remove_to_compute(Task._fields[name], everyone)
         if rows:
             self.env.cr.execute(
                 SQL(
@@ -836,7 +835,7 @@ class GoliveChecklist(models.Model):
                 continue
             slot = (run.id, code, key)
             status = "pass" if waived else status
-            if STATUS_RANK[status] > STATUS_RANK.get(statuses.get(slot), 0):
+            if CHECK_GRAVITY[status] > CHECK_GRAVITY.get(statuses.get(slot), 0):
                 statuses[slot] = status
         return statuses
 
