@@ -3,13 +3,13 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from odoo.addons.ipai_golive_checks.models.golive_check_registry import (
+from odoo.addons.ipai_golive_checks.tools.vocabulary import (
     CATEGORIES,
     SEVERITIES,
     SEVERITY_RANK,
+    STATUS_GRAVITY,
     STATUSES,
 )
-from odoo.addons.ipai_golive_checks.models.golive_check_run import STATUS_GRAVITY
 
 from .golive_task import FAILING_CHECKS
 

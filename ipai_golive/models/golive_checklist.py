@@ -9,11 +9,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.ipai_golive_checks.tools.vocabulary import ENVIRONMENTS, MANAGER_GROUP
+
 from .golive_task import (
     CHECK_GRAVITY,
     CLOSED_STATES,
     FAILING_CHECKS,
-    MANAGER_GROUP,
     RED_CHECKS,
     RED_GATE_DOMAIN,
     gate_passes,
@@ -29,7 +30,6 @@ CUTOVER_STRATEGIES = [
     ("phased", "Phased"),
     ("parallel_run", "Parallel run"),
 ]
-ENVIRONMENTS = [("dev", "Development"), ("staging", "Staging"), ("prod", "Production")]
 # The state machine: the states each state may move to.
 TRANSITIONS = {
     "draft": ("in_progress",),

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.ipai_golive_checks.models.golive_check_registry import STATUSES
+from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP, STATUSES
 
 TASK_STATES = [
     ("todo", "To Do"),
@@ -60,7 +60,6 @@ VERIFICATION_MODES = [
     ("automated", "Automated Check"),
     ("evidence", "Evidence"),
 ]
-MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
 SIGNOFF_FIELDS = ("signoff_user_id", "signoff_date", "waive_reason", "waived_by_id")
 # Fields only Go-Live Managers may change on an existing task.
 MANAGER_FIELDS = ("is_gate", "signoff_required", *SIGNOFF_FIELDS)

@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-from .golive_checklist import DEFAULT_AUDIT_MAX_AGE_HOURS, ENVIRONMENTS
+from odoo.addons.ipai_golive_checks.tools.vocabulary import ENVIRONMENTS
+
+from .golive_checklist import DEFAULT_AUDIT_MAX_AGE_HOURS
 
 
 class ResConfigSettings(models.TransientModel):

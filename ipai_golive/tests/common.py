@@ -8,8 +8,7 @@ from odoo import Command
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
-USER_GROUP = "ipai_golive_checks.group_golive_user"
-MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
+from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP, USER_GROUP
 
 
 class GoliveCase(TransactionCase):

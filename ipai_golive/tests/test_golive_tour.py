@@ -6,6 +6,8 @@ from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config, mute_logger
 
+from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP
+
 
 @tagged("post_install", "-at_install")
 class TestGoliveTour(HttpCase):
@@ -15,7 +17,7 @@ class TestGoliveTour(HttpCase):
         new_test_user(
             cls.env,
             "golive_tour",
-            groups="base.group_user,ipai_golive_checks.group_golive_manager",
+            groups=f"base.group_user,{MANAGER_GROUP}",
         )
 
     def test_golive_tour(self):

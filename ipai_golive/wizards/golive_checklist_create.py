@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from ..models.golive_checklist import ARCHITECTURES, CUTOVER_STRATEGIES, ENVIRONMENTS
+from odoo.addons.ipai_golive_checks.tools.vocabulary import ENVIRONMENTS
+
+from ..models.golive_checklist import ARCHITECTURES, CUTOVER_STRATEGIES
 
 
 class GoliveChecklistCreate(models.TransientModel):

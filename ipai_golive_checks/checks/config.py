@@ -39,7 +39,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "info"},
         remediation="Run behind the reverse proxy with proxy_mode = True so that "
         "Odoo trusts X-Forwarded-* (scheme, host, client address).",
-        tags=("config", "http"),
+        tags=("http",),
     )
     def _check_config_proxy_mode(self, ctx):
         if config.get("proxy_mode"):
@@ -61,7 +61,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="high",
         severity_by_env={"dev": "info"},
         remediation="Set dbfilter = ^<database>$ so that only this database is served.",
-        tags=("config", "security"),
+        tags=("security",),
     )
     def _check_config_dbfilter(self, ctx):
         dbfilter = config.get("dbfilter") or ""
@@ -132,7 +132,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "info", "staging": "medium"},
         remediation="Set list_db = False: it hides the database manager "
         "(create, duplicate, drop, backup).",
-        tags=("config", "security"),
+        tags=("security",),
     )
     def _check_config_list_db(self, ctx):
         if config.get("list_db"):
@@ -152,7 +152,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "low"},
         remediation="Set a strong admin_passwd (the master password) and let Odoo "
         "store it hashed ($pbkdf2-sha512$...).",
-        tags=("config", "security"),
+        tags=("security",),
     )
     def _check_config_admin_passwd(self, ctx):
         value = config.get("admin_passwd") or ""
@@ -195,7 +195,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="high",
         severity_by_env={"dev": "info", "staging": "medium"},
         remediation="Set workers (about 2 x CPU + 1) and max_cron_threads >= 1.",
-        tags=("config", "performance"),
+        tags=("performance",),
     )
     def _check_config_workers(self, ctx):
         workers = config.get("workers") or 0
@@ -236,7 +236,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "info"},
         remediation="Set limit_memory_soft < limit_memory_hard, limit_time_cpu <= "
         "limit_time_real, and limit_time_real below the proxy's read timeout.",
-        tags=("config", "performance"),
+        tags=("performance",),
         params={"proxy_timeout": 720},
     )
     def _check_config_limits(self, ctx):
@@ -325,7 +325,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "low"},
         remediation="Point data_dir to a persistent, backed-up volume (not /tmp) "
         "writable by the Odoo user.",
-        tags=("config", "storage"),
+        tags=("storage",),
     )
     def _check_config_data_dir(self, ctx):
         data_dir = config.get("data_dir") or ""
@@ -363,7 +363,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="medium",
         severity_by_env={"dev": "info"},
         remediation="Set logfile (rotated by logrotate) or syslog = True.",
-        tags=("config",),
     )
     def _check_config_logfile(self, ctx):
         logfile = config.get("logfile")
@@ -394,7 +393,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Production databases are created without demo data "
         "(--without-demo=all); demo data cannot be removed afterwards: recreate the "
         "database.",
-        tags=("config", "modules"),
+        tags=("modules",),
     )
     def _check_config_demo_data(self, ctx):
         self.env.cr.execute(

@@ -47,7 +47,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="medium",
         remediation="Check the cron worker (max_cron_threads, logs) and why the job "
         "does not run; run it by hand from Settings > Scheduled Actions.",
-        tags=("crons",),
         params={"tolerance_minutes": 60},
     )
     def _check_crons_overdue(self, ctx):
@@ -93,7 +92,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="medium",
         remediation="Read the server log for the job's traceback and fix the cause; "
         "the counter resets at the next success.",
-        tags=("crons",),
     )
     def _check_crons_failing(self, ctx):
         self.env.cr.execute(
@@ -129,7 +127,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Find out why the job was deactivated (Odoo deactivates a job "
         "that keeps failing and resets its counters), fix it and reactivate it, "
         "or waive this finding if it was switched off on purpose.",
-        tags=("crons",),
     )
     def _check_crons_deactivated(self, ctx):
         """Remember inactive crons between runs: Odoo leaves no trace itself.
@@ -201,7 +198,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "low"},
         remediation="Run the server with max_cron_threads >= 1 (and a cron worker "
         "in multi-process mode); check that no job blocks the cron threads.",
-        tags=("crons",),
         params={"stuck_minutes": 120, "progress_hours": 48},
     )
     def _check_crons_scheduler_alive(self, ctx):

@@ -321,7 +321,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "low"},
         remediation="/web/health?db_server_status=1 must answer 200 "
         '{"status": "pass"}: check that the server runs and reaches PostgreSQL.',
-        tags=("http", "network"),
+        tags=("network",),
         params={"base_url": ""},
     )
     def _check_http_health(self, ctx):
@@ -367,7 +367,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "low"},
         remediation="/web/login must answer 200 on the served database: check "
         "dbfilter (a redirect to the database selector) and the proxy.",
-        tags=("http", "network"),
+        tags=("network",),
         params={"base_url": ""},
     )
     def _check_http_login(self, ctx):
@@ -406,7 +406,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="With workers > 0 the proxy must route /websocket to the "
         "gevent port with the Upgrade and Connection headers; the server must "
         "answer the handshake with 101 Switching Protocols.",
-        tags=("http", "network"),
+        tags=("network",),
         params={"base_url": ""},
     )
     def _check_http_websocket(self, ctx):
@@ -548,7 +548,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Each bundle's current URL must answer 200 with content: "
         "check the filestore (attachments of the bundles), the proxy's /web/assets "
         "route and the server log for asset compilation errors.",
-        tags=("http", "network", "slow"),
+        tags=("network", "slow"),
         params={
             "base_url": "",
             "bundles": ["web.assets_frontend", "web.assets_backend"],
@@ -645,7 +645,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "info", "staging": "medium"},
         remediation="Serve web.base.url with a certificate from a trusted CA that "
         "names the host, renewed automatically well before expiry.",
-        tags=("http", "network", "security"),
+        tags=("network", "security"),
         params={"url": "", "warn_days": 21, "fail_days": 7, "ca_file": ""},
     )
     def _check_http_tls_certificate(self, ctx):
@@ -767,7 +767,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "info"},
         remediation="Create the DNS record of web.base.url's host (and check the "
         "server's resolver, /etc/resolv.conf).",
-        tags=("http", "network"),
+        tags=("network",),
         params={"host": ""},
     )
     def _check_http_dns(self, ctx):
@@ -843,7 +843,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Go-Live > Configuration > Endpoint Checks lists the "
         "endpoints; fix the service, the URL or the credential, or archive an "
         "endpoint that is no longer used.",
-        tags=("http", "network"),
+        tags=("network",),
     )
     def _check_http_endpoint(self, ctx):
         endpoints = (

@@ -321,7 +321,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "info", "staging": "medium"},
         remediation="Create an active outgoing mail server (Settings > Technical > "
         "Outgoing Mail Servers) or set smtp_server in the server configuration.",
-        tags=("mail",),
     )
     def _check_mail_outgoing_server(self, ctx):
         servers = (
@@ -391,7 +390,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Fix host, port, encryption or credentials of the outgoing "
         "mail server, or open the firewall towards it; the finding names the "
         "step that failed.",
-        tags=("mail", "network"),
+        tags=("network",),
         params={"verify_tls": True, "ca_file": ""},
     )
     def _check_mail_smtp_probe(self, ctx):
@@ -415,7 +414,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "info"},
         remediation="Open Settings > Technical > Emails, filter on 'Delivery "
         "Failed', fix the cause (server, address) and retry or cancel them.",
-        tags=("mail",),
         params={"days": 7, "fail_count": 10},
     )
     def _check_mail_exceptions(self, ctx):
@@ -465,7 +463,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Settings > General Settings > Discuss: set the alias domain of "
         "each company (mail.alias.domain) with its bounce, catchall and default "
         "from aliases; use the company's real mail domain.",
-        tags=("mail",),
     )
     def _check_mail_alias_domain(self, ctx):
         companies = (
@@ -550,7 +547,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "info"},
         remediation="Set the recipient threshold, run this check by its code, and "
         "confirm the message arrived in that mailbox; a refusal names the reason.",
-        tags=("mail", "network"),
+        tags=("network",),
         params={"recipient": "", "email_from": "", "server": ""},
         enabled=False,
     )

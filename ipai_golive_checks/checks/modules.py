@@ -56,7 +56,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="high",
         remediation="Finish or cancel the operation: Apps > Cancel Install/Upgrade/"
         "Uninstall, or run odoo-bin -u for the module.",
-        tags=("modules",),
     )
     def _check_modules_stuck(self, ctx):
         self.env.cr.execute(
@@ -85,7 +84,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "low"},
         remediation="Upgrade the modules whose code changed: odoo-bin -u <modules> "
         "--stop-after-init.",
-        tags=("modules",),
     )
     def _check_modules_upgrade_pending(self, ctx):
         installed = self._golive_installed_modules()
@@ -137,7 +135,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="critical",
         remediation="Uninstall the Enterprise modules: a Community database must "
         "not depend on them.",
-        tags=("modules", "licensing"),
+        tags=("licensing",),
     )
     def _check_modules_no_enterprise(self, ctx):
         found = False
@@ -164,7 +162,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="high",
         remediation="Remove the dependency on iap (paid in-app services) or on the "
         "Enterprise module from the custom addon's manifest.",
-        tags=("modules", "licensing"),
+        tags=("licensing",),
     )
     def _check_modules_no_iap_dependency(self, ctx):
         self.env.cr.execute(
@@ -201,7 +199,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="low",
         remediation="Fix the manifest: 18.0.x.y.z version, an OSI licence, author, "
         "website and maintainers.",
-        tags=("modules", "quality"),
+        tags=("quality",),
     )
     def _check_modules_manifest_template(self, ctx):
         template = house_manifest_template()

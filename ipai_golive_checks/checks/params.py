@@ -46,7 +46,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "info", "staging": "medium"},
         remediation="Set the system parameter web.base.url to the public https:// "
         "address users reach (and freeze it).",
-        tags=("params", "http"),
+        tags=("http",),
     )
     def _check_params_base_url(self, ctx):
         url = self._golive_param("web.base.url") or ""
@@ -79,7 +79,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "info"},
         remediation="Set the system parameter web.base.url.freeze to True so that an "
         "administrator's login from another address does not rewrite web.base.url.",
-        tags=("params", "http"),
+        tags=("http",),
     )
     def _check_params_base_url_freeze(self, ctx):
         value = self._golive_param("web.base.url.freeze")
@@ -104,7 +104,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="medium",
         remediation="Set ir_attachment.location to file (or remove the parameter) "
         "and move the attachments out of the database (force_storage).",
-        tags=("params", "storage"),
+        tags=("storage",),
     )
     def _check_params_attachment_location(self, ctx):
         location = self._golive_param("ir_attachment.location") or "file"
@@ -131,7 +131,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="medium",
         remediation="Delete the Enterprise expiration/subscription system "
         "parameters left by an Enterprise database or trial.",
-        tags=("params", "licensing"),
+        tags=("licensing",),
     )
     def _check_params_no_enterprise_params(self, ctx):
         self.env.cr.execute(
@@ -156,7 +156,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "low", "staging": "high"},
         remediation="Production must not be neutralized; a staging or development "
         "copy of production must be (odoo-bin neutralize -d DB).",
-        tags=("params",),
     )
     def _check_params_neutralized(self, ctx):
         neutralized = str2bool(

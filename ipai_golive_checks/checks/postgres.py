@@ -75,7 +75,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="high",
         remediation="Odoo 18 needs PostgreSQL 13 or later; upgrade the cluster "
         "(pg_upgrade or dump/restore) to the project's target version.",
-        tags=("postgres",),
         params={"min_version": 13, "target_version": 16},
     )
     def _check_postgres_version(self, ctx):
@@ -126,7 +125,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Lower db_maxconn (and db_maxconn_gevent) so that every "
         "process's pool fits, raise max_connections in postgresql.conf, or put "
         "a pooler (pgbouncer, transaction mode) between Odoo and PostgreSQL.",
-        tags=("postgres", "config", "performance"),
+        tags=("config", "performance"),
     )
     def _check_postgres_max_connections(self, ctx):
         settings = self._golive_pg_settings(
@@ -189,7 +188,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="medium",
         remediation="Find who holds the connections (pg_stat_activity: "
         "application_name, client_addr); lower the pools or raise max_connections.",
-        tags=("postgres", "performance"),
+        tags=("performance",),
         params={"warn_percent": 70, "fail_percent": 90},
     )
     def _check_postgres_connections(self, ctx):
@@ -281,7 +280,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         "session idle in transaction holds locks and blocks vacuum: fix the "
         "client, set idle_in_transaction_session_timeout, or "
         "pg_terminate_backend(pid).",
-        tags=("postgres", "performance"),
+        tags=("performance",),
         params={"long_query_seconds": 300, "idle_in_transaction_seconds": 60},
     )
     def _check_postgres_long_sessions(self, ctx):
@@ -364,7 +363,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Plan disk, backup time and restore time for the database's "
         "size; look at the largest tables (mail_message, ir_attachment, logs) "
         "and their retention.",
-        tags=("postgres", "storage"),
+        tags=("storage",),
         params={"warn_gb": 50, "fail_gb": 200},
     )
     def _check_postgres_db_size(self, ctx):

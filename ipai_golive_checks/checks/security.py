@@ -36,14 +36,6 @@ class GoliveCheckRegistry(models.AbstractModel):
 
     _golive_internal_domain = [("share", "=", False), ("id", "!=", SUPERUSER_ID)]
 
-    def _golive_internal_users(self):
-        """Active internal users, without the superuser (``__system__``)."""
-        return (
-            self.env["res.users"]
-            .sudo()
-            .search(self._golive_internal_domain, order="id")
-        )
-
     def _golive_admin_users(self):
         """Active users with Settings rights (groups_id holds implied groups)."""
         return (
@@ -66,7 +58,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity_by_env={"dev": "low"},
         remediation="Log in as the administrator and change the password "
         "(Preferences > Account Security), or archive the admin user.",
-        tags=("security", "slow"),
+        tags=("slow",),
     )
     def _check_security_admin_password(self, ctx):
         admin = self.env.ref("base.user_admin", raise_if_not_found=False)
@@ -111,7 +103,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="medium",
         remediation="Keep Administration / Settings for the few people who "
         "configure the system; give the others Access Rights or narrower groups.",
-        tags=("security",),
         params={"max_settings_users": 3},
     )
     def _check_security_settings_users(self, ctx):
@@ -152,7 +143,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="low",
         remediation="Archive the internal users who never logged in or stopped "
         "logging in: dormant accounts are attack surface and cost licences.",
-        tags=("security",),
         params={"inactive_days": 90, "grace_days": 14},
     )
     def _check_security_inactive_users(self, ctx):
@@ -228,7 +218,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Complete each company (Settings > Companies): country, "
         "currency, and on its partner the language and time zone; they drive "
         "taxes, formats, reports and scheduled dates.",
-        tags=("security", "localization"),
+        tags=("localization",),
     )
     def _check_security_company_settings(self, ctx):
         companies = (
@@ -276,7 +266,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="low",
         remediation="Set the time zone of each internal user (Preferences): "
         "without it dates in reports, mails and scheduled actions are in UTC.",
-        tags=("security", "localization"),
+        tags=("localization",),
     )
     def _check_security_user_timezone(self, ctx):
         Users = self.env["res.users"].sudo()
@@ -314,7 +304,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Keep field tracking (chatter) on the key business models; "
         "where OCA auditlog is installed, subscribe rules for the sensitive "
         "models (users, groups, partners, accounting).",
-        tags=("security",),
         params={"models": AUDIT_MODELS},
     )
     def _check_security_audit_trail(self, ctx):
@@ -397,7 +386,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Install auth_totp (Settings > Permissions > Two-factor "
         "Authentication) and have every administrator enable it (Preferences > "
         "Account Security).",
-        tags=("security",),
     )
     def _check_security_two_factor(self, ctx):
         if not _installed(self.env, "auth_totp") or "totp_enabled" not in (

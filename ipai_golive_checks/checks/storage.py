@@ -63,7 +63,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         severity="critical",
         remediation="Create the filestore folder (data_dir/filestore/<database>) "
         "on a persistent volume, owned and writable by the Odoo user.",
-        tags=("storage",),
     )
     def _check_storage_filestore(self, ctx):
         skipped = self._golive_filestore_unused("filestore")
@@ -109,7 +108,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Grow the volume of the filestore or free space (old backups, "
         "logs) before the disk fills up: a full disk stops uploads, sessions "
         "and often PostgreSQL itself.",
-        tags=("storage",),
         params={"min_free_percent": 10, "min_free_gb": 5},
     )
     def _check_storage_disk_space(self, ctx):
@@ -161,7 +159,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="Restore the missing files from the filestore backup (the "
         "file name is the attachment's store_fname); a database restored "
         "without its filestore shows broken images and documents.",
-        tags=("storage",),
         params={"sample_size": 500, "full": False, "batch_size": 1000, "list": 20},
         timeout=60.0,
     )
@@ -257,7 +254,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         "move attachments where it says with Settings > Technical > Attachments "
         "(ir.attachment.force_storage()). With an external storage (s3...), "
         "check it with that storage's own tools.",
-        tags=("storage",),
     )
     def _check_storage_attachment_location(self, ctx):
         cr = self.env.cr

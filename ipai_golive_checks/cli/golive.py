@@ -17,16 +17,21 @@ from pathlib import Path
 
 from odoo.cli import Command
 
+from ..models.golive_check_run import EXCLUSIVE_LOCK_WAIT
+from ..tools.report_formats import render, render_check_list
+from ..tools.secret_sources import option_secrets
 from ..tools.secrets import mask
+from ..tools.vocabulary import (
+    DEFAULT_FAIL_LEVEL,
+    ENVIRONMENT_CODES,
+    FAIL_LEVELS,
+    FORMATS,
+)
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
-
-FAIL_LEVELS = ("info", "low", "medium", "high", "critical")
-FORMATS = ("text", "json", "junit", "markdown")
-ENVIRONMENTS = ("dev", "staging", "prod")
 
 _logger = logging.getLogger(__name__)
 
@@ -73,21 +78,29 @@ def build_parser():
     parser.add_argument(
         "--fail-level",
         choices=FAIL_LEVELS,
-        default="high",
+        default=DEFAULT_FAIL_LEVEL,
         help="lowest severity of a fail/error finding that makes the exit code 1 "
-        "(default: high)",
+        f"(default: {DEFAULT_FAIL_LEVEL})",
     )
     parser.add_argument(
         "--strict", action="store_true", help="count warnings as failures"
     )
     parser.add_argument(
-        "--environment", choices=ENVIRONMENTS, help="judge as dev, staging or prod"
+        "--environment", choices=ENVIRONMENT_CODES, help="judge as dev, staging or prod"
     )
     parser.add_argument("--category", action="append", help="only these categories")
     parser.add_argument("--check", action="append", help="only these check codes")
     parser.add_argument("--tag", action="append", help="only checks with these tags")
     parser.add_argument(
         "--exclude-tag", action="append", help="skip checks with these tags"
+    )
+    parser.add_argument(
+        "--lock-wait",
+        type=float,
+        default=EXCLUSIVE_LOCK_WAIT,
+        metavar="SECONDS",
+        help="how long to wait for an audit already running on the database "
+        f"(default: {EXCLUSIVE_LOCK_WAIT:.0f})",
     )
     parser.add_argument("--list", action="store_true", help="list the checks and exit")
     parser.add_argument(
@@ -128,8 +141,6 @@ def _connect_or_exit(dbname):
 
 
 def _list_checks(env, options, secrets=()):
-    from ..tools.report_formats import render_json
-
     checks = env["golive.check"]._sync_registry()
     specs = env["golive.check.registry"]._golive_check_specs()
     environment, _source = env["golive.check.registry"]._golive_resolve_environment(
@@ -150,27 +161,18 @@ def _list_checks(env, options, secrets=()):
                 "doc_url": check.doc_url or "",
             }
         )
-    rows = mask(rows, secrets)
-    if options.format == "json":
-        return render_json({"environment": environment, "checks": rows})
-    if options.format == "markdown":
-        lines = [
-            "| Code | Category | Severity | Tags | Title |",
-            "| --- | --- | --- | --- | --- |",
-        ] + [
-            f"| `{r['code']}` | {r['category']} | {r['severity']} | "
-            f"{', '.join(r['tags'])} | {r['title']} |"
-            for r in rows
-        ]
-        return "\n".join(lines) + "\n"
-    return (
-        "\n".join(
-            f"{r['code']:<32} {r['category']:<9} {r['severity']:<9} "
-            f"{','.join(r['tags']):<28} {r['title']}"
-            for r in rows
-        )
-        + "\n"
-    )
+    return render_check_list(environment, mask(rows, secrets), options.format)
+
+
+def _check_output(output):
+    """Refuse an --output whose folder does not exist, before the run."""
+    if not output:
+        return
+    folder = Path(output).parent
+    if not folder.is_dir():
+        raise GoliveCliError(f"--output: the folder {str(folder)!r} does not exist.")
+    if Path(output).is_dir():
+        raise GoliveCliError(f"--output: {output!r} is a folder, not a file.")
 
 
 def _write(text, output):
@@ -191,6 +193,7 @@ def run_golive(options, rest, known_secrets=None):
     from odoo.exceptions import UserError
     from odoo.tools import config
 
+    _check_output(options.output)
     try:
         config.parse_config(_odoo_args(rest), setup_logging=True)
     except SystemExit as exc:
@@ -205,8 +208,6 @@ def run_golive(options, rest, known_secrets=None):
 
     from odoo.modules.registry import Registry
 
-    from ..tools.report_formats import render
-
     registry = Registry(dbname)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -218,7 +219,9 @@ def run_golive(options, rest, known_secrets=None):
                 text = _list_checks(env, options, secrets)
                 code = EXIT_OK
             else:
-                run = env["golive.check.run"]._run_checks(
+                # its own transaction, committed: a run never fails another
+                run = env["golive.check.run"]._run_checks_exclusive(
+                    lock_wait=options.lock_wait,
                     trigger="cli",
                     environment=options.environment,
                     codes=_csv_list(options.check),
@@ -237,12 +240,6 @@ def run_golive(options, rest, known_secrets=None):
             raise GoliveCliError(str(exc.args[0] if exc.args else exc)) from exc
     _write(text, options.output)
     return code
-
-
-def _config_secrets():
-    from odoo.tools import config
-
-    return [config.get(key) for key in ("db_password", "admin_passwd", "smtp_password")]
 
 
 class Golive(Command):
@@ -279,7 +276,9 @@ class Golive(Command):
     @staticmethod
     def _error(message, debug, known_secrets=()):
         """Print one masked line: the server's and the database's secrets."""
-        secrets = [*_config_secrets(), *known_secrets]
+        from odoo.tools import config
+
+        secrets = [*option_secrets(config), *known_secrets]
         first = message.strip().splitlines()[0] if message.strip() else message
         sys.stderr.write(f"golive: error: {mask(first, secrets)}\n")
         if debug:

@@ -6,12 +6,10 @@ import math
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .golive_check_registry import CATEGORIES, SEVERITIES, STATUSES
+from ..tools.vocabulary import CATEGORIES, MANAGER_GROUP, SEVERITIES, STATUSES
 
 # Thresholds that are numbers whatever the check (seconds).
 NUMERIC_PARAMS = {"network_timeout"}
-
-MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
 
 
 class GoliveCheck(models.Model):

@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
+from ..tools.vocabulary import MANAGER_GROUP
+
 MAX_TIMEOUT = 30.0
 # A path and query longer than this is masked in results as a secret.
 MIN_SECRET_PATH = 8

@@ -24,7 +24,6 @@ methods marked ``@api.autovacuum``)::
             severity="critical",
             severity_by_env={"dev": "info"},
             remediation="Set list_db = False in the server configuration.",
-            tags=("config",),
         )
         def _check_config_list_db(self, ctx):
             if config["list_db"]:
@@ -45,55 +44,15 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import config
 
+from ..tools.vocabulary import (
+    ENVIRONMENT_ALIASES,
+    ENVIRONMENT_CODES,
+    SEVERITY_RANK,
+    STATUS_CODES,
+)
+
 _logger = logging.getLogger(__name__)
 
-SEVERITIES = [
-    ("info", "Info"),
-    ("low", "Low"),
-    ("medium", "Medium"),
-    ("high", "High"),
-    ("critical", "Critical"),
-]
-SEVERITY_RANK = {code: rank for rank, (code, _label) in enumerate(SEVERITIES)}
-# Weights of the 0-100 score (see golive.check.run._compute_score_values).
-SEVERITY_WEIGHT = {"info": 0, "low": 1, "medium": 3, "high": 7, "critical": 15}
-STATUSES = [
-    ("pass", "Pass"),
-    ("warn", "Warning"),
-    ("fail", "Fail"),
-    ("error", "Error"),
-    ("skipped", "Skipped"),
-]
-STATUS_CODES = [code for code, _label in STATUSES]
-ENVIRONMENTS = [("dev", "Development"), ("staging", "Staging"), ("prod", "Production")]
-ENVIRONMENT_ALIASES = {
-    "dev": "dev",
-    "development": "dev",
-    "local": "dev",
-    "test": "staging",
-    "testing": "staging",
-    "integration": "staging",
-    "staging": "staging",
-    "stage": "staging",
-    "preprod": "staging",
-    "pre-production": "staging",
-    "uat": "staging",
-    "prod": "prod",
-    "production": "prod",
-}
-CATEGORIES = [
-    ("modules", "Modules"),
-    ("crons", "Scheduled actions"),
-    ("params", "System parameters"),
-    ("config", "Server options"),
-    ("mail", "Mail"),
-    ("http", "HTTP / TLS"),
-    ("postgres", "PostgreSQL"),
-    ("storage", "Storage"),
-    ("security", "Security"),
-    ("process", "Process"),
-    ("other", "Other"),
-]
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 DEFAULT_TIMEOUT = 10.0  # seconds of SQL per check (statement_timeout)
 DEFAULT_NETWORK_TIMEOUT = 5.0  # seconds, socket timeout of network checks
@@ -167,7 +126,7 @@ def golive_check(
     if severity not in SEVERITY_RANK:
         raise ValueError(f"Invalid severity {severity!r} for check {code}")
     for env_name, env_severity in (severity_by_env or {}).items():
-        if env_name not in dict(ENVIRONMENTS) or env_severity not in SEVERITY_RANK:
+        if env_name not in ENVIRONMENT_CODES or env_severity not in SEVERITY_RANK:
             raise ValueError(f"Invalid severity_by_env for check {code}")
 
     def decorate(method):
@@ -253,10 +212,6 @@ class CheckContext:
     @property
     def is_prod(self):
         return self.environment == "prod"
-
-    @property
-    def is_cli(self):
-        return self.trigger == "cli"
 
 
 class GoliveCheckRegistry(models.AbstractModel):

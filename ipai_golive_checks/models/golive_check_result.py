@@ -4,7 +4,7 @@ import json
 
 from odoo import api, fields, models
 
-from .golive_check_registry import CATEGORIES, SEVERITIES, STATUSES
+from ..tools.vocabulary import CATEGORIES, SEVERITIES, STATUSES
 
 
 class GoliveCheckResult(models.Model):

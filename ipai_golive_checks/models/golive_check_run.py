@@ -1,6 +1,7 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import copy
+import dataclasses
 import json
 import logging
 import math
@@ -12,25 +13,30 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, config, ormcache
 
+from ..tools.secret_sources import column_secrets, option_secrets
 from ..tools.secrets import SECRET_KEY_RE, mask
-from .golive_check_registry import (
+from ..tools.vocabulary import (
     ENVIRONMENTS,
-    MAX_FINDINGS,
+    MANAGER_GROUP,
     SEVERITY_RANK,
     SEVERITY_WEIGHT,
     STATUS_CODES,
+    STATUS_GRAVITY,
+    TRIGGERS,
+    WAIVABLE_STATUSES,
+)
+from .golive_check_registry import (
+    DEFAULT_NETWORK_TIMEOUT,
+    MAX_FINDINGS,
+    CheckContext,
     Finding,
 )
 
 _logger = logging.getLogger(__name__)
 
-MANAGER_GROUP = "ipai_golive_checks.group_golive_manager"
-TRIGGERS = [("manual", "Manual"), ("cron", "Scheduled"), ("cli", "Command line")]
 # pg_try_advisory_xact_lock(classid, objid): "GOLV", 1. Advisory locks are
 # scoped to the current database.
 LOCK_KEY = (0x474F4C56, 1)
-# Order used to summarise several findings by their worst status.
-STATUS_GRAVITY = {"skipped": 0, "pass": 1, "warn": 2, "fail": 3, "error": 4}
 PROCESS_SKIP_REASON = (
     "Process check: from the command line it would measure the CLI's own "
     "process, not the running server; run it from Odoo (Run now or the "
@@ -38,15 +44,11 @@ PROCESS_SKIP_REASON = (
 )
 DEFAULT_RETENTION_DAYS = 90
 KEEP_LAST_RUNS = 10
-# How long a run waits for the audit lock held by another run, in seconds.
+# How long a run waits for the audit lock held by another run, in seconds:
+# within a request, and where the run owns its transaction (CLI, cron worker).
 LOCK_WAIT_SECONDS = 5.0
+EXCLUSIVE_LOCK_WAIT = 120.0
 LOCK_RETRY_INTERVAL = 0.25
-# Known secrets stored by optional models: (model, table, column).
-SECRET_COLUMNS = (
-    ("ir.mail_server", "ir_mail_server", "smtp_pass"),
-    ("fetchmail.server", "fetchmail_server", "password"),
-    ("iap.account", "iap_account", "account_token"),
-)
 
 
 class GoliveCheckRunLocked(UserError):
@@ -55,6 +57,19 @@ class GoliveCheckRunLocked(UserError):
 
 class GoliveCheckSelectionEmpty(UserError):
     """No check matches the selection of a run."""
+
+
+@dataclasses.dataclass
+class CheckOutcome:
+    """What one check of a run produced, before it is recorded."""
+
+    spec: object  # golive_check_registry.CheckSpec
+    check: object  # the golive.check record
+    findings: list
+    duration_ms: float = 0.0
+    queries: int = 0
+    memory: dict | None = None  # the check's new memory, when it changed
+    ran: bool = True  # False: skipped without running (a process check in CLI)
 
 
 def json_safe(value):
@@ -138,107 +153,80 @@ class GoliveCheckRun(models.Model):
         :raise GoliveCheckRunLocked: when another run is still in progress on
             this database after ``lock_wait`` seconds
         """
-        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(self.env._("Only Go-Live managers can run the audit."))
+        self._check_run_access()
         started = time.perf_counter()
         run_model = self.sudo()
+        # the lock comes before any write of the run
         run_model._acquire_run_lock(lock_wait)
-        registry = run_model.env["golive.check.registry"]
-        env_name, env_source = registry._golive_resolve_environment(environment)
+        selection = {
+            "codes": codes,
+            "categories": categories,
+            "tags": tags,
+            "exclude_tags": exclude_tags,
+        }
         checks = run_model.env["golive.check"]._sync_registry()
-        specs = run_model._select_specs(codes, categories, tags, exclude_tags, checks)
-        now = fields.Datetime.now()
-        run = run_model.create(
-            {
-                "name": self.env._(
-                    "Self-audit %(date)s", date=fields.Datetime.to_string(now)
-                ),
-                "trigger": trigger,
-                "environment": env_name,
-                "environment_source": env_source,
-                "user_id": self.env.uid,
-                "date_start": now,
-                "selection": run_model._describe_selection(
-                    codes, categories, tags, exclude_tags
-                ),
-                "check_count": len(specs),
-            }
-        )
-        secrets = run_model._golive_known_secrets()
-        waivers = run_model.env["golive.waiver"]._active_waivers(secrets=secrets)
-        timeout_before = run_model._current_statement_timeout()
-        result_vals = []
-        check_status = {}
-        for spec in specs:
-            check = checks[spec.code]
-            if trigger == "cli" and spec.is_process:
-                # not run: the check's last status stays the server's own
-                findings, duration_ms, queries = (
-                    [Finding.skip(PROCESS_SKIP_REASON)],
-                    0,
-                    0,
-                )
-            else:
-                findings, duration_ms, queries = run._execute_check(
-                    spec, check, env_name, trigger, timeout_before
-                )
-            severity = check._effective_severity(env_name)
-            worst = None
-            for finding in findings:
-                # waivers are written with the key the user sees: the masked one
-                object_key = mask(finding.object_key, secrets) or ""
-                waiver = None
-                if finding.status in ("warn", "fail", "error"):
-                    waiver = waivers.get((check.id, object_key)) or waivers.get(
-                        (check.id, "")
-                    )
-                if not waiver and (
-                    worst is None
-                    or STATUS_GRAVITY[finding.status] > STATUS_GRAVITY[worst]
-                ):
-                    worst = finding.status
-                result_vals.append(
-                    {
-                        "run_id": run.id,
-                        "check_id": check.id,
-                        "sequence": len(result_vals),
-                        "code": spec.code,
-                        "title": check.title,
-                        "category": check.category,
-                        "severity": severity,
-                        "status": finding.status,
-                        "object_key": object_key or False,
-                        "message": mask(finding.message, secrets),
-                        "evidence": mask(finding.evidence, secrets) or {},
-                        "tags": check.tags,
-                        "duration_ms": duration_ms,
-                        "query_count": queries,
-                        "waived": bool(waiver),
-                        "waiver_id": waiver.id if waiver else False,
-                    }
-                )
-            if not (trigger == "cli" and spec.is_process):
-                check_status[check.id] = worst or "pass"
-        run_model.env["golive.check.result"].create(result_vals)
-        run_model._write_last_status(check_status, run)
-        values = run_model._summary_values(result_vals)
-        values.update(
-            date_end=fields.Datetime.now(),
-            duration_ms=(time.perf_counter() - started) * 1000.0,
-        )
-        run.write(values)
+        specs = run_model._select_specs(checks=checks, **selection)
+        run = run_model._create_run(trigger, environment, selection, len(specs))
+        outcomes = run._execute_specs(specs, checks)
+        result_vals = run._record_findings(outcomes)
+        run._score(result_vals, started)
+        # a write that conflicts with a concurrent run fails here, in the run
+        run_model.env.flush_all()
         return run.with_env(self.env)
 
+    @api.model
+    def _run_checks_exclusive(self, lock_wait=LOCK_WAIT_SECONDS, **kwargs):
+        """Run the checks in a transaction of their own, commit, return the run.
+
+        For the callers that own their cursor: the CLI and the cron worker.
+        The audit lock is taken at session level first, waiting up to
+        ``lock_wait`` seconds for a run in progress; the run then starts a new
+        transaction, so it sees what the run it waited for committed and its
+        writes never conflict with that run's (no serialization failure).
+
+        :raise GoliveCheckRunLocked: when another run still holds the lock
+            after ``lock_wait`` seconds
+        """
+        cr = self.env.cr
+        self._wait_run_lock(
+            SQL("SELECT pg_try_advisory_lock(%s, %s)", *LOCK_KEY), lock_wait
+        )
+        # This method owns the transaction (see above): it commits the run
+        # and releases the session lock after the commit.
+        # pylint: disable=invalid-commit
+        try:
+            cr.rollback()  # a snapshot taken after the previous run's commit
+            run = self._run_checks(lock_wait=0, **kwargs)
+            cr.commit()
+        except BaseException:
+            cr.rollback()
+            raise
+        finally:
+            cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", *LOCK_KEY))
+            cr.commit()
+        return run
+
     # ------------------------------------------------------------------
-    # Engine
+    # The steps of a run
     # ------------------------------------------------------------------
+    def _check_run_access(self):
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only Go-Live managers can run the audit."))
+
     def _acquire_run_lock(self, wait=LOCK_WAIT_SECONDS):
-        """Take the audit lock of this database, waiting up to ``wait`` seconds."""
-        deadline = time.monotonic() + max(wait or 0, 0)
+        """Take the audit lock of this transaction, waiting up to ``wait``
+        seconds for another run to finish."""
+        self._wait_run_lock(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", *LOCK_KEY), wait
+        )
+
+    def _wait_run_lock(self, try_lock, wait):
+        """Execute the ``try_lock`` query until it answers true, for up to
+        ``wait`` seconds; raise :class:`GoliveCheckRunLocked` then."""
+        wait = max(wait or 0, 0)
+        deadline = time.monotonic() + wait
         while True:
-            self.env.cr.execute(
-                SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", *LOCK_KEY)
-            )
+            self.env.cr.execute(try_lock)
             if self.env.cr.fetchone()[0]:
                 return
             if time.monotonic() >= deadline:
@@ -249,10 +237,122 @@ class GoliveCheckRun(models.Model):
                 "Another Go-Live self-audit is already running on database "
                 "%(db)s (waited %(seconds)s s): retry when it has finished.",
                 db=self.env.cr.dbname,
-                seconds=round(max(wait or 0, 0), 1),
+                seconds=round(wait, 1),
             )
         )
 
+    @api.model
+    def _create_run(self, trigger, environment, selection, check_count):
+        """Create the run record, in the environment it judges."""
+        registry = self.env["golive.check.registry"]
+        env_name, env_source = registry._golive_resolve_environment(environment)
+        now = fields.Datetime.now()
+        return self.create(
+            {
+                "name": self.env._(
+                    "Self-audit %(date)s", date=fields.Datetime.to_string(now)
+                ),
+                "trigger": trigger,
+                "environment": env_name,
+                "environment_source": env_source,
+                "user_id": self.env.uid,
+                "date_start": now,
+                "selection": self._describe_selection(**selection),
+                "check_count": check_count,
+            }
+        )
+
+    def _execute_specs(self, specs, checks):
+        """Run each check isolated; return its :class:`CheckOutcome`."""
+        self.ensure_one()
+        timeout_before = self._current_statement_timeout()
+        outcomes = []
+        for spec in specs:
+            check = checks[spec.code]
+            if self.trigger == "cli" and spec.is_process:
+                # not run: the check's last status stays the server's own
+                outcomes.append(
+                    CheckOutcome(
+                        spec, check, [Finding.skip(PROCESS_SKIP_REASON)], ran=False
+                    )
+                )
+            else:
+                outcomes.append(self._execute_check(spec, check, timeout_before))
+        return outcomes
+
+    def _record_findings(self, outcomes):
+        """Store the findings as results: masked, with their waivers; keep
+        each check's last status and memory. Return the results' values."""
+        self.ensure_one()
+        secrets = self._golive_known_secrets()
+        waivers = self.env["golive.waiver"]._active_waivers(secrets=secrets)
+        result_vals = []
+        check_status = {}
+        for outcome in outcomes:
+            severity = outcome.check._effective_severity(self.environment)
+            worst = None
+            for finding in outcome.findings:
+                vals = self._result_values(outcome, finding, severity, secrets)
+                vals["sequence"] = len(result_vals)
+                waiver = self._find_waiver(waivers, vals)
+                vals["waived"] = bool(waiver)
+                vals["waiver_id"] = waiver.id if waiver else False
+                result_vals.append(vals)
+                if not waiver and (
+                    worst is None
+                    or STATUS_GRAVITY[finding.status] > STATUS_GRAVITY[worst]
+                ):
+                    worst = finding.status
+            if outcome.ran:
+                check_status[outcome.check.id] = worst or "pass"
+            if outcome.memory is not None:
+                outcome.check.memory = outcome.memory
+        self.env["golive.check.result"].create(result_vals)
+        self._write_last_status(check_status)
+        return result_vals
+
+    def _result_values(self, outcome, finding, severity, secrets):
+        """Values of the result of ``finding``, masked."""
+        check = outcome.check
+        return {
+            "run_id": self.id,
+            "check_id": check.id,
+            "code": outcome.spec.code,
+            "title": check.title,
+            "category": check.category,
+            "severity": severity,
+            "status": finding.status,
+            # waivers are written with the key the user sees: the masked one
+            "object_key": mask(finding.object_key, secrets) or False,
+            "message": mask(finding.message, secrets),
+            "evidence": mask(finding.evidence, secrets) or {},
+            "tags": check.tags,
+            "duration_ms": outcome.duration_ms,
+            "query_count": outcome.queries,
+        }
+
+    @api.model
+    def _find_waiver(self, waivers, vals):
+        """The active waiver of a result's values: for its object, else for
+        its whole check; only failing statuses are waived."""
+        if vals["status"] not in WAIVABLE_STATUSES:
+            return None
+        return waivers.get((vals["check_id"], vals["object_key"] or "")) or waivers.get(
+            (vals["check_id"], "")
+        )
+
+    def _score(self, result_vals, started):
+        """Write the counts, the score and the duration of this run."""
+        values = self._summary_values(result_vals)
+        values.update(
+            date_end=fields.Datetime.now(),
+            duration_ms=(time.perf_counter() - started) * 1000.0,
+        )
+        self.write(values)
+
+    # ------------------------------------------------------------------
+    # Engine
+    # ------------------------------------------------------------------
     def _current_statement_timeout(self):
         self.env.cr.execute("SHOW statement_timeout")
         return self.env.cr.fetchone()[0]
@@ -316,15 +416,16 @@ class GoliveCheckRun(models.Model):
                 parts.append(f"{label}: {', '.join(values)}")
         return "; ".join(parts) or False
 
-    def _execute_check(self, spec, check, env_name, trigger, timeout_before):
-        """Run one check isolated; return ``(findings, duration_ms, queries)``.
+    def _execute_check(self, spec, check, timeout_before):
+        """Run one check isolated; return its :class:`CheckOutcome`.
 
         The check runs in its own savepoint with ``SET LOCAL statement_timeout``
         (reset afterwards: it would survive ``RELEASE SAVEPOINT``); network
         checks get their timeout from ``ctx.network_timeout``. Any exception,
         including invalid thresholds or memory that is not JSON, becomes an
         ``error`` finding and the run goes on; a finding whose evidence is not
-        JSON becomes an ``error`` finding.
+        JSON becomes an ``error`` finding. What the check remembers is
+        returned, not written: the run records it with the findings.
         """
         cr = self.env.cr
         findings = []
@@ -332,7 +433,7 @@ class GoliveCheckRun(models.Model):
         queries_before = cr.sql_log_count
         memory = None
         try:
-            ctx = self._make_context(spec, check, env_name, trigger)
+            ctx = self._make_context(spec, check)
             memory_before = copy.deepcopy(ctx.memory)
             with cr.savepoint():
                 cr.execute(
@@ -348,10 +449,8 @@ class GoliveCheckRun(models.Model):
             if ctx.memory != memory_before:
                 memory = json_safe(ctx.memory)
         except Exception as exc:  # pylint: disable=broad-except
+            memory = None
             findings.append(self._error_finding(exc))
-        else:
-            if memory is not None:
-                check.memory = memory
         finally:
             cr.execute(
                 SQL("SELECT set_config('statement_timeout', %s, true)", timeout_before)
@@ -362,7 +461,9 @@ class GoliveCheckRun(models.Model):
         findings = [self._json_finding(finding) for finding in findings]
         if not findings:
             findings = [Finding.pass_(self.env._("No issue found."))]
-        return self._cap_findings(findings), duration_ms, queries
+        return CheckOutcome(
+            spec, check, self._cap_findings(findings), duration_ms, queries, memory
+        )
 
     @api.model
     def _json_finding(self, finding):
@@ -385,9 +486,7 @@ class GoliveCheckRun(models.Model):
             )
         return finding
 
-    def _make_context(self, spec, check, env_name, trigger):
-        from .golive_check_registry import DEFAULT_NETWORK_TIMEOUT, CheckContext
-
+    def _make_context(self, spec, check):
         params = check._effective_params(spec)
         network_timeout = params.get("network_timeout", DEFAULT_NETWORK_TIMEOUT)
         if (
@@ -404,8 +503,8 @@ class GoliveCheckRun(models.Model):
                 )
             )
         return CheckContext(
-            environment=env_name,
-            trigger=trigger,
+            environment=self.environment,
+            trigger=self.trigger,
             params=params,
             memory=copy.deepcopy(dict(check.memory or {})),
             check=check,
@@ -445,7 +544,8 @@ class GoliveCheckRun(models.Model):
         )
         return kept
 
-    def _write_last_status(self, check_status, run):
+    def _write_last_status(self, check_status):
+        run = self
         by_status = {}
         for check_id, status in check_status.items():
             by_status.setdefault(status, []).append(check_id)
@@ -488,24 +588,7 @@ class GoliveCheckRun(models.Model):
     @api.model
     def _golive_known_secrets(self):
         """Secret values of this database and server, to be masked anywhere."""
-        secrets = {
-            config.get("db_password"),
-            config.get("admin_passwd"),
-            config.get("smtp_password"),
-        }
-        cr = self.env.cr
-        for model, table, column in SECRET_COLUMNS:
-            if model not in self.env:
-                continue
-            cr.execute(
-                SQL(
-                    "SELECT %s FROM %s WHERE COALESCE(%s, '') != ''",
-                    SQL.identifier(column),
-                    SQL.identifier(table),
-                    SQL.identifier(column),
-                )
-            )
-            secrets.update(row[0] for row in cr.fetchall())
+        secrets = option_secrets(config) | column_secrets(self.env)
         secrets.update(self._golive_secret_param_values())
         secrets.discard(None)
         secrets.discard(False)
@@ -527,10 +610,6 @@ class GoliveCheckRun(models.Model):
             )
         )
         return tuple(row[0] for row in self.env.cr.fetchall() if row[0])
-
-    def _golive_mask(self, value):
-        """Mask ``value`` with the secrets known to this database."""
-        return mask(value, self._golive_known_secrets())
 
     # ------------------------------------------------------------------
     # Reporting
@@ -598,7 +677,13 @@ class GoliveCheckRun(models.Model):
     @api.model
     def _cron_self_audit(self):
         try:
-            run = self._run_checks(trigger="cron")
+            if self.env.context.get("cron_id"):
+                # a cron worker's job transaction is the job's own
+                run = self._run_checks_exclusive(
+                    trigger="cron", lock_wait=EXCLUSIVE_LOCK_WAIT
+                )
+            else:  # "Run Manually", within the caller's transaction
+                run = self._run_checks(trigger="cron")
         except GoliveCheckRunLocked:
             _logger.info("Go-Live self-audit skipped: another run is in progress.")
             return False

@@ -5,6 +5,8 @@ import sys
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, new_test_user
 
+from ..tools.vocabulary import MANAGER_GROUP
+
 # ``odoo`` as a child process of this very interpreter (its venv), wherever
 # the console script is and whatever PATH says.
 ODOO_CMD = (sys.executable, "-m", "odoo")
@@ -44,7 +46,7 @@ class GoliveCase(TransactionCase):
         cls.manager = new_test_user(
             cls.env,
             login="golive_manager",
-            groups="ipai_golive_checks.group_golive_manager",
+            groups=MANAGER_GROUP,
         )
         cls.Run = cls.env["golive.check.run"].with_user(cls.manager)
 

@@ -12,6 +12,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config, mute_logger
 
 from ..checks.http import MAX_BODY_BYTES, _http_request, _netloc
+from ..tools.vocabulary import USER_GROUP
 from ._net_servers import (
     CertFactory,
     RecordingHTTPServer,
@@ -350,9 +351,7 @@ class TestChecksHttpNetwork(HttpChecksMixin, GoliveCase):
             header_name="X-Api-Key",
             header_value=API_TOKEN,
         )
-        user = new_test_user(
-            self.env, login="golive_user", groups="ipai_golive_checks.group_golive_user"
-        )
+        user = new_test_user(self.env, login="golive_user", groups=USER_GROUP)
         as_user = endpoint.with_user(user)
         self.assertEqual(as_user.name, "SMS gateway")
         with self.assertRaises(AccessError):

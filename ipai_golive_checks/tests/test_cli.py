@@ -251,18 +251,40 @@ class TestCli(TransactionCase):
         )
 
     def test_exit_2_internal_error_without_traceback(self):
-        # the report cannot be written: an internal error, caught
-        proc = self.golive(
-            "--check", "modules.stuck", "--output", "/nonexistent/dir/report.txt"
-        )
+        # the report cannot be written (the device is full): an internal
+        # error, caught
+        proc = self.golive("--check", "modules.stuck", "--output", "/dev/full")
         self.assertExit(proc, 2)
-        self.assertIn("golive: error: internal error: FileNotFoundError", proc.stderr)
+        self.assertIn("golive: error: internal error: OSError", proc.stderr)
+        self.assertIn("No space left on device", proc.stderr)
         self.assertNotIn("Traceback", proc.stderr)
         proc = self.golive(
-            "--check", "modules.stuck", "--output", "/nonexistent/dir/r.txt", "--debug"
+            "--check", "modules.stuck", "--output", "/dev/full", "--debug"
         )
         self.assertExit(proc, 2)
         self.assertIn("Traceback", proc.stderr)
+
+    def _committed_run_count(self):
+        with db_connect(self.dbname).cursor() as cr:
+            cr.execute("SELECT count(*) FROM golive_check_run")
+            return cr.fetchone()[0]
+
+    def test_exit_2_output_folder_missing_before_the_run(self):
+        runs_before = self._committed_run_count()
+        for output, message in (
+            (
+                "/nonexistent/dir/report.txt",
+                "golive: error: --output: the folder '/nonexistent/dir' does not "
+                "exist.",
+            ),
+            ("/tmp", "golive: error: --output: '/tmp' is a folder, not a file."),
+        ):
+            proc = self.golive("--check", "modules.stuck", "--output", output)
+            self.assertExit(proc, 2)
+            self.assertEqual(proc.stderr.strip(), message)
+            self.assertEqual(proc.stdout, "")
+        # refused before the run: nothing was audited, nothing stored
+        self.assertEqual(self._committed_run_count(), runs_before)
 
     def test_exit_3_database_unreachable(self):
         proc = self.golive("--check", "modules.stuck", dbname="golive_no_such_db_h4")
@@ -325,14 +347,14 @@ class TestCli(TransactionCase):
         try:
             other_cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_KEY)
             self.assertTrue(other_cr.fetchone()[0])
-            proc = self.golive("--check", "config.list_db")
+            proc = self.golive("--check", "config.list_db", "--lock-wait", "0.5")
         finally:
             other_cr.rollback()
             other_cr.close()
         self.assertExit(proc, 2)
         self.assertIn(
             "golive: error: Another Go-Live self-audit is already running on "
-            f"database {self.dbname}",
+            f"database {self.dbname} (waited 0.5 s)",
             proc.stderr,
         )
         self.assertIn("retry when it has finished", proc.stderr)

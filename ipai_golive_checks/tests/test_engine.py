@@ -19,6 +19,7 @@ from ..models.golive_check_run import (
     GoliveCheckSelectionEmpty,
 )
 from ..tools.secrets import MASK, mask, mask_text
+from ..tools.vocabulary import USER_GROUP
 from .common import GoliveCase
 
 PLANTED_TOKEN = "Planted-Tok-4j8q"  # test_ipai_golive_checks' test.masked_token
@@ -233,9 +234,7 @@ class TestEngine(GoliveCase):
         self.assertEqual(check.action_waive()["context"]["default_check_id"], check.id)
 
     def test_access_rights(self):
-        user = new_test_user(
-            self.env, login="golive_user", groups="ipai_golive_checks.group_golive_user"
-        )
+        user = new_test_user(self.env, login="golive_user", groups=USER_GROUP)
         run = self.run_checks(["config.list_db"])
         # a Go-Live user reads the summary...
         summary = run.with_user(user).read(["score", "count_fail", "environment"])
@@ -575,6 +574,6 @@ class TestSecretMasking(GoliveCase):
         known = self.env["golive.check.run"]._golive_known_secrets()
         self.assertLessEqual(planted, known)
         self.assertEqual(
-            self.env["golive.check.run"]._golive_mask(f"x {fetch_password} y"),
+            mask(f"x {fetch_password} y", known),
             f"x {MASK} y",
         )

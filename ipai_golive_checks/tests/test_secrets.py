@@ -7,8 +7,9 @@ from unittest.mock import patch
 from odoo.tests import tagged
 from odoo.tools import config
 
-from ..tools.report_formats import FORMATS, render
+from ..tools.report_formats import render
 from ..tools.secrets import MASK, mask, mask_text
+from ..tools.vocabulary import FORMATS
 from .common import GoliveCase
 
 SMTP_PASSWORD = "Smtp-Pa55-Planted-7f3"

@@ -1,3 +1,5 @@
 from . import secrets
 from . import report_formats
 from . import origin
+from . import vocabulary
+from . import secret_sources

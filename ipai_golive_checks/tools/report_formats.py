@@ -9,7 +9,6 @@ and markdown.
 import json
 from xml.etree import ElementTree as ET
 
-FORMATS = ("text", "json", "junit", "markdown")
 STATUS_LABEL = {
     "pass": "PASS",
     "warn": "WARN",
@@ -20,12 +19,30 @@ STATUS_LABEL = {
 
 
 def render(data, fmt):
-    return {
-        "text": render_text,
-        "json": render_json,
-        "junit": render_junit,
-        "markdown": render_markdown,
-    }[fmt](data)
+    """``data`` rendered in ``fmt``, one of ``vocabulary.FORMATS``."""
+    return RENDERERS[fmt](data)
+
+
+def render_check_list(environment, rows, fmt):
+    """The catalogue (``odoo-bin golive --list``): JSON, a Markdown table, or
+    one line per check (the text format; JUnit has no listing of its own)."""
+    if fmt == "json":
+        return render_json({"environment": environment, "checks": rows})
+    if fmt == "markdown":
+        lines = [
+            "| Code | Category | Severity | Tags | Title |",
+            "| --- | --- | --- | --- | --- |",
+        ] + [
+            f"| `{r['code']}` | {r['category']} | {r['severity']} | "
+            f"{', '.join(r['tags'])} | {_md(r['title'])} |"
+            for r in rows
+        ]
+        return "\n".join(lines) + "\n"
+    return "".join(
+        f"{r['code']:<32} {r['category']:<9} {r['severity']:<9} "
+        f"{','.join(r['tags']):<28} {r['title']}\n"
+        for r in rows
+    )
 
 
 def _summary_line(summary):
@@ -157,3 +174,11 @@ def render_junit(data):
         root.set(key, f"{value:.3f}" if key == "time" else str(value))
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+RENDERERS = {
+    "text": render_text,
+    "json": render_json,
+    "junit": render_junit,
+    "markdown": render_markdown,
+}
