@@ -13,3 +13,4 @@ from . import test_config_files
 from . import test_checks_mail
 from . import test_checks_http
 from . import test_cli
+from . import test_concurrency

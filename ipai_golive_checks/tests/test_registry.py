@@ -1,6 +1,7 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -74,6 +75,33 @@ class TestRegistry(GoliveCase):
         self.assertFalse(orphan.active)
         spec = self.env["golive.check.registry"]._golive_check_specs()["crons.overdue"]
         self.assertEqual(check._effective_params(spec), {"tolerance_minutes": 5})
+
+    def test_sync_writes_only_what_changed(self):
+        """Concurrent runs each sync the registry: an unchanged row is never
+        written (it would conflict with the other run's transaction)."""
+        Check = self.env["golive.check"]
+        Check._sync_registry()
+        writes = []
+        original_write = type(Check).write
+
+        def spy_write(records, vals):
+            writes.append((records.mapped("code"), vals))
+            return original_write(records, vals)
+
+        with patch.object(type(Check), "write", spy_write):
+            Check._sync_registry()
+            self.assertEqual(writes, [])
+            # a stale title (an addon changed the code) is refreshed alone
+            list_db = Check.search([("code", "=", "config.list_db")])
+            title = list_db.title
+            self.env.cr.execute(
+                "UPDATE golive_check SET title = 'Old title' WHERE id = %s",
+                (list_db.id,),
+            )
+            list_db.invalidate_recordset(["title"])
+            Check._sync_registry()
+        self.assertEqual(writes, [(["config.list_db"], {"title": title})])
+        self.assertEqual(list_db.title, title)
 
     def test_disabled_check_not_run_unless_selected(self):
         check = self.env["golive.check"].search([("code", "=", "config.list_db")])
