@@ -16,18 +16,12 @@ to the same origin (scheme, host, port) is followed by hand (a few hops), a
 redirect to another origin is reported, never followed.
 """
 
-import base64
 import datetime
-import hashlib
 import ipaddress
-import os
-import socket
 import ssl
 import time
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import suppress
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
 
@@ -35,172 +29,9 @@ from odoo import models
 from odoo.tools import config
 
 from ..models.golive_check_registry import Finding, golive_check
+from ..tools import net
 
-WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-MAX_REDIRECTS = 3
-REDIRECT_CODES = (301, 302, 303, 307, 308)
-DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-MAX_BODY_BYTES = 1024 * 1024  # read at most this much of an answer
 MAX_TIMEOUT = 30.0  # seconds, as golive.check.endpoint's constraint
-# OpenSSL X509_V_ERR_* codes named in findings.
-X509_HOSTNAME_MISMATCH = 62
-X509_CERT_HAS_EXPIRED = 10
-
-
-def _ms(started):
-    return round((time.perf_counter() - started) * 1000.0, 1)
-
-
-def _short_error(exc, limit=300):
-    text = f"{type(exc).__name__}: {exc}"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _origin(url):
-    """``(scheme, hostname, port)`` of ``url``, the port made explicit."""
-    parts = urlsplit(url)
-    scheme = (parts.scheme or "").lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
-
-
-def _origin_text(url):
-    """``scheme://host[:port]`` of ``url`` for a message."""
-    scheme, host, port = _origin(url)
-    if port == DEFAULT_PORTS.get(scheme):
-        port = None
-    return f"{scheme}://{_netloc(host, port)}"
-
-
-def _netloc(host, port=None):
-    """``host[:port]``, an IPv6 address in brackets."""
-    host = f"[{host}]" if ":" in host and not host.startswith("[") else host
-    return f"{host}:{port}" if port else host
-
-
-def _session():
-    """A session that ignores HTTP(S)_PROXY, netrc and the like of the environment."""
-    session = requests.Session()
-    session.trust_env = False
-    return session
-
-
-def _read_capped(response, limit=MAX_BODY_BYTES):
-    """Read at most ``limit`` bytes of the body; later ``.content`` gives them."""
-    data = b""
-    with suppress(requests.RequestException, OSError):
-        for chunk in response.iter_content(chunk_size=65536):
-            data += chunk
-            if len(data) >= limit:
-                data = data[:limit]
-                break
-    response._content = data  # pylint: disable=protected-access
-    response._content_consumed = True  # pylint: disable=protected-access
-    response.close()
-    return data
-
-
-def _http_request(
-    method,
-    url,
-    timeout,
-    headers=None,
-    body=None,
-    follow=True,
-    drop_on_redirect=(),
-    aliases=None,
-    verify=True,
-):
-    """Send ``method url``; follow same-origin redirects by hand.
-
-    Returns ``(response, hops, offhost_url, downgrade)``: ``offhost_url`` is the
-    target of a redirect to another origin (scheme, host, port), not followed;
-    ``downgrade`` is true when that redirect goes from https to http. ``hops``
-    lists the same-origin URLs followed. ``follow=False`` follows nothing.
-    Headers named in ``drop_on_redirect`` (a credential) are sent to the first
-    URL only. ``aliases`` maps an origin to the base URL it is reached at (the
-    public URL of this server, reached on its local address). The body read is
-    capped at ``MAX_BODY_BYTES``; the environment's proxies are ignored.
-    ``verify`` is requests' (a CA bundle path for tests).
-    """
-    aliases = aliases or {}
-    hops = []
-    headers = dict(headers or {})
-    origin = _origin(url)
-    with _session() as session:
-        for _hop in range(MAX_REDIRECTS + 1):
-            response = session.request(
-                method,
-                url,
-                headers=headers or None,
-                data=body,
-                timeout=timeout,
-                allow_redirects=False,
-                stream=True,
-                verify=verify,
-            )
-            _read_capped(response)
-            location = response.headers.get("Location")
-            if not follow or response.status_code not in REDIRECT_CODES or not location:
-                return response, hops, None, False
-            target = urljoin(url, location)
-            target_origin = _origin(target)
-            if target_origin in aliases:
-                parts = urlsplit(target)
-                target = aliases[target_origin] + urlunsplit(
-                    ("", "", parts.path or "/", parts.query, "")
-                )
-                target_origin = _origin(target)
-            if target_origin != origin:
-                downgrade = origin[0] == "https" and target_origin[0] == "http"
-                return response, hops, target, downgrade
-            if len(hops) == MAX_REDIRECTS:
-                break
-            hops.append(target)
-            for name in drop_on_redirect:
-                for key in [k for k in headers if k.lower() == name.lower()]:
-                    del headers[key]
-            if response.status_code == 303 or (
-                response.status_code in (301, 302) and method == "POST"
-            ):
-                method, body = "GET", None
-            url = target
-    return response, hops, None, False
-
-
-def _certificate_details(der):
-    """Subject, issuer, SAN names and notAfter of a DER certificate."""
-    from cryptography import x509
-    from cryptography.hazmat.backends import default_backend
-
-    cert = x509.load_der_x509_certificate(der, default_backend())
-    try:
-        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
-        names = san.value.get_values_for_type(x509.DNSName) + [
-            str(ip) for ip in san.value.get_values_for_type(x509.IPAddress)
-        ]
-    except x509.ExtensionNotFound:
-        names = []
-    # cryptography >= 42 deprecates the naive not_valid_after.
-    not_after = getattr(cert, "not_valid_after_utc", None)
-    if not_after is None:
-        not_after = cert.not_valid_after.replace(tzinfo=datetime.timezone.utc)
-    return {
-        "subject": cert.subject.rfc4514_string(),
-        "issuer": cert.issuer.rfc4514_string(),
-        "not_after": not_after.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "san": names[:20],
-        "_not_after": not_after,
-    }
-
-
-def _tls_handshake(host, port, timeout, context):
-    with socket.create_connection((host, port), timeout=timeout) as raw:
-        with context.wrap_socket(raw, server_hostname=host) as tls:
-            return tls.getpeercert(binary_form=True), tls.version()
 
 
 # One file per check family, by design.
@@ -213,17 +44,14 @@ class GoliveCheckRegistry(models.AbstractModel):
     # ------------------------------------------------------------------
     def _golive_local_host(self):
         """Address this server listens on, as a client reaches it."""
-        interface = (config.get("http_interface") or "").strip()
-        if interface in ("", "0.0.0.0", "::"):
-            interface = "127.0.0.1"
-        return interface
+        return net.client_address(config.get("http_interface"))
 
     def _golive_http_base(self, ctx):
         base = (ctx.params.get("base_url") or "").strip().rstrip("/")
         if base:
             return base
         port = config.get("http_port") or 8069
-        return f"http://{_netloc(self._golive_local_host(), port)}"
+        return f"http://{net.netloc(self._golive_local_host(), port)}"
 
     def _golive_public_headers(self, ctx):
         """``(headers, public URL)`` that make a local request look public.
@@ -264,23 +92,25 @@ class GoliveCheckRegistry(models.AbstractModel):
         base = self._golive_http_base(ctx)
         url = base + path
         headers, public = self._golive_public_headers(ctx)
-        aliases = {_origin(public): base} if public else {}
+        aliases = {net.origin(public): base} if public else {}
         started = time.perf_counter()
         evidence = {"url": url}
         if headers:
             evidence["host_header"] = headers["Host"]
         try:
-            response, hops, offhost, _downgrade = _http_request(
+            response, hops, offhost, _downgrade = net.http_request(
                 "GET", url, ctx.network_timeout, headers=headers, aliases=aliases
             )
         except requests.RequestException as exc:
-            evidence.update(error=_short_error(exc), duration_ms=_ms(started))
+            evidence.update(
+                error=net.short_error(exc), duration_ms=net.elapsed_ms(started)
+            )
             return (
                 Finding.fail(
                     self.env._(
                         "%(url)s did not answer: %(error)s",
                         url=url,
-                        error=_short_error(exc),
+                        error=net.short_error(exc),
                     ),
                     key,
                     **evidence,
@@ -290,7 +120,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         evidence.update(
             status=response.status_code,
-            duration_ms=_ms(started),
+            duration_ms=net.elapsed_ms(started),
             redirects=hops,
         )
         if offhost:
@@ -300,7 +130,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     self.env._(
                         "%(url)s redirects to another origin, %(host)s (not followed).",
                         url=url,
-                        host=_origin_text(offhost),
+                        host=net.origin_text(offhost),
                     ),
                     key,
                     **evidence,
@@ -415,7 +245,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             parts = urlsplit(base)
             scheme = parts.scheme
             host = parts.hostname or "127.0.0.1"
-            port = _origin(base)[2] or 80
+            port = net.origin(base)[2] or 80
         else:
             scheme, host = "http", self._golive_local_host()
             workers = config.get("workers") or 0
@@ -424,22 +254,12 @@ class GoliveCheckRegistry(models.AbstractModel):
                 or 8069
             )
         headers, public = self._golive_public_headers(ctx)
-        netloc = _netloc(host, port)
+        netloc = net.netloc(host, port)
         headers = dict(headers or {"Host": netloc})
         origin = public or f"{scheme}://{netloc}"
         key = "/websocket"
-        ws_key = base64.b64encode(os.urandom(16)).decode()
-        extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        request = (
-            "GET /websocket HTTP/1.1\r\n"
-            f"{extra}"
-            "Upgrade: websocket\r\n"
-            "Connection: Upgrade\r\n"
-            f"Sec-WebSocket-Key: {ws_key}\r\n"
-            "Sec-WebSocket-Version: 13\r\n"
-            f"Origin: {origin}\r\n"
-            "User-Agent: ipai-golive-check\r\n\r\n"
-        )
+        ws_key = net.websocket_key()
+        request = net.websocket_request(ws_key, headers, origin)
         evidence = {
             "host": host,
             "port": port,
@@ -448,31 +268,31 @@ class GoliveCheckRegistry(models.AbstractModel):
         }
         started = time.perf_counter()
         try:
-            status_line, headers = self._golive_ws_handshake(
+            status_line, headers = net.websocket_handshake(
                 scheme, host, port, request, ctx.network_timeout
             )
         except OSError as exc:
-            evidence.update(error=_short_error(exc), duration_ms=_ms(started))
+            evidence.update(
+                error=net.short_error(exc), duration_ms=net.elapsed_ms(started)
+            )
             yield Finding.fail(
                 self.env._(
                     "WebSocket handshake on %(host)s:%(port)s failed: %(error)s",
                     host=host,
                     port=port,
-                    error=_short_error(exc),
+                    error=net.short_error(exc),
                 ),
                 key,
                 **evidence,
             )
             return
-        expected = base64.b64encode(
-            hashlib.sha1((ws_key + WS_GUID).encode()).digest()
-        ).decode()
+        expected = net.websocket_accept(ws_key)
         parts = status_line.split(" ", 2)
         code = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
         evidence.update(
             status=code,
             status_line=status_line[:100],
-            duration_ms=_ms(started),
+            duration_ms=net.elapsed_ms(started),
         )
         if code == 101 and headers.get("sec-websocket-accept") == expected:
             yield Finding.pass_(
@@ -503,42 +323,6 @@ class GoliveCheckRegistry(models.AbstractModel):
                 **evidence,
             )
 
-    def _golive_ws_handshake(self, scheme, host, port, request, timeout):
-        """Send the upgrade request; return ``(status line, headers)``.
-
-        After a 101, a close frame (code 1000) ends the connection cleanly.
-        """
-        raw = socket.create_connection((host, port), timeout=timeout)
-        sock = raw
-        try:
-            if scheme in ("https", "wss"):
-                sock = ssl.create_default_context().wrap_socket(
-                    raw, server_hostname=host
-                )
-            sock.sendall(request.encode())
-            data = b""
-            while b"\r\n\r\n" not in data and len(data) < 16384:
-                chunk = sock.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
-            status_line, *lines = head.split("\r\n") if head else [""]
-            headers = {}
-            for line in lines:
-                name, _sep, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
-            if " 101 " in f"{status_line} ":
-                mask_key = os.urandom(4)
-                payload = (1000).to_bytes(2, "big")
-                masked = bytes(b ^ mask_key[i % 4] for i, b in enumerate(payload))
-                with suppress(OSError):
-                    sock.sendall(bytes([0x88, 0x80 | len(payload)]) + mask_key + masked)
-                    sock.recv(16)  # the server's close frame
-            return status_line.strip(), headers
-        finally:
-            sock.close()
-
     @golive_check(
         "http.assets",
         title="Asset bundles served",
@@ -562,7 +346,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             bundles = [name.strip() for name in bundles.split(",") if name.strip()]
         base = self._golive_http_base(ctx)
         headers, public = self._golive_public_headers(ctx)
-        aliases = {_origin(public): base} if public else {}
+        aliases = {net.origin(public): base} if public else {}
         for bundle in bundles:
             links = [
                 link
@@ -582,7 +366,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                 url = base + link
                 started = time.perf_counter()
                 try:
-                    response, _hops, offhost, _downgrade = _http_request(
+                    response, _hops, offhost, _downgrade = net.http_request(
                         "GET",
                         url,
                         ctx.network_timeout,
@@ -590,8 +374,8 @@ class GoliveCheckRegistry(models.AbstractModel):
                         aliases=aliases,
                     )
                 except requests.RequestException as exc:
-                    problems.append(f"{link}: {_short_error(exc)}")
-                    fetched.append({"url": link, "error": _short_error(exc)})
+                    problems.append(f"{link}: {net.short_error(exc)}")
+                    fetched.append({"url": link, "error": net.short_error(exc)})
                     continue
                 # The body read is capped: Content-Length tells the full size.
                 length = response.headers.get("Content-Length") or ""
@@ -601,11 +385,11 @@ class GoliveCheckRegistry(models.AbstractModel):
                         "url": link,
                         "status": response.status_code,
                         "bytes": size,
-                        "duration_ms": _ms(started),
+                        "duration_ms": net.elapsed_ms(started),
                     }
                 )
                 if offhost:
-                    problems.append(f"{link}: redirected to {_origin_text(offhost)}")
+                    problems.append(f"{link}: redirected to {net.origin_text(offhost)}")
                 elif response.status_code != 200:
                     problems.append(f"{link}: {response.status_code}")
                 elif not size:
@@ -669,17 +453,16 @@ class GoliveCheckRegistry(models.AbstractModel):
         fail_days = float(ctx.params["fail_days"])
         timeout = ctx.network_timeout
         evidence = {"host": host, "port": port, "source": source}
-        context = ssl.create_default_context(cafile=ctx.params.get("ca_file") or None)
+        context = net.tls_context(ca_file=ctx.params.get("ca_file"))
         verify_error = None
         try:
-            der, version = _tls_handshake(host, port, timeout, context)
+            der, version = net.tls_handshake(host, port, timeout, context)
         except ssl.SSLCertVerificationError as exc:
             verify_error = exc
-            unverified = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            unverified.check_hostname = False
-            unverified.verify_mode = ssl.CERT_NONE
             try:
-                der, version = _tls_handshake(host, port, timeout, unverified)
+                der, version = net.tls_handshake(
+                    host, port, timeout, net.tls_context(verify=False)
+                )
             except OSError:
                 der, version = None, None
         except OSError as exc:
@@ -688,16 +471,16 @@ class GoliveCheckRegistry(models.AbstractModel):
                     "No TLS handshake with %(host)s:%(port)s: %(error)s",
                     host=host,
                     port=port,
-                    error=_short_error(exc),
+                    error=net.short_error(exc),
                 ),
                 key,
-                error=_short_error(exc),
+                error=net.short_error(exc),
                 **evidence,
             )
             return
         days_left = None
         if der:
-            details = _certificate_details(der)
+            details = net.certificate_details(der)
             not_after = details.pop("_not_after")
             days_left = round(
                 (
@@ -711,13 +494,13 @@ class GoliveCheckRegistry(models.AbstractModel):
             code = verify_error.verify_code
             reason = verify_error.verify_message or str(verify_error)
             evidence.update(verified=False, verify_error=reason, verify_code=code)
-            if code == X509_HOSTNAME_MISMATCH:
+            if code == net.X509_HOSTNAME_MISMATCH:
                 message = self.env._(
                     "The certificate of %(host)s does not name this host: %(reason)s.",
                     host=host,
                     reason=reason,
                 )
-            elif code == X509_CERT_HAS_EXPIRED:
+            elif code == net.X509_CERT_HAS_EXPIRED:
                 message = self.env._(
                     "The certificate of %(host)s has expired.", host=host
                 )
@@ -793,20 +576,16 @@ class GoliveCheckRegistry(models.AbstractModel):
             return
         timeout = ctx.network_timeout
         started = time.perf_counter()
-        # getaddrinfo() has no timeout of its own: wait for it in a thread.
-        executor = ThreadPoolExecutor(max_workers=1)
-        future = executor.submit(socket.getaddrinfo, host, None)
-        executor.shutdown(wait=False)
         evidence = {"host": host, "source": source}
         try:
-            infos = future.result(timeout=timeout)
-        except FutureTimeout:
+            addresses = net.resolve(host, timeout)
+        except TimeoutError:
             yield Finding.fail(
                 self.env._(
                     "Resolving %(host)s timed out after %(s)ss.", host=host, s=timeout
                 ),
                 host,
-                duration_ms=_ms(started),
+                duration_ms=net.elapsed_ms(started),
                 **evidence,
             )
             return
@@ -817,11 +596,10 @@ class GoliveCheckRegistry(models.AbstractModel):
                 ),
                 host,
                 error=str(exc),
-                duration_ms=_ms(started),
+                duration_ms=net.elapsed_ms(started),
                 **evidence,
             )
             return
-        addresses = sorted({info[4][0] for info in infos})
         yield Finding.pass_(
             self.env._(
                 "%(host)s resolves to %(addresses)s.",
@@ -830,7 +608,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             ),
             host,
             addresses=addresses[:20],
-            duration_ms=_ms(started),
+            duration_ms=net.elapsed_ms(started),
             **evidence,
         )
 
@@ -874,27 +652,31 @@ class GoliveCheckRegistry(models.AbstractModel):
         try:
             # No redirect is followed when a redirect is the expected answer;
             # the credential header goes to the configured URL only.
-            response, hops, offhost, downgrade = _http_request(
+            response, hops, offhost, downgrade = net.http_request(
                 endpoint.method,
                 endpoint.url,
                 timeout,
                 headers=headers or None,
-                follow=endpoint.expected_status not in REDIRECT_CODES,
+                follow=endpoint.expected_status not in net.REDIRECT_CODES,
                 drop_on_redirect=tuple(headers),
             )
         except requests.RequestException as exc:
-            evidence.update(error=_short_error(exc), duration_ms=_ms(started))
+            evidence.update(
+                error=net.short_error(exc), duration_ms=net.elapsed_ms(started)
+            )
             return Finding.fail(
                 self.env._(
                     "%(name)s did not answer: %(error)s",
                     name=endpoint.name,
-                    error=_short_error(exc),
+                    error=net.short_error(exc),
                 ),
                 key,
                 **evidence,
             )
         evidence.update(
-            status=response.status_code, redirects=hops, duration_ms=_ms(started)
+            status=response.status_code,
+            redirects=hops,
+            duration_ms=net.elapsed_ms(started),
         )
         if offhost and downgrade:
             evidence.update(redirect_to=offhost, downgrade=True)
@@ -903,7 +685,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     "%(name)s redirects from https to plain http, %(host)s "
                     "(a downgrade, not followed).",
                     name=endpoint.name,
-                    host=_origin_text(offhost),
+                    host=net.origin_text(offhost),
                 ),
                 key,
                 **evidence,
@@ -914,7 +696,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                 self.env._(
                     "%(name)s redirects to another origin, %(host)s (not followed).",
                     name=endpoint.name,
-                    host=_origin_text(offhost),
+                    host=net.origin_text(offhost),
                 ),
                 key,
                 **evidence,

@@ -9,14 +9,11 @@ record's host, port, encryption and credentials, always with a timeout.
 
 import base64
 import configparser
-import os
-import smtplib
 import socket
 import ssl
 import sys
-import tempfile
 import time
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -25,19 +22,11 @@ from odoo import fields, models
 from odoo.tools import config
 
 from ..models.golive_check_registry import Finding, golive_check
+from ..tools import net
 
 DEFAULT_SMTP_HOST = "localhost"
 RESERVED_DOMAINS = ("localhost", "example.com", "example.org", "example.net")
 RESERVED_SUFFIXES = (".localhost", ".local", ".invalid", ".test", ".example")
-
-
-def _is_local_host(host):
-    host = host.strip().lower().strip("[]")
-    return (
-        host in ("localhost", "::1")
-        or host.endswith(".localhost")
-        or host.startswith("127.")
-    )
 
 
 def _smtp_server_explicit(host):
@@ -52,103 +41,6 @@ def _smtp_server_explicit(host):
     with suppress(OSError, configparser.Error):
         parser.read([config.rcfile])
     return parser.has_option("options", "smtp_server")
-
-
-def _ms(started):
-    return round((time.perf_counter() - started) * 1000.0, 1)
-
-
-def _smtp_error(exc):
-    """A short description of an SMTP/socket error (never carries credentials)."""
-    if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error
-        if isinstance(text, bytes):
-            text = text.decode("utf-8", "replace")
-        return f"{exc.smtp_code} {text}".strip()
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return exc.verify_message or str(exc)
-    if isinstance(exc, socket.timeout | TimeoutError):
-        return "timed out"
-    return f"{type(exc).__name__}: {exc}"
-
-
-class _SmtpStepError(Exception):
-    """An SMTP session failed at one step."""
-
-    def __init__(self, step, exc, steps):
-        super().__init__(step)
-        self.step = step
-        self.exc = exc
-        self.steps = steps
-
-
-def _tls_context(verify, ca_file=None, client_cert=None):
-    if verify:
-        context = ssl.create_default_context(cafile=ca_file or None)
-    else:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    if client_cert:
-        certificate, private_key = client_cert
-        with tempfile.TemporaryDirectory() as folder:
-            cert_path = os.path.join(folder, "cert.pem")
-            key_path = os.path.join(folder, "key.pem")
-            for path, data in ((cert_path, certificate), (key_path, private_key)):
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-            context.load_cert_chain(cert_path, key_path)
-    return context
-
-
-@contextmanager
-def _smtp_session(target, timeout, context):
-    """Open an SMTP session (EHLO, STARTTLS/SSL, login) and QUIT at the end.
-
-    Yields ``(connection, steps)``; raises :class:`_SmtpStepError` naming the
-    step that failed.
-    """
-    steps = []
-    step = "connect"
-    connection = None
-    try:
-        if target["encryption"] == "ssl":
-            connection = smtplib.SMTP_SSL(
-                target["host"], target["port"], timeout=timeout, context=context
-            )
-            steps.append("ssl")
-        else:
-            connection = smtplib.SMTP(target["host"], target["port"], timeout=timeout)
-        steps.append("connect")
-        step = "ehlo"
-        code, _msg = connection.ehlo()
-        if code != 250:
-            raise smtplib.SMTPHeloError(code, _msg)
-        steps.append("ehlo")
-        if target["encryption"] == "starttls":
-            step = "starttls"
-            connection.starttls(context=context)
-            connection.ehlo()
-            steps.append("starttls")
-        if target["user"] and target["login"]:
-            step = "login"
-            connection.login(target["user"], target["password"] or "")
-            steps.append("login")
-        step = "session"
-        yield connection, steps
-        step = "quit"
-        connection.quit()
-        connection = None
-        steps.append("quit")
-    except _SmtpStepError:
-        raise
-    except (OSError, smtplib.SMTPException) as exc:
-        raise _SmtpStepError(step, exc, steps) from exc
-    finally:
-        if connection is not None:
-            with suppress(OSError):
-                connection.close()
 
 
 # One file per check family, by design.
@@ -248,9 +140,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         for verified in attempts:
             context = None
             if uses_tls or target["client_cert"]:
-                context = _tls_context(verified, ca_file, target["client_cert"])
+                context = net.tls_context(verified, ca_file, target["client_cert"])
             try:
-                with _smtp_session(target, timeout, context) as (connection, steps):
+                with net.smtp_session(target, timeout, context) as (connection, steps):
                     extra = {
                         "features": sorted(connection.esmtp_features),
                         "tls_version": connection.sock.version()
@@ -259,16 +151,16 @@ class GoliveCheckRegistry(models.AbstractModel):
                     }
                     if action:
                         extra.update(action(connection))
-            except _SmtpStepError as error:
+            except net.SmtpStepError as error:
                 if isinstance(error.exc, ssl.SSLCertVerificationError) and verified:
-                    tls_problem = _smtp_error(error.exc)
+                    tls_problem = net.smtp_error(error.exc)
                     continue
                 evidence = self._golive_smtp_evidence(
                     target,
                     failed_step=error.step,
-                    error=_smtp_error(error.exc),
+                    error=net.smtp_error(error.exc),
                     steps=error.steps,
-                    duration_ms=_ms(started),
+                    duration_ms=net.elapsed_ms(started),
                 )
                 message = self.env._(
                     "%(server)s (%(host)s:%(port)s): %(step)s failed: %(error)s",
@@ -276,11 +168,11 @@ class GoliveCheckRegistry(models.AbstractModel):
                     host=target["host"],
                     port=target["port"],
                     step=error.step,
-                    error=_smtp_error(error.exc),
+                    error=net.smtp_error(error.exc),
                 )
                 return "fail", message, evidence
             evidence = self._golive_smtp_evidence(
-                target, steps=steps, duration_ms=_ms(started), **extra
+                target, steps=steps, duration_ms=net.elapsed_ms(started), **extra
             )
             if tls_problem:
                 evidence["tls_verified"] = False
@@ -343,7 +235,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
             return
         host = config.get("smtp_server") or ""
-        if host and not _is_local_host(host):
+        if host and not net.is_local_host(host):
             yield Finding.pass_(
                 self.env._(
                     "No outgoing mail server record; the server options send "

@@ -1,12 +1,12 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import ipaddress
 from urllib.parse import urlsplit
 
 from odoo import models
 from odoo.tools import SQL, str2bool
 
 from ..models.golive_check_registry import Finding, golive_check
+from ..tools import net
 
 ENTERPRISE_PARAMS = (
     "database.expiration_date",
@@ -16,18 +16,6 @@ ENTERPRISE_PARAMS = (
     "database.already_linked_email",
     "database.already_linked_send_mail_url",
 )
-LOCAL_HOSTS = {"localhost", "localhost.localdomain", "0.0.0.0", ""}
-
-
-def is_local_host(host):
-    host = (host or "").lower()
-    if host in LOCAL_HOSTS or host.endswith(".localhost") or host.endswith(".local"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_unspecified
 
 
 # One file per check family, by design.
@@ -54,7 +42,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         problems = []
         if parts.scheme != "https":
             problems.append(self.env._("it is not https"))
-        if is_local_host(parts.hostname):
+        if net.is_local_host(parts.hostname):
             problems.append(self.env._("it points to a local host"))
         if problems:
             yield Finding.fail(

@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config, mute_logger
 
-from ..checks.http import MAX_BODY_BYTES, _http_request, _netloc
+from ..tools.net import MAX_BODY_BYTES, http_request, netloc
 from ..tools.vocabulary import USER_GROUP
 from ._net_servers import (
     CertFactory,
@@ -221,8 +221,8 @@ class TestChecksHttpNetwork(HttpChecksMixin, GoliveCase):
         headers = server.requests[0]["headers"]
         self.assertEqual(headers["host"], "[::1]:8069")
         self.assertEqual(headers["origin"], "http://[::1]:8069")
-        self.assertEqual(_netloc("::1", 8069), "[::1]:8069")
-        self.assertEqual(_netloc("erp.example.com"), "erp.example.com")
+        self.assertEqual(netloc("::1", 8069), "[::1]:8069")
+        self.assertEqual(netloc("erp.example.com"), "erp.example.com")
 
     def tls_check(self, certs, leaf_kwargs, status, ca=True, url_host="localhost"):
         context = certs.server_context("leaf", **leaf_kwargs)
@@ -452,7 +452,7 @@ class TestChecksHttpNetwork(HttpChecksMixin, GoliveCase):
             moved = (302, {"Location": plain.url + "/x"}, b"")
             context = certs.server_context("leaf")
             with RecordingHTTPServer({"/api": moved}, tls=context) as secure:
-                response, hops, offhost, downgrade = _http_request(
+                response, hops, offhost, downgrade = http_request(
                     "GET",
                     f"https://localhost:{secure.port}/api",
                     5,
@@ -478,7 +478,7 @@ class TestChecksHttpNetwork(HttpChecksMixin, GoliveCase):
             with patch.dict(os.environ, environ):
                 self.endpoint(server.url + "/status", name="Gateway")
                 run = self.run_checks(["http.endpoint"])
-                response = _http_request("GET", server.url + "/big", 5)[0]
+                response = http_request("GET", server.url + "/big", 5)[0]
         self.assertStatus(run, "http.endpoint", "pass")
         self.assertEqual(proxy.requests, [])
         self.assertEqual(len(response.content), MAX_BODY_BYTES)
