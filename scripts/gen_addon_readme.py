@@ -11,7 +11,7 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-FRAGMENTS = ("DESCRIPTION", "CONFIGURE", "USAGE", "CONTRIBUTORS")
+FRAGMENTS = ("DESCRIPTION", "CONFIGURE", "USAGE", "CATALOGUE", "CONTRIBUTORS")
 
 
 def render(addon):

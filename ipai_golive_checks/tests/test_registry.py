@@ -4,35 +4,22 @@ import json
 from unittest.mock import patch
 
 from odoo.tests import tagged
+from odoo.tools.misc import file_open
 
 from ..models.golive_check_registry import Finding, golive_check
+from ..tools.report_formats import render_catalogue
 from .common import GoliveCase
 
-CATALOGUE = {
-    "modules.stuck",
-    "modules.upgrade_pending",
-    "modules.no_enterprise",
-    "modules.no_iap_dependency",
-    "modules.manifest_template",
-    "crons.overdue",
-    "crons.failing",
-    "crons.deactivated",
-    "crons.scheduler_alive",
-    "params.base_url",
-    "params.base_url_freeze",
-    "params.attachment_location",
-    "params.no_enterprise_params",
-    "params.neutralized",
-    "config.proxy_mode",
-    "config.dbfilter",
-    "config.list_db",
-    "config.admin_passwd",
-    "config.workers",
-    "config.limits",
-    "config.data_dir",
-    "config.logfile",
-    "config.demo_data",
-}
+CATALOGUE_FILE = "ipai_golive_checks/readme/CATALOGUE.md"
+
+
+def readme_catalogue():
+    """The lines of the catalogue in the addon's README (``- ``code`` ...``)."""
+    with file_open(CATALOGUE_FILE) as handle:
+        return [line.rstrip("\n") for line in handle if line.startswith("- ")]
+
+
+CATALOGUE = {line.split("``")[1] for line in readme_catalogue()}
 
 
 @tagged("post_install", "-at_install")
@@ -48,6 +35,38 @@ class TestRegistry(GoliveCase):
         self.assertEqual(list_db.severity_dev, "info")
         self.assertTrue(list_db.remediation)
         self.assertIn("security", list_db.tags)
+
+    def test_catalogue_matches_the_readme(self):
+        """The engine's checks, from the registry, are the README's catalogue:
+        adding, removing or renaming a check (or changing its title, category
+        or default severity) means regenerating it."""
+        cls = self.env.registry["golive.check.registry"]
+        rows = []
+        for code, spec in (
+            self.env["golive.check.registry"]._golive_check_specs().items()
+        ):
+            # the addon that declares the check (other addons add their own)
+            declaring = next(
+                klass
+                for klass in reversed(cls.__mro__)
+                if getattr(vars(klass).get(spec.method_name), "_golive_check", None)
+                and vars(klass)[spec.method_name]._golive_check.code == code
+            )
+            if declaring.__module__.startswith("odoo.addons.ipai_golive_checks."):
+                rows.append(
+                    {
+                        "code": code,
+                        "category": spec.category,
+                        "severity": spec.severity,
+                        "title": spec.title,
+                    }
+                )
+        self.assertGreaterEqual(len(rows), 54)
+        self.assertEqual(
+            readme_catalogue(),
+            render_catalogue(rows).splitlines(),
+            f"{CATALOGUE_FILE} is stale: run scripts/gen_check_catalogue.py",
+        )
 
     def test_sync_keeps_user_edits_and_archives_gone_checks(self):
         check = self.env["golive.check"].search([("code", "=", "crons.overdue")])

@@ -182,3 +182,14 @@ RENDERERS = {
     "junit": render_junit,
     "markdown": render_markdown,
 }
+
+
+def render_catalogue(rows):
+    """The catalogue of ``readme/CATALOGUE.md``: one line per check, valid
+    Markdown and reStructuredText. ``rows`` are dicts with ``code``,
+    ``category``, ``severity`` (the default) and ``title``, in code order."""
+    lines = [
+        f"- ``{row['code']}`` ({row['category']}, {row['severity']}): {row['title']}"
+        for row in rows
+    ]
+    return "\n".join(lines) + "\n"
