@@ -8,8 +8,8 @@ import yaml
 
 from odoo import models
 from odoo.modules.module import (
+    _get_manifest_cached,
     adapt_version,
-    get_manifest,
     get_module_path,
     module_manifest,
 )
@@ -89,7 +89,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         installed = self._golive_installed_modules()
         pending = 0
         for name, (db_version, _license, _to_buy) in installed.items():
-            manifest = get_manifest(name)
+            # read only, without get_manifest's deep copy (as ir.asset does)
+            manifest = _get_manifest_cached(name)
             if not manifest:
                 yield Finding.warn(
                     self.env._(

@@ -2,12 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """PostgreSQL: version, connection budget, current use, long sessions, size."""
 
-from odoo import models
+from datetime import timedelta
+
+from odoo import fields, models
 from odoo.tools import SQL, config
 
 from ..models.golive_check_registry import Finding, golive_check
 
 GB = 1024**3
+# The database size is measured at most this often (pg_database_size stats
+# every file of the database: ~0.1 s with a thousand tables).
+SIZE_MAX_AGE = timedelta(days=1)
 
 
 def _version_label(num):
@@ -367,29 +372,15 @@ class GoliveCheckRegistry(models.AbstractModel):
         params={"warn_gb": 50, "fail_gb": 200},
     )
     def _check_postgres_db_size(self, ctx):
-        cr = self.env.cr
-        cr.execute(
-            "SELECT pg_database_size(current_database()), "
-            "pg_size_pretty(pg_database_size(current_database()))"
-        )
-        size, pretty = cr.fetchone()
-        cr.execute(
-            """
-            SELECT c.relname, pg_total_relation_size(c.oid)
-              FROM pg_class c
-              JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE c.relkind = 'r' AND n.nspname = 'public'
-             ORDER BY 2 DESC
-             LIMIT 5
-            """
-        )
-        largest = {name: table_size for name, table_size in cr.fetchall()}
+        measured = self._golive_db_size(ctx)
+        size, pretty = measured["size_bytes"], measured["size"]
         warn_gb = float(ctx.params["warn_gb"])
         fail_gb = float(ctx.params["fail_gb"])
         evidence = {
             "size_bytes": size,
             "size": pretty,
-            "largest_tables_bytes": largest,
+            "largest_tables_bytes": measured["largest_tables_bytes"],
+            "measured_at": measured["measured_at"],
             "warn_gb": warn_gb,
             "fail_gb": fail_gb,
         }
@@ -417,3 +408,38 @@ class GoliveCheckRegistry(models.AbstractModel):
             yield Finding.pass_(
                 self.env._("The database takes %s.", pretty), "db_size", **evidence
             )
+
+    def _golive_db_size(self, ctx):
+        """Size of the database and of its 5 largest tables, measured at most
+        once a day and kept in the check's memory (what a day adds is not
+        what a size threshold in GB is about)."""
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        kept = ctx.memory.get("db_size") or {}
+        if kept.get("database") == cr.dbname and kept.get("measured_at"):
+            measured_at = fields.Datetime.to_datetime(kept["measured_at"])
+            if timedelta(0) <= now - measured_at < SIZE_MAX_AGE:
+                return kept
+        cr.execute(
+            "SELECT pg_database_size(current_database()), "
+            "pg_size_pretty(pg_database_size(current_database()))"
+        )
+        size, pretty = cr.fetchone()
+        cr.execute(
+            """
+            SELECT c.relname, pg_total_relation_size(c.oid)
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind = 'r' AND n.nspname = 'public'
+             ORDER BY 2 DESC
+             LIMIT 5
+            """
+        )
+        ctx.memory["db_size"] = {
+            "database": cr.dbname,
+            "measured_at": fields.Datetime.to_string(now),
+            "size_bytes": size,
+            "size": pretty,
+            "largest_tables_bytes": dict(cr.fetchall()),
+        }
+        return ctx.memory["db_size"]

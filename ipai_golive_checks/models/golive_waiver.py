@@ -81,7 +81,10 @@ class GoliveWaiver(models.Model):
         findings (a waiver is written from a result's masked key); when several
         waivers cover the same key, the one that expires last wins.
         """
-        date = date or fields.Date.context_today(self)
+        # the user's time zone alone (not every field of the user)
+        date = date or fields.Date.context_today(
+            self.with_context(prefetch_fields=False)
+        )
         waivers = self.sudo().search([("expiry_date", ">=", date)])
         active = {}
         for waiver in waivers:

@@ -3,8 +3,12 @@
 import json
 import threading
 import time
+from datetime import timedelta
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
+from odoo import fields
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools import config
@@ -153,12 +157,58 @@ class TestChecksPostgres(GoliveCase):
         self.assertEqual(result.evidence["state"], "active")
 
     def test_db_size(self):
+        self.env.cr.execute(
+            "SELECT pg_database_size(current_database()), "
+            "pg_size_pretty(pg_database_size(current_database()))"
+        )
+        real, pretty = self.env.cr.fetchone()
         run = self.run_checks(["postgres.db_size"])
         self.assertStatus(run, "postgres.db_size", "pass")
-        self.assertGreater(self.results(run).evidence["size_bytes"], 0)
+        result = self.results(run)
+        evidence = result.evidence
+        # measured now: the size PostgreSQL reports (a page or two may move)
+        self.assertAlmostEqual(evidence["size_bytes"], real, delta=real * 0.01)
+        self.assertEqual(result.object_key, "db_size")
+        self.assertEqual(result.message, f"The database takes {evidence['size']}.")
+        self.assertEqual(len(evidence["largest_tables_bytes"]), 5)
+        self.assertLessEqual(sum(evidence["largest_tables_bytes"].values()), real)
+        self.assertGreaterEqual(result.query_count, 2)
+        measured = (evidence["size_bytes"], evidence["size"], evidence["measured_at"])
+
+        # measured once a day: the next runs judge the same measure, no query
         self.set_params("postgres.db_size", warn_gb=0, fail_gb=1000)
         run = self.run_checks(["postgres.db_size"])
         self.assertStatus(run, "postgres.db_size", "warn")
+        result = self.results(run)
+        self.assertEqual(
+            result.message, f"The database takes {measured[1]}, above 0.0 GB."
+        )
+        self.assertEqual(result.evidence["warn_gb"], 0.0)
+        self.assertEqual(result.evidence["measured_at"], measured[2])
         self.set_params("postgres.db_size", warn_gb=0, fail_gb=0)
         run = self.run_checks(["postgres.db_size"])
         self.assertStatus(run, "postgres.db_size", "fail")
+        result = self.results(run)
+        self.assertEqual(
+            result.message, f"The database takes {measured[1]}, above 0.0 GB."
+        )
+        self.assertEqual(
+            (
+                result.evidence["size_bytes"],
+                result.evidence["size"],
+                result.evidence["measured_at"],
+            ),
+            measured,
+        )
+        self.assertEqual(result.object_key, "db_size")
+        self.assertIn(pretty.split()[1], result.evidence["size"])  # same unit
+
+        # a day later it is measured again
+        later = fields.Datetime.now() + timedelta(days=1, minutes=1)
+        with freeze_time(later):
+            run = self.run_checks(["postgres.db_size"])
+        result = self.results(run)
+        self.assertGreaterEqual(result.query_count, 2)
+        self.assertEqual(
+            result.evidence["measured_at"], fields.Datetime.to_string(later)
+        )

@@ -49,8 +49,14 @@ def is_secret_key(key):
     return bool(key) and bool(SECRET_KEY_RE.search(str(key)))
 
 
+class _UsableSecrets(tuple):
+    """Secret values already filtered and sorted by :func:`usable_secrets`."""
+
+
 def usable_secrets(secrets):
     """Known secret values worth masking, longest first."""
+    if isinstance(secrets, _UsableSecrets):
+        return secrets
     values = {
         str(value)
         for value in secrets or ()
@@ -58,7 +64,7 @@ def usable_secrets(secrets):
         and len(str(value)) >= MIN_SECRET_LENGTH
         and str(value).lower() not in _TRIVIAL
     }
-    return sorted(values, key=len, reverse=True)
+    return _UsableSecrets(sorted(values, key=len, reverse=True))
 
 
 def mask_text(text, secrets=()):
@@ -68,8 +74,12 @@ def mask_text(text, secrets=()):
     text = str(text)
     for value in usable_secrets(secrets):
         text = text.replace(value, MASK)
-    text = _URL_CREDENTIALS_RE.sub(_mask_url_credentials, text)
-    return _PARAM_RE.sub(_mask_param, text)
+    # the patterns need "://" and "@", or a "=" or ":" after a name
+    if "@" in text:
+        text = _URL_CREDENTIALS_RE.sub(_mask_url_credentials, text)
+    if "=" in text or ":" in text:
+        text = _PARAM_RE.sub(_mask_param, text)
+    return text
 
 
 def _mask_param(match):
