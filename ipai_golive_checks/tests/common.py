@@ -71,3 +71,19 @@ class GoliveCase(TransactionCase):
             self.assertEqual(set(statuses.values()), {status}, statuses)
         else:
             self.assertEqual(statuses.get(object_key), status, statuses)
+
+    def assertFinding(self, run, code, status, message, object_key, /, **evidence):
+        """The one result of ``code`` in ``run``: its status, its exact
+        message (a string) or a pattern (compiled regex), its object key, and
+        the given evidence items."""
+        results = self.results(run, code)
+        self.assertEqual(len(results), 1, results.mapped("message"))
+        self.assertEqual(results.status, status, results.message)
+        if isinstance(message, str):
+            self.assertEqual(results.message, message)
+        else:
+            self.assertRegex(results.message, message)
+        self.assertEqual(results.object_key or "", object_key)
+        for key, value in evidence.items():
+            self.assertEqual(results.evidence.get(key), value, key)
+        return results

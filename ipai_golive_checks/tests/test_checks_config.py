@@ -1,5 +1,6 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import contextlib
 import os
 import tempfile
 from unittest.mock import patch
@@ -88,8 +89,28 @@ class TestChecksConfig(GoliveCase):
         try:
             self.check("config.data_dir", {"data_dir": home_tmp}, "pass")
             os.chmod(home_tmp, 0o500)
-            if not os.access(home_tmp, os.W_OK):  # root can write anyway
-                self.check("config.data_dir", {"data_dir": home_tmp}, "fail")
+            with contextlib.ExitStack() as stack:
+                if os.access(home_tmp, os.W_OK):
+                    # root may write anyway: answer access() by the mode bits,
+                    # as for the (non-root) user Odoo should run as
+                    real_access = os.access
+
+                    def access_by_mode(path, mode, **kwargs):
+                        if path != home_tmp:
+                            return real_access(path, mode, **kwargs)
+                        bits = os.stat(path).st_mode >> 6
+                        return all(
+                            not mode & flag or bits & flag
+                            for flag in (os.R_OK, os.W_OK, os.X_OK)
+                        )
+
+                    stack.enter_context(patch("os.access", access_by_mode))
+                result = self.check("config.data_dir", {"data_dir": home_tmp}, "fail")
+            self.assertEqual(
+                result.message, f"data_dir {home_tmp}: it is not writable."
+            )
+            self.assertEqual(result.object_key, "data_dir")
+            self.assertEqual(result.evidence["data_dir"], home_tmp)
         finally:
             os.chmod(home_tmp, 0o700)
             os.rmdir(home_tmp)

@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import re
 from unittest.mock import patch
 
 from psycopg2 import IntegrityError
@@ -66,13 +67,37 @@ class TestChecksHttpServer(HttpChecksMixin, GoliveCase, HttpCase):
         with RecordingHTTPServer({"/web/health": answer}) as server:
             self.set_params("http.health", base_url=server.url)
             run = self.run_checks(["http.health"])
-        self.assertStatus(run, "http.health", "fail")
+        self.assertFinding(
+            run,
+            "http.health",
+            "fail",
+            "Health check answered 500 (status fail).",
+            "/web/health",
+            url=f"{server.url}/web/health?db_server_status=1",
+            status=500,
+            health="fail",
+            body='{"status": "fail"}',
+        )
         self.assertEqual(
             [r["path"] for r in server.requests], ["/web/health?db_server_status=1"]
         )
-        self.set_params("http.health", base_url=f"http://127.0.0.1:{free_port()}")
+        # nothing listening
+        url = f"http://127.0.0.1:{free_port()}"
+        self.set_params("http.health", base_url=url)
         run = self.run_checks(["http.health"])
-        self.assertStatus(run, "http.health", "fail")
+        result = self.assertFinding(
+            run,
+            "http.health",
+            "fail",
+            re.compile(
+                rf"^{re.escape(url)}/web/health\?db_server_status=1 did not answer: "
+                r"ConnectionError: .*Connection refused"
+            ),
+            "/web/health",
+            url=f"{url}/web/health?db_server_status=1",
+        )
+        self.assertRegex(result.evidence["error"], r"^ConnectionError: ")
+        self.assertNotIn("status", result.evidence)
 
     def test_login(self):
         run = self.run_checks(["http.login"])

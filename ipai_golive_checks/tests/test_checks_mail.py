@@ -66,14 +66,32 @@ class TestChecksMail(GoliveCase):
         self.checks[code].parameters = json.dumps(params)
 
     def test_outgoing_server(self):
-        with patch.dict(config.options, {"smtp_server": "localhost"}):
+        with patch.dict(config.options, {"smtp_server": "localhost", "smtp_port": 25}):
             run = self.run_checks(["mail.outgoing_server"])
-            self.assertStatus(run, "mail.outgoing_server", "fail")
+            self.assertFinding(
+                run,
+                "mail.outgoing_server",
+                "fail",
+                "No active outgoing mail server: Odoo would try localhost:25.",
+                "ir.mail_server",
+                smtp_server="localhost",
+            )
         # an explicit local server (a local MTA relaying out): warn, the
         # smtp_probe decides
-        with patch.dict(config.options, {"smtp_server": "127.0.0.1"}):
-            run = self.run_checks(["mail.outgoing_server"])
-            self.assertStatus(run, "mail.outgoing_server", "warn")
+        for host in ("127.0.0.1", "0.0.0.0", "relay.local"):
+            with patch.dict(config.options, {"smtp_server": host, "smtp_port": 2525}):
+                run = self.run_checks(["mail.outgoing_server"])
+                self.assertFinding(
+                    run,
+                    "mail.outgoing_server",
+                    "warn",
+                    "No outgoing mail server record; the server options send "
+                    f"through the local server {host}:2525: make sure it relays "
+                    "out (see mail.smtp_probe).",
+                    "ir.mail_server",
+                    smtp_server=host,
+                    smtp_port=2525,
+                )
         with patch.dict(config.options, {"smtp_server": "smtp.example.net"}):
             run = self.run_checks(["mail.outgoing_server"])
             self.assertStatus(run, "mail.outgoing_server", "pass")

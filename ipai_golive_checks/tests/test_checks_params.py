@@ -36,10 +36,22 @@ class TestChecksParams(GoliveCase):
             "pass",
         )
         self.icp.set_param("web.base.url.freeze", False)
-        self.assertStatus(
+        self.assertFinding(
             self.run_checks(["params.base_url_freeze"]),
             "params.base_url_freeze",
             "fail",
+            "web.base.url is not frozen: the next administrator login rewrites it.",
+            "web.base.url.freeze",
+            value=False,
+        )
+        self.icp.set_param("web.base.url.freeze", "0")
+        self.assertFinding(
+            self.run_checks(["params.base_url_freeze"]),
+            "params.base_url_freeze",
+            "fail",
+            "web.base.url is not frozen: the next administrator login rewrites it.",
+            "web.base.url.freeze",
+            value="0",
         )
 
     def test_attachment_location(self):
@@ -68,9 +80,26 @@ class TestChecksParams(GoliveCase):
         code = "params.neutralized"
         self.icp.set_param("database.is_neutralized", False)
         self.assertStatus(self.run_checks([code], environment="prod"), code, "pass")
-        self.assertStatus(self.run_checks([code], environment="staging"), code, "fail")
+        self.assertFinding(
+            self.run_checks([code], environment="staging"),
+            code,
+            "fail",
+            "This staging database is not neutralized: it may send mail and call "
+            "external services as production.",
+            "database.is_neutralized",
+            neutralized=False,
+            environment="staging",
+        )
         self.icp.set_param("database.is_neutralized", True)
         self.assertStatus(self.run_checks([code], environment="staging"), code, "pass")
         run = self.run_checks([code], environment="prod")
-        self.assertStatus(run, code, "fail")
+        self.assertFinding(
+            run,
+            code,
+            "fail",
+            "The production database is neutralized: mail and crons are disabled.",
+            "database.is_neutralized",
+            neutralized=True,
+            environment="prod",
+        )
         self.assertEqual(self.results(run).severity, "critical")

@@ -1,6 +1,7 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+import re
 import threading
 import time
 from datetime import timedelta
@@ -63,21 +64,38 @@ class TestChecksPostgres(GoliveCase):
             run = self.run_checks(["postgres.max_connections"])
         self.assertStatus(run, "postgres.max_connections", "pass")
         self.assertEqual(self.results(run).evidence["demand"], 16)
-        # the default db_maxconn 64 with 4 workers and 2 cron workers: 7 x 64
+        # the default db_maxconn 64 with 2 cron workers and enough workers to
+        # exceed this server's budget, whatever its max_connections
+        workers = available // 64 + 1
+        processes = workers + 2 + 1
         with patch.dict(
             config.options,
-            {"workers": 4, "max_cron_threads": 2, "db_maxconn": 64},
+            {
+                "workers": workers,
+                "max_cron_threads": 2,
+                "db_maxconn": 64,
+                "db_maxconn_gevent": False,
+            },
         ):
             run = self.run_checks(["postgres.max_connections"])
         result = self.results(run)
-        if 7 * 64 > available:
-            self.assertEqual(result.status, "fail")
-            self.assertEqual(result.evidence["demand"], 448)
-            self.assertEqual(result.evidence["suggested_db_maxconn"], available // 7)
-            self.assertIn(
-                "(4 workers + 2 cron workers) x db_maxconn 64", result.message
-            )
-            self.assertIn("pgbouncer", result.message)
+        self.assertEqual(result.status, "fail")
+        self.assertEqual(result.object_key, "max_connections")
+        self.assertEqual(result.evidence["demand"], processes * 64)
+        self.assertEqual(
+            result.evidence["suggested_db_maxconn"], max(available // processes, 1)
+        )
+        self.assertIn(
+            f"({workers} workers + 2 cron workers) x db_maxconn 64 + 1 gevent "
+            f"process x 64 = {processes * 64}",
+            result.message,
+        )
+        self.assertIn(
+            f"Set db_maxconn to at most {max(available // processes, 1)} "
+            f"({available} / {processes} processes)",
+            result.message,
+        )
+        self.assertIn("pgbouncer", result.message)
         # threaded: one pool, just above what the server accepts
         with patch.dict(config.options, {"workers": 0, "db_maxconn": available + 1}):
             run = self.run_checks(["postgres.max_connections"])
@@ -108,10 +126,53 @@ class TestChecksPostgres(GoliveCase):
         )
         self.set_params("postgres.connections", warn_percent=0, fail_percent=100)
         run = self.run_checks(["postgres.connections"])
-        self.assertStatus(run, "postgres.connections", "warn")
-        self.set_params("postgres.connections", fail_percent=0)
-        run = self.run_checks(["postgres.connections"])
-        self.assertStatus(run, "postgres.connections", "fail")
+        result = self.assertFinding(
+            run,
+            "postgres.connections",
+            "warn",
+            re.compile(
+                rf"^(\d+) of {available} available connections in use "
+                r"\(([\d.]+)%\), (\d+) on this database\."
+            ),
+            "connections",
+            available=available,
+        )
+        # three more connections to this database are counted
+        before = result.evidence["this_database"]
+        extra = [db_connect(self.env.cr.dbname).cursor() for _i in range(3)]
+        try:
+            for cursor in extra:
+                cursor.execute("SELECT 1")
+            self.set_params("postgres.connections", fail_percent=0)
+            run = self.run_checks(["postgres.connections"])
+        finally:
+            for cursor in extra:
+                cursor.close()
+        result = self.assertFinding(
+            run,
+            "postgres.connections",
+            "fail",
+            re.compile(
+                rf"^(\d+) of {available} available connections in use "
+                r"\(([\d.]+)%\), (\d+) on this database: new connections will "
+                r"soon be refused\.$"
+            ),
+            "connections",
+            available=available,
+        )
+        evidence = result.evidence
+        self.assertGreaterEqual(evidence["this_database"], before + 3)
+        self.assertEqual(
+            evidence["percent"], round(100.0 * evidence["connections"] / available, 1)
+        )
+        self.assertTrue(
+            result.message.startswith(
+                f"{evidence['connections']} of {available} available connections "
+                f"in use ({evidence['percent']}%), {evidence['this_database']} on "
+                "this database"
+            ),
+            result.message,
+        )
 
     def test_long_sessions_pass(self):
         run = self.run_checks(["postgres.long_sessions"])

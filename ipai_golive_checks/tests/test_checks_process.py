@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import os
+import re
+import time
 from unittest.mock import patch
 
 import psutil
@@ -58,10 +60,27 @@ class TestChecksProcess(GoliveCase):
         self.assertStatus(run, "process.uptime", "pass")
         evidence = self.results(run).evidence
         self.assertEqual(evidence["server_pid"], os.getpid())
-        # this test server started less than a year ago
-        self.set_params("process.uptime", min_uptime_minutes=525600)
+        # a threshold an hour above this test server's uptime
+        uptime = (time.time() - psutil.Process().create_time()) / 60.0
+        threshold = round(uptime) + 60
+        self.set_params("process.uptime", min_uptime_minutes=threshold)
         run = self.run_checks(["process.uptime"])
-        self.assertStatus(run, "process.uptime", "warn")
+        result = self.assertFinding(
+            run,
+            "process.uptime",
+            "warn",
+            re.compile(
+                rf"^The server \(pid {os.getpid()}\) started [\d.]+ minutes ago, "
+                rf"less than {threshold}\.0; \d+ starts seen in 30 days\.$"
+            ),
+            "uptime",
+            server_pid=os.getpid(),
+            min_uptime_minutes=float(threshold),
+        )
+        self.assertAlmostEqual(result.evidence["uptime_minutes"], uptime, delta=1.0)
+        self.assertIn(
+            f"started {result.evidence['uptime_minutes']} minutes ago", result.message
+        )
         check = self.env["golive.check"]._sync_registry()["process.uptime"]
         self.assertEqual(
             check.memory["starts"], [round(psutil.Process().create_time())]

@@ -20,8 +20,30 @@ class TestChecksSecurity(GoliveCase):
         admin.password = "admin"
         self.env.flush_all()
         run = self.run_checks(["security.admin_password"])
-        self.assertStatus(run, "security.admin_password", "fail")
-        self.assertIn("slow", self.results(run).tags)
+        result = self.assertFinding(
+            run,
+            "security.admin_password",
+            "fail",
+            f"The admin user (login {admin.login}) still has the password 'admin'.",
+            "admin",
+            user_id=admin.id,
+            login=admin.login,
+            active=True,
+        )
+        self.assertIn("slow", result.tags)
+        # archived, the admin still fails (and the message says so)
+        admin.active = False
+        self.env.flush_all()
+        self.assertFinding(
+            self.run_checks(["security.admin_password"]),
+            "security.admin_password",
+            "fail",
+            f"The admin user (login {admin.login}) still has the password 'admin' "
+            "(archived).",
+            "admin",
+            active=False,
+        )
+        admin.active = True
         admin.password = "correct horse battery staple"
         self.env.flush_all()
         run = self.run_checks(["security.admin_password"])

@@ -3,6 +3,7 @@
 import base64
 import json
 import os
+import re
 import uuid
 from unittest.mock import patch
 
@@ -44,16 +45,44 @@ class TestChecksStorage(GoliveCase):
         self.set_params("storage.disk_space", min_free_percent=0, min_free_gb=0)
         run = self.run_checks(["storage.disk_space"])
         self.assertStatus(run, "storage.disk_space", "pass")
+        usage = psutil.disk_usage(config.filestore(self.env.cr.dbname))
+        free_gb = free / 1024**3
+        free_percent = 100.0 * free / usage.total
+        # thresholds just above what is free: the measure must be the disk's
         self.set_params(
-            "storage.disk_space",
-            min_free_percent=0,
-            min_free_gb=free / 1024**3 + 100,
+            "storage.disk_space", min_free_percent=0, min_free_gb=round(free_gb + 1)
         )
         run = self.run_checks(["storage.disk_space"])
-        self.assertStatus(run, "storage.disk_space", "fail")
-        self.set_params("storage.disk_space", min_free_percent=101, min_free_gb=0)
+        result = self.assertFinding(
+            run,
+            "storage.disk_space",
+            "fail",
+            re.compile(
+                r"^Only [\d.]+ GB \([\d.]+%\) free on the filestore's disk \("
+                + re.escape(config.filestore(self.env.cr.dbname))
+                + rf"\); the thresholds are {round(free_gb + 1)}\.0 GB and 0\.0%\.$"
+            ),
+            "disk",
+            path=config.filestore(self.env.cr.dbname),
+            total_gb=round(usage.total / 1024**3, 2),
+            min_free_gb=float(round(free_gb + 1)),
+        )
+        self.assertAlmostEqual(result.evidence["free_gb"], free_gb, delta=0.5)
+        self.assertIn(f"Only {result.evidence['free_gb']} GB", result.message)
+        self.set_params(
+            "storage.disk_space",
+            min_free_percent=round(free_percent + 1),
+            min_free_gb=0,
+        )
         run = self.run_checks(["storage.disk_space"])
-        self.assertStatus(run, "storage.disk_space", "fail")
+        result = self.assertFinding(
+            run,
+            "storage.disk_space",
+            "fail",
+            re.compile(rf"\(([\d.]+)%\) free .* and {round(free_percent + 1)}\.0%\.$"),
+            "disk",
+        )
+        self.assertAlmostEqual(result.evidence["free_percent"], free_percent, delta=1.0)
 
     def test_missing_attachments(self):
         attachments = self.env["ir.attachment"]

@@ -84,6 +84,11 @@ class TestConfigFiles(GoliveCase):
         options = load_options(MISTAKES)
         self.assertEqual(options["workers"], 0)
         self.assertIs(options["list_db"], True)
+        # the file's data_dir, under /tmp, never created (whatever this machine
+        # holds at the file's own path)
+        self.assertEqual(options["data_dir"], "/tmp/odoo-golive-mistakes")
+        tmp = self.enterContext(tempfile.TemporaryDirectory(dir="/tmp"))
+        options["data_dir"] = os.path.join(tmp, "odoo-golive-mistakes")
         run = self.run_file(options, ["config", "postgres", "storage"])
         results = self.by_key(run)
         for mistake, (code, key, status) in FLAGGED.items():
@@ -96,9 +101,9 @@ class TestConfigFiles(GoliveCase):
         filestore = results[("storage.filestore", "filestore")]
         path = os.path.join(options["data_dir"], "filestore", self.env.cr.dbname)
         self.assertEqual(filestore.evidence["path"], path)
-        if not os.path.isdir(path):
-            self.assertEqual(filestore.status, "fail", filestore.message)
-            self.assertIn("does not exist", filestore.message)
+        self.assertFalse(os.path.isdir(path))
+        self.assertEqual(filestore.status, "fail", filestore.message)
+        self.assertIn("does not exist", filestore.message)
         arithmetic = results[("postgres.max_connections", "max_connections")]
         self.assertIn("1 process x db_maxconn 1000 = 1000", arithmetic.message)
         self.assertIn("pgbouncer", arithmetic.message)

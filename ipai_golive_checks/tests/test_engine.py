@@ -556,21 +556,21 @@ class TestSecretMasking(GoliveCase):
             }
         )
         planted = {fetch_password}
-        if "iap.account" in self.env:
-            iap_token = "Iap-Tok3n-Planted-8c1"
-            service = self.env["iap.service"].create(
-                {
-                    "name": "Go-Live test",
-                    "technical_name": "golive_test",
-                    "description": "test",
-                    "unit_name": "credits",
-                    "integer_balance": True,
-                }
-            )
-            self.env["iap.account"].create(
-                {"service_id": service.id, "account_token": iap_token}
-            )
-            planted.add(iap_token)
+        # iap is auto-installed with web and base_setup: always here
+        iap_token = "Iap-Tok3n-Planted-8c1"
+        service = self.env["iap.service"].create(
+            {
+                "name": "Go-Live test",
+                "technical_name": "golive_test",
+                "description": "test",
+                "unit_name": "credits",
+                "integer_balance": True,
+            }
+        )
+        self.env["iap.account"].create(
+            {"service_id": service.id, "account_token": iap_token}
+        )
+        planted.add(iap_token)
         known = self.env["golive.check.run"]._golive_known_secrets()
         self.assertLessEqual(planted, known)
         self.assertEqual(
