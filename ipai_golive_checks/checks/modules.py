@@ -24,7 +24,7 @@ TEMPLATE_PATH = "ipai_golive_checks/data/house_manifest_template.yml"
 @functools.cache
 def house_manifest_template():
     with file_open(TEMPLATE_PATH) as template:
-        return yaml.safe_load(template)
+        return yaml.load(template, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def raw_manifest(name):
@@ -89,8 +89,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         installed = self._golive_installed_modules()
         pending = 0
         for name, (db_version, _license, _to_buy) in installed.items():
-            # read only, without get_manifest's deep copy (as ir.asset does)
-            manifest = _get_manifest_cached(name)
+            # read only, without get_manifest's deep copy (as ir.asset does);
+            # the same cache key as get_manifest(name), filled by the loading
+            manifest = _get_manifest_cached(name, None)
             if not manifest:
                 yield Finding.warn(
                     self.env._(
