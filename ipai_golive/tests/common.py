@@ -1,10 +1,13 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import contextlib
+import re
 from datetime import date
 
 from lxml import etree
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
@@ -86,6 +89,15 @@ class GoliveCase(TransactionCase):
         return cls.env["golive.task"].create(
             {"phase_id": phase.id, "name": name, **vals}
         )
+
+    @contextlib.contextmanager
+    def assertUserError(self, message):
+        """The block raises a UserError itself, not a subclass (AccessError and
+        ValidationError are UserErrors too: a removed guard would go unnoticed),
+        whose message starts with ``message``."""
+        with self.assertRaisesRegex(UserError, "^" + re.escape(message)) as caught:
+            yield caught
+        self.assertIs(type(caught.exception), UserError, caught.exception)
 
 
 def field_spec(model, arch):

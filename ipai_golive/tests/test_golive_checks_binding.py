@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from unittest.mock import patch
 
-from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import config
 
@@ -96,13 +95,17 @@ class TestGoliveChecksBinding(GoliveCase):
         self.assertEqual(self.task_plain.check_status, "fail")
 
     def test_run_checks_needs_manager(self):
-        with self.assertRaises(UserError):
+        with self.assertUserError(
+            "Only a Go-Live Manager can take this checklist there."
+        ):
             self.checklist.with_user(self.user).action_run_checks()
         self.assertFalse(self.checklist.check_run_id)
 
     def test_nothing_bound(self):
         self.checklist.task_ids.check_codes = False
-        with self.assertRaises(UserError):
+        with self.assertUserError(
+            "No task of ACME v1.1.0 is bound to an enabled automated check."
+        ):
             self.checklist.with_user(self.manager).action_run_checks()
 
     def test_user_reads_task_status(self):
@@ -157,7 +160,9 @@ class TestGoliveChecksBinding(GoliveCase):
         self.assertEqual(self.gate_backup.state, "todo")
         self.assertEqual(self.checklist.gate_status, "red")
         self.assertFalse(self.gate_backup.is_green)
-        with self.assertRaises(UserError) as refusal:
+        with self.assertUserError(
+            "Cannot go live while 2 gate(s) are not green (done or waived):"
+        ) as refusal:
             self.checklist.with_user(self.manager).action_go_live()
         self.assertIn("Backup taken right before cutover", str(refusal.exception))
         self.assertIn("Fail", str(refusal.exception))

@@ -1,7 +1,6 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
-from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import GoliveCase
@@ -53,7 +52,9 @@ class TestGoliveState(GoliveCase):
         """The guard is in the ORM: a plain write cannot bypass it."""
         self._make_ready()
         self.gate_ci.state = "done"
-        with self.assertRaises(UserError) as refusal:
+        with self.assertUserError(
+            "Cannot go live while 1 gate(s) are not green (done or waived):"
+        ) as refusal:
             self.checklist.with_user(self.manager).write({"state": "live"})
         message = str(refusal.exception)
         self.assertIn("Backup taken right before cutover", message)
@@ -62,7 +63,9 @@ class TestGoliveState(GoliveCase):
 
     def test_guard_holds_for_superuser(self):
         self._make_ready()
-        with self.assertRaises(UserError):
+        with self.assertUserError(
+            "Cannot go live while 2 gate(s) are not green (done or waived):"
+        ):
             self.checklist.sudo().write({"state": "live"})
         self.assertEqual(self.checklist.state, "ready")
 
@@ -79,20 +82,29 @@ class TestGoliveState(GoliveCase):
         self._make_ready()
         self._green_gates()
         for target in ("live", "draft", "aborted"):
-            with self.subTest(target=target), self.assertRaises(UserError):
+            with (
+                self.subTest(target=target),
+                self.assertUserError(
+                    "Only a Go-Live Manager can take this checklist there."
+                ),
+            ):
                 self.checklist.with_user(self.user).write(
                     {"state": target, "abort_reason": "x"}
                 )
         self.checklist.with_user(self.manager).write({"state": "live"})
-        with self.assertRaises(UserError):
+        with self.assertUserError(
+            "Only a Go-Live Manager can take this checklist there."
+        ):
             self.checklist.with_user(self.user).write({"state": "closed"})
-        with self.assertRaises(UserError):
+        with self.assertUserError("Only a Go-Live Manager can change Went Live On."):
             self.checklist.with_user(self.user).write({"date_live": False})
         self.checklist.with_user(self.user).write({"state": "stabilizing"})
         self.assertEqual(self.checklist.state, "stabilizing")
 
     def test_user_cannot_create_past_draft(self):
-        with self.assertRaises(UserError):
+        with self.assertUserError(
+            "Only a Go-Live Manager can create a checklist past draft."
+        ):
             self.env["golive.checklist"].with_user(self.user).create(
                 {"name": "Sneaky", "date_golive": "2030-01-01", "state": "closed"}
             )
@@ -100,7 +112,10 @@ class TestGoliveState(GoliveCase):
     def test_transitions_follow_the_state_machine(self):
         """Even a manager cannot skip states."""
         for target in ("ready", "live", "stabilizing", "closed", "aborted"):
-            with self.subTest(target=target), self.assertRaises(UserError):
+            with (
+                self.subTest(target=target),
+                self.assertUserError("ACME v1.1.0 cannot move from Draft to "),
+            ):
                 self.checklist.with_user(self.manager).write(
                     {"state": target, "abort_reason": "x"}
                 )
@@ -121,7 +136,9 @@ class TestGoliveState(GoliveCase):
             "state": "live",
             "task_ids": [Command.create({"name": "Red gate", "is_gate": True})],
         }
-        with self.assertRaises(UserError) as refusal:
+        with self.assertUserError(
+            "Cannot go live while 1 gate(s) are not green (done or waived):"
+        ) as refusal:
             self.env["golive.checklist"].create(vals)
         self.assertIn("Red gate", str(refusal.exception))
         vals["task_ids"] = [
@@ -134,7 +151,9 @@ class TestGoliveState(GoliveCase):
         self.gate_ci.state = "done"
         self.gate_backup.state = "na"
         self.assertEqual(self.checklist.gate_status, "red")
-        with self.assertRaises(UserError) as refusal:
+        with self.assertUserError(
+            "Cannot go live while 1 gate(s) are not green (done or waived):"
+        ) as refusal:
             self.checklist.with_user(self.manager).action_go_live()
         self.assertIn("Backup taken right before cutover", str(refusal.exception))
 
@@ -142,7 +161,9 @@ class TestGoliveState(GoliveCase):
         self._make_ready()
         self._green_gates()
         self.gate_backup.state = "blocked"
-        with self.assertRaises(UserError):
+        with self.assertUserError(
+            "Cannot go live while 1 gate(s) are not green (done or waived):"
+        ):
             self.checklist.write({"state": "live"})
 
     def test_waived_gate_is_green(self):
@@ -156,32 +177,40 @@ class TestGoliveState(GoliveCase):
     def test_go_live_needs_manager(self):
         self._make_ready()
         self._green_gates()
-        with self.assertRaises(UserError):
+        with self.assertUserError(
+            "Only a Go-Live Manager can take this checklist there."
+        ):
             self.checklist.with_user(self.user).action_go_live()
         self.assertEqual(self.checklist.state, "ready")
 
     def test_transitions_refused_from_wrong_state(self):
-        with self.assertRaises(UserError):
+        with self.assertUserError("ACME v1.1.0 cannot move from Draft to Ready."):
             self.checklist.action_ready()
-        with self.assertRaises(UserError):
+        with self.assertUserError("ACME v1.1.0 cannot move from Draft to Live."):
             self.checklist.action_go_live()
-        with self.assertRaises(UserError):
+        with self.assertUserError("ACME v1.1.0 cannot move from Draft to Stabilizing."):
             self.checklist.action_stabilize()
-        with self.assertRaises(UserError):
+        with self.assertUserError("ACME v1.1.0 cannot move from Draft to Closed."):
             self.checklist.action_close()
-        with self.assertRaises(UserError):
+        with self.assertUserError(
+            "ACME v1.1.0 cannot be aborted from its current state."
+        ):
             self.checklist.action_abort()
         self.checklist.action_start()
         self.checklist.action_start()  # already there: nothing to do
         self.assertEqual(self.checklist.state, "in_progress")
-        with self.assertRaises(UserError):
+        with self.assertUserError(
+            "ACME v1.1.0 cannot move from In Progress to Stabilizing."
+        ):
             self.checklist.write({"state": "stabilizing"})
 
     def test_abort_needs_reason_and_manager(self):
         self._make_ready()
-        with self.assertRaises(UserError):
+        with self.assertUserError(
+            "Only a Go-Live Manager can take this checklist there."
+        ):
             self.checklist.with_user(self.user).action_abort()
-        with self.assertRaises(UserError):
+        with self.assertUserError("An aborted or rolled-back go-live needs a reason."):
             self.checklist.write({"state": "aborted"})
         action = self.checklist.with_user(self.manager).action_abort()
         wizard = (
@@ -207,15 +236,15 @@ class TestGoliveState(GoliveCase):
         self.assertEqual(self.checklist.state, "aborted")
 
     def test_waive_needs_manager_and_reason(self):
-        with self.assertRaises(UserError):
+        with self.assertUserError("Only a Go-Live Manager can waive a task."):
             self.gate_ci.with_user(self.user).action_waive()
-        with self.assertRaises(UserError):
+        with self.assertUserError("Only a Go-Live Manager can waive a task."):
             self.gate_ci.with_user(self.user).write(
                 {"state": "waived", "waive_reason": "no time"}
             )
-        with self.assertRaises(UserError):
+        with self.assertUserError("Waiving a task needs a reason."):
             self.gate_ci.with_user(self.manager)._waive("  ")
-        with self.assertRaises(UserError):
+        with self.assertUserError("Waiving a task needs a reason."):
             self.gate_ci.with_user(self.manager).write({"state": "waived"})
         self.assertEqual(self.gate_ci.state, "todo")
         action = self.gate_ci.with_user(self.manager).action_waive()
@@ -226,12 +255,14 @@ class TestGoliveState(GoliveCase):
         self.assertEqual(self.gate_ci.waived_by_id, self.manager)
 
     def test_sign_off_needs_manager_and_green_task(self):
-        with self.assertRaises(UserError):
+        with self.assertUserError(
+            "Only done or waived tasks can be signed off: CI gates green on release tag"
+        ):
             self.gate_ci.with_user(self.manager).action_sign_off()
         self.gate_ci.with_user(self.user).action_done()
-        with self.assertRaises(UserError):
+        with self.assertUserError("Only a Go-Live Manager can sign off a task."):
             self.gate_ci.with_user(self.user).action_sign_off()
-        with self.assertRaises(UserError):
+        with self.assertUserError("Only a Go-Live Manager can change Signed Off By."):
             self.gate_ci.with_user(self.user).write({"signoff_user_id": self.user.id})
         self.gate_ci.with_user(self.manager).action_sign_off()
         self.assertEqual(self.gate_ci.signoff_user_id, self.manager)
@@ -249,7 +280,10 @@ class TestGoliveState(GoliveCase):
             {"waive_reason": "forged"},
             {"waived_by_id": self.manager.id},
         ):
-            with self.subTest(vals=vals), self.assertRaises(UserError):
+            with (
+                self.subTest(vals=vals),
+                self.assertUserError("Only a Go-Live Manager can change "),
+            ):
                 gate.write(vals)
         self.assertTrue(self.gate_backup.is_gate)
         self.gate_backup.with_user(self.manager).write({"is_gate": False})
@@ -278,11 +312,17 @@ class TestGoliveState(GoliveCase):
         )
         for user in (self.user, self.manager):
             with self.subTest(user=user.login):
-                with self.assertRaises(UserError):
+                with self.assertUserError(
+                    "Task Backup taken right before cutover cannot move to another "
+                    "checklist."
+                ):
                     self.gate_backup.with_user(user).write({"phase_id": other_phase.id})
-                with self.assertRaises(UserError):
+                with self.assertUserError(
+                    "Task Backup taken right before cutover cannot move to another "
+                    "checklist."
+                ):
                     self.gate_backup.with_user(user).write({"checklist_id": other.id})
-                with self.assertRaises(UserError):
+                with self.assertUserError("A phase cannot move to another checklist."):
                     self.phase_golive.with_user(user).write({"checklist_id": other.id})
         self.assertEqual(self.gate_backup.checklist_id, self.checklist)
         self.gate_backup.with_user(self.user).write({"phase_id": self.phase_post.id})
@@ -301,7 +341,9 @@ class TestGoliveState(GoliveCase):
             .with_user(self.user)
             .create({"phase_id": self.phase_post.id, "name": "Late"}),
         ):
-            with self.assertRaises(UserError):
+            with self.assertUserError(
+                "ACME v1.1.0 is closed: only a Go-Live Manager can change it."
+            ):
                 write()
         self.task_plain.with_user(self.manager).write({"notes": "Post-mortem link"})
         self.assertEqual(self.task_plain.notes, "Post-mortem link")

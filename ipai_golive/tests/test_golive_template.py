@@ -3,7 +3,6 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import GoliveCase
@@ -114,7 +113,7 @@ class TestGoliveTemplate(GoliveCase):
 
     def test_template_without_phases_refused(self):
         empty = self.env["golive.checklist.template"].create({"name": "Empty"})
-        with self.assertRaises(UserError):
+        with self.assertUserError("Template Empty has no phases."):
             empty._create_checklist({"name": "x", "date_golive": date(2026, 2, 16)})
         self.assertFalse(self.env["golive.checklist"].search([("name", "=", "x")]))
 
