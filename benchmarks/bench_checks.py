@@ -83,9 +83,8 @@ def db_exists(db):
     return db in out.stdout.split()
 
 
-def create_db(db, addons_path):
-    subprocess.run(["dropdb", "--if-exists", db], check=True)
-    sh(["createdb", db])
+def load_addon(db, addons_path, mode):
+    """``odoo -i`` (mode ``-i``) or ``-u`` of ipai_golive_checks on ``db``."""
     sh(
         [
             sys.executable,
@@ -93,13 +92,19 @@ def create_db(db, addons_path):
             f"--addons-path={addons_path}",
             "-d",
             db,
-            "-i",
+            mode,
             "ipai_golive_checks",
             "--stop-after-init",
             "--log-level=warn",
             "--http-port=18199",
         ]
     )
+
+
+def create_db(db, addons_path):
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    sh(["createdb", db])
+    load_addon(db, addons_path, "-i")
 
 
 def copy_db(db, template, addons_path):
@@ -114,20 +119,7 @@ def copy_db(db, template, addons_path):
     shutil.rmtree(target, ignore_errors=True)
     if os.path.isdir(source):
         shutil.copytree(source, target)
-    sh(
-        [
-            sys.executable,
-            odoo_bin(),
-            f"--addons-path={addons_path}",
-            "-d",
-            db,
-            "-u",
-            "ipai_golive_checks",
-            "--stop-after-init",
-            "--log-level=warn",
-            "--http-port=18199",
-        ]
-    )
+    load_addon(db, addons_path, "-u")
 
 
 def psql(db, sql):

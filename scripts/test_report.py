@@ -15,6 +15,7 @@ import argparse
 import pathlib
 import re
 import sys
+import types
 
 RESULT_RE = re.compile(
     r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<run>\d+) tests "
@@ -88,14 +89,14 @@ def parse_log(lines):
                 our_warnings.append(line)
             elif match["level"] != "WARNING":
                 errors_logged.append(line)
-    return (
-        result,
-        skipped,
-        bad_skips,
-        our_warnings,
-        errors_logged,
-        started,
-        skipped_by_addon,
+    return types.SimpleNamespace(
+        result=result,
+        skipped=skipped,
+        bad_skips=bad_skips,
+        our_warnings=our_warnings,
+        errors_logged=errors_logged,
+        started=started,
+        skipped_by_addon=skipped_by_addon,
     )
 
 
@@ -106,15 +107,10 @@ def main():
     args = parser.parse_args()
     with open(args.log, encoding="utf-8", errors="replace") as log:
         lines = log.read().splitlines()
-    (
-        result,
-        skipped,
-        bad_skips,
-        our_warnings,
-        errors_logged,
-        started,
-        skipped_by_addon,
-    ) = parse_log(lines)
+    log = parse_log(lines)
+    result, skipped, bad_skips = log.result, log.skipped, log.bad_skips
+    our_warnings, errors_logged = log.our_warnings, log.errors_logged
+    started, skipped_by_addon = log.started, log.skipped_by_addon
 
     problems = []
     if result is None:

@@ -1,9 +1,11 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import os
 import sys
 
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import config
 
 from ..tools.vocabulary import MANAGER_GROUP
 
@@ -37,6 +39,32 @@ def protect_committed_state(test):
             cr.execute("DELETE FROM golive_check_run WHERE id > %s", (max_run_id,))
 
     test.addCleanup(restore)
+
+
+def odoo_command(command, dbname, *args):
+    """``(argv, environ)`` of ``odoo <command> -d dbname`` as a child process
+    of this test server: the same addons path and database options."""
+    cmd = [*ODOO_CMD, f"--addons-path={config['addons_path']}", command, "-d", dbname]
+    for option in ("db_host", "db_port", "db_user"):
+        if config.get(option):
+            cmd.append(f"--{option}={config[option]}")
+    environ = dict(os.environ)
+    environ.pop("ODOO_RC", None)
+    return [*cmd, *args], environ
+
+
+class CommittedStateCase(TransactionCase):
+    """Tests whose child processes commit into the test database: what they
+    write is removed after each test (see protect_committed_state)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dbname = cls.env.cr.dbname
+
+    def setUp(self):
+        super().setUp()
+        protect_committed_state(self)
 
 
 class GoliveCase(TransactionCase):

@@ -35,24 +35,16 @@ class TestChecksParams(GoliveCase):
             "params.base_url_freeze",
             "pass",
         )
-        self.icp.set_param("web.base.url.freeze", False)
-        self.assertFinding(
-            self.run_checks(["params.base_url_freeze"]),
-            "params.base_url_freeze",
-            "fail",
-            "web.base.url is not frozen: the next administrator login rewrites it.",
-            "web.base.url.freeze",
-            value=False,
-        )
-        self.icp.set_param("web.base.url.freeze", "0")
-        self.assertFinding(
-            self.run_checks(["params.base_url_freeze"]),
-            "params.base_url_freeze",
-            "fail",
-            "web.base.url is not frozen: the next administrator login rewrites it.",
-            "web.base.url.freeze",
-            value="0",
-        )
+        for value, stored in ((False, False), ("0", "0")):  # absent, or false
+            self.icp.set_param("web.base.url.freeze", value)
+            self.assertFinding(
+                self.run_checks(["params.base_url_freeze"]),
+                "params.base_url_freeze",
+                "fail",
+                "web.base.url is not frozen: the next administrator login rewrites it.",
+                "web.base.url.freeze",
+                value=stored,
+            )
 
     def test_attachment_location(self):
         self.icp.set_param("ir_attachment.location", False)

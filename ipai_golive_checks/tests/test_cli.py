@@ -15,11 +15,10 @@ from xml.etree import ElementTree as ET
 from lxml import etree
 
 from odoo.sql_db import db_connect
-from odoo.tests import TransactionCase, tagged
-from odoo.tools import config
+from odoo.tests import tagged
 
 from ..models.golive_check_run import LOCK_KEY
-from .common import ODOO_CMD, protect_committed_state
+from .common import CommittedStateCase, odoo_command
 
 JUNIT_XSD = os.path.join(os.path.dirname(__file__), "data", "junit.xsd")
 ADMIN_PASSWD = "Cli-Master-Planted-8w1"
@@ -40,36 +39,20 @@ RESULT_KEYS = {
 
 
 @tagged("post_install", "-at_install")
-class TestCli(TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.dbname = cls.env.cr.dbname
-
-    def setUp(self):
-        super().setUp()
-        protect_committed_state(self)
-
+class TestCli(CommittedStateCase):
     def _committed(self, query, params=()):
         """Run ``query`` in its own committed transaction (seen by the child)."""
         with db_connect(self.dbname).cursor() as cr:  # commits at the end
             cr.execute(query, params)
 
     def golive(self, *args, dbname=None, db_options=True):
-        cmd = [
-            *ODOO_CMD,
-            f"--addons-path={config['addons_path']}",
-            "golive",
-            "-d",
-            dbname or self.dbname,
-        ]
-        if db_options:
-            for option in ("db_host", "db_port", "db_user"):
-                if config.get(option):
-                    cmd.append(f"--{option}={config[option]}")
-        cmd += list(args)
-        env = dict(os.environ)
-        env.pop("ODOO_RC", None)
+        cmd, env = odoo_command("golive", dbname or self.dbname, *args)
+        if not db_options:
+            cmd = [
+                arg
+                for arg in cmd
+                if not arg.startswith(("--db_host=", "--db_port=", "--db_user="))
+            ]
         proc = subprocess.run(
             cmd, capture_output=True, text=True, timeout=300, env=env, check=False
         )

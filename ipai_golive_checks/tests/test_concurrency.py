@@ -10,18 +10,16 @@ another run's commit would fail with a serialization failure.
 """
 
 import json
-import os
 import subprocess
 import tempfile
 import time
 
 from odoo.sql_db import db_connect
-from odoo.tests import TransactionCase, tagged
-from odoo.tools import config
+from odoo.tests import tagged
 
 from ..models.golive_check_run import LOCK_KEY
 from ..tools.vocabulary import SEVERITY_RANK
-from .common import ODOO_CMD, protect_committed_state
+from .common import CommittedStateCase, odoo_command
 
 CRON_XMLID = "ipai_golive_checks.ir_cron_golive_self_audit"
 # What the cron worker does with one due job (ir.cron._process_jobs).
@@ -41,15 +39,9 @@ WAIT_FOR_WAITERS = 240  # seconds for the three processes to start and wait
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentRuns(TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.dbname = cls.env.cr.dbname
-
+class TestConcurrentRuns(CommittedStateCase):
     def setUp(self):
         super().setUp()
-        protect_committed_state(self)
         self._protect_cron()
 
     def _protect_cron(self):
@@ -85,21 +77,9 @@ class TestConcurrentRuns(TransactionCase):
         self.failures_before = before[2]
 
     def _odoo(self, command, *args, **popen_kwargs):
-        cmd = [
-            *ODOO_CMD,
-            f"--addons-path={config['addons_path']}",
-            command,
-            "-d",
-            self.dbname,
-            "--log-level=warn",
-        ]
-        for option in ("db_host", "db_port", "db_user"):
-            if config.get(option):
-                cmd.append(f"--{option}={config[option]}")
-        env = dict(os.environ)
-        env.pop("ODOO_RC", None)
+        cmd, env = odoo_command(command, self.dbname, "--log-level=warn", *args)
         return subprocess.Popen(
-            [*cmd, *args],
+            cmd,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
