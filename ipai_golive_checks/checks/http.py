@@ -240,19 +240,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         params={"base_url": ""},
     )
     def _check_http_websocket(self, ctx):
-        base = (ctx.params.get("base_url") or "").strip()
-        if base:
-            parts = urlsplit(base)
-            scheme = parts.scheme
-            host = parts.hostname or "127.0.0.1"
-            port = net.origin(base)[2] or 80
-        else:
-            scheme, host = "http", self._golive_local_host()
-            workers = config.get("workers") or 0
-            port = int(
-                (config.get("gevent_port") if workers > 0 else config.get("http_port"))
-                or 8069
-            )
+        scheme, host, port = self._golive_ws_target(ctx)
         headers, public = self._golive_public_headers(ctx)
         netloc = net.netloc(host, port)
         headers = dict(headers or {"Host": netloc})
@@ -286,7 +274,6 @@ class GoliveCheckRegistry(models.AbstractModel):
                 **evidence,
             )
             return
-        expected = net.websocket_accept(ws_key)
         parts = status_line.split(" ", 2)
         code = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
         evidence.update(
@@ -294,8 +281,32 @@ class GoliveCheckRegistry(models.AbstractModel):
             status_line=status_line[:100],
             duration_ms=net.elapsed_ms(started),
         )
-        if code == 101 and headers.get("sec-websocket-accept") == expected:
-            yield Finding.pass_(
+        accepted = headers.get("sec-websocket-accept") == net.websocket_accept(ws_key)
+        yield self._golive_ws_finding(host, port, key, accepted, evidence)
+
+    def _golive_ws_target(self, ctx):
+        """``(scheme, host, port)`` of the WebSocket endpoint: the base_url
+        threshold, else this server (its gevent port when workers > 0)."""
+        base = (ctx.params.get("base_url") or "").strip()
+        if base:
+            parts = urlsplit(base)
+            return (
+                parts.scheme,
+                parts.hostname or "127.0.0.1",
+                net.origin(base)[2] or 80,
+            )
+        workers = config.get("workers") or 0
+        port = int(
+            (config.get("gevent_port") if workers > 0 else config.get("http_port"))
+            or 8069
+        )
+        return "http", self._golive_local_host(), port
+
+    def _golive_ws_finding(self, host, port, key, accepted, evidence):
+        """The finding of a handshake that answered ``evidence["status"]``."""
+        status_line = evidence["status_line"]
+        if evidence["status"] == 101 and accepted:
+            return Finding.pass_(
                 self.env._(
                     "WebSocket handshake on %(host)s:%(port)s answered 101.",
                     host=host,
@@ -304,24 +315,23 @@ class GoliveCheckRegistry(models.AbstractModel):
                 key,
                 **evidence,
             )
-        elif code == 101:
-            yield Finding.fail(
+        if evidence["status"] == 101:
+            return Finding.fail(
                 self.env._("101 answered with a wrong Sec-WebSocket-Accept."),
                 key,
                 **evidence,
             )
-        else:
-            yield Finding.fail(
-                self.env._(
-                    "WebSocket handshake on %(host)s:%(port)s answered "
-                    "%(status)s instead of 101.",
-                    host=host,
-                    port=port,
-                    status=status_line[:100] or "nothing",
-                ),
-                key,
-                **evidence,
-            )
+        return Finding.fail(
+            self.env._(
+                "WebSocket handshake on %(host)s:%(port)s answered "
+                "%(status)s instead of 101.",
+                host=host,
+                port=port,
+                status=status_line[:100] or "nothing",
+            ),
+            key,
+            **evidence,
+        )
 
     @golive_check(
         "http.assets",
@@ -449,22 +459,11 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
             return
         host, port = parts.hostname, parts.port or 443
-        warn_days = float(ctx.params["warn_days"])
-        fail_days = float(ctx.params["fail_days"])
-        timeout = ctx.network_timeout
         evidence = {"host": host, "port": port, "source": source}
-        context = net.tls_context(ca_file=ctx.params.get("ca_file"))
-        verify_error = None
         try:
-            der, version = net.tls_handshake(host, port, timeout, context)
-        except ssl.SSLCertVerificationError as exc:
-            verify_error = exc
-            try:
-                der, version = net.tls_handshake(
-                    host, port, timeout, net.tls_context(verify=False)
-                )
-            except OSError:
-                der, version = None, None
+            der, version, verify_error = self._golive_tls_certificate(
+                host, port, ctx.network_timeout, ctx.params.get("ca_file")
+            )
         except OSError as exc:
             yield Finding.fail(
                 self.env._(
@@ -478,62 +477,63 @@ class GoliveCheckRegistry(models.AbstractModel):
                 **evidence,
             )
             return
-        days_left = None
         if der:
             details = net.certificate_details(der)
             not_after = details.pop("_not_after")
-            days_left = round(
-                (
-                    not_after - datetime.datetime.now(datetime.timezone.utc)
-                ).total_seconds()
-                / 86400,
-                1,
-            )
+            now = datetime.datetime.now(datetime.timezone.utc)
+            days_left = round((not_after - now).total_seconds() / 86400, 1)
             evidence.update(details, days_left=days_left, tls_version=version)
         if verify_error is not None:
-            code = verify_error.verify_code
-            reason = verify_error.verify_message or str(verify_error)
-            evidence.update(verified=False, verify_error=reason, verify_code=code)
-            if code == net.X509_HOSTNAME_MISMATCH:
-                message = self.env._(
-                    "The certificate of %(host)s does not name this host: %(reason)s.",
-                    host=host,
-                    reason=reason,
-                )
-            elif code == net.X509_CERT_HAS_EXPIRED:
-                message = self.env._(
-                    "The certificate of %(host)s has expired.", host=host
-                )
-            else:
-                message = self.env._(
-                    "The certificate chain of %(host)s is not trusted: %(reason)s.",
-                    host=host,
-                    reason=reason,
-                )
-            yield Finding.fail(message, key, **evidence)
-            return
-        evidence["verified"] = True
-        args = {"host": host, "days": days_left, "date": evidence["not_after"][:10]}
-        if days_left < fail_days:
-            yield Finding.fail(
-                self.env._(
-                    "The certificate of %(host)s expires in %(days)s days (%(date)s).",
-                    **args,
-                ),
-                key,
-                **evidence,
-            )
-        elif days_left < warn_days:
-            yield Finding.warn(
-                self.env._(
-                    "The certificate of %(host)s expires in %(days)s days (%(date)s).",
-                    **args,
-                ),
-                key,
-                **evidence,
-            )
+            yield self._golive_tls_untrusted(host, key, verify_error, evidence)
         else:
-            yield Finding.pass_(
+            evidence["verified"] = True
+            yield self._golive_tls_expiry(ctx, host, key, evidence)
+
+    def _golive_tls_certificate(self, host, port, timeout, ca_file):
+        """``(DER certificate, TLS version, verification error or None)``; an
+        untrusted certificate is fetched again without verification.
+
+        :raise OSError: when no TLS handshake is possible at all
+        """
+        context = net.tls_context(ca_file=ca_file)
+        try:
+            return (*net.tls_handshake(host, port, timeout, context), None)
+        except ssl.SSLCertVerificationError as exc:
+            try:
+                unverified = net.tls_context(verify=False)
+                return (*net.tls_handshake(host, port, timeout, unverified), exc)
+            except OSError:
+                return None, None, exc
+
+    def _golive_tls_untrusted(self, host, key, verify_error, evidence):
+        code = verify_error.verify_code
+        reason = verify_error.verify_message or str(verify_error)
+        evidence.update(verified=False, verify_error=reason, verify_code=code)
+        if code == net.X509_HOSTNAME_MISMATCH:
+            message = self.env._(
+                "The certificate of %(host)s does not name this host: %(reason)s.",
+                host=host,
+                reason=reason,
+            )
+        elif code == net.X509_CERT_HAS_EXPIRED:
+            message = self.env._("The certificate of %(host)s has expired.", host=host)
+        else:
+            message = self.env._(
+                "The certificate chain of %(host)s is not trusted: %(reason)s.",
+                host=host,
+                reason=reason,
+            )
+        return Finding.fail(message, key, **evidence)
+
+    def _golive_tls_expiry(self, ctx, host, key, evidence):
+        days_left = evidence["days_left"]
+        args = {"host": host, "days": days_left, "date": evidence["not_after"][:10]}
+        if days_left < float(ctx.params["fail_days"]):
+            status = "fail"
+        elif days_left < float(ctx.params["warn_days"]):
+            status = "warn"
+        else:
+            return Finding.pass_(
                 self.env._(
                     "The certificate of %(host)s is valid for %(days)s more days.",
                     **args,
@@ -541,6 +541,15 @@ class GoliveCheckRegistry(models.AbstractModel):
                 key,
                 **evidence,
             )
+        return Finding(
+            status,
+            self.env._(
+                "The certificate of %(host)s expires in %(days)s days (%(date)s).",
+                **args,
+            ),
+            key,
+            evidence,
+        )
 
     @golive_check(
         "http.dns",
@@ -678,6 +687,13 @@ class GoliveCheckRegistry(models.AbstractModel):
             redirects=hops,
             duration_ms=net.elapsed_ms(started),
         )
+        return self._golive_endpoint_answer(
+            endpoint, response, offhost, downgrade, evidence
+        )
+
+    def _golive_endpoint_answer(self, endpoint, response, offhost, downgrade, evidence):
+        """The finding of an endpoint that answered ``response``."""
+        key = endpoint.name
         if offhost and downgrade:
             evidence.update(redirect_to=offhost, downgrade=True)
             return Finding.fail(
