@@ -5,9 +5,22 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..tools.vocabulary import CATEGORIES, MANAGER_GROUP, SEVERITIES, STATUSES
 
+# Fields of a check record that come from the code (refreshed by the sync).
+SYNCED_FIELDS = (
+    "title",
+    "category",
+    "default_severity",
+    "remediation",
+    "doc_url",
+    "tags",
+    "is_process",
+    "default_parameters",
+    "active",
+)
 # Thresholds that are numbers whatever the check (seconds).
 NUMERIC_PARAMS = {"network_timeout"}
 
@@ -152,10 +165,7 @@ class GoliveCheck(models.Model):
         Returns ``{code: record}`` of the registered checks.
         """
         specs = self.env["golive.check.registry"]._golive_check_specs()
-        existing = {
-            check.code: check
-            for check in self.with_context(active_test=False).search([])
-        }
+        existing, stored = self._golive_stored_checks()
         category_codes = {code for code, _label in CATEGORIES}
         to_create = []
         for code, spec in specs.items():
@@ -191,25 +201,46 @@ class GoliveCheck(models.Model):
             changed = {
                 key: value
                 for key, value in values.items()
-                if (check[key] or False) != (value or False)
+                if (stored[code][key] or False) != (value or False)
             }
             if changed:
                 check.write(changed)
         gone = [
             check
             for code, check in existing.items()
-            if code not in specs and check.active
+            if code not in specs and stored[code]["active"]
         ]
         if gone:
             self.browse([check.id for check in gone]).write({"active": False})
         if to_create:
             self.create(to_create)
         if to_create or gone:
-            existing = {
-                check.code: check
-                for check in self.with_context(active_test=False).search([])
-            }
+            existing, _stored = self._golive_stored_checks()
         return {code: existing[code] for code in specs}
+
+    @api.model
+    def _golive_stored_checks(self):
+        """``({code: record}, {code: {field: stored value}})`` of every check
+        record, archived ones included, with the fields the sync compares:
+        read in one query (a run syncs first; reading them through the ORM
+        cost more than the rest of the sync)."""
+        self.flush_model(SYNCED_FIELDS)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, code, %s FROM golive_check",
+                SQL(", ").join(map(SQL.identifier, SYNCED_FIELDS)),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        records = self.browse([row[0] for row in rows])
+        existing = {
+            row[1]: self.browse(row[0]).with_prefetch(records._prefetch_ids)
+            for row in rows
+        }
+        stored = {
+            row[1]: dict(zip(SYNCED_FIELDS, row[2:], strict=True)) for row in rows
+        }
+        return existing, stored
 
     def _effective_severity(self, environment):
         self.ensure_one()

@@ -342,24 +342,27 @@ class GoliveCheckRun(models.Model):
         self.ensure_one()
         if not result_vals:
             return
-        rows = SQL(", ").join(
-            SQL(
-                "(%s, %s, %s, (now() AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'))",
-                SQL(", ").join(
-                    SQL("%s", self._result_column_value(name, vals[name]))
-                    for name in self._result_columns
-                ),
-                self.env.uid,
-                self.env.uid,
-            )
-            for vals in result_vals
+        # one placeholder per value (nested SQL objects cost more than the
+        # INSERT itself); the column names are this model's own, fixed
+        row = "({}, %s, %s, {now}, {now})".format(
+            ", ".join(["%s"] * len(self._result_columns)),
+            now="(now() AT TIME ZONE 'UTC')",
         )
+        params = []
+        for vals in result_vals:
+            params.extend(
+                self._result_column_value(name, vals[name])
+                for name in self._result_columns
+            )
+            params += [self.env.uid, self.env.uid]
         self.env.cr.execute(
             SQL(
-                "INSERT INTO golive_check_result (%s, create_uid, write_uid, "
-                "create_date, write_date) VALUES %s",
-                SQL(", ").join(map(SQL.identifier, self._result_columns)),
-                rows,
+                "INSERT INTO golive_check_result ({}, create_uid, write_uid, "
+                "create_date, write_date) VALUES {}".format(
+                    ", ".join(self._result_columns),
+                    ", ".join([row] * len(result_vals)),
+                ),
+                *params,
             )
         )
         self.invalidate_recordset(["result_ids", "waived_result_ids"])
