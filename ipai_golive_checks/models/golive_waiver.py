@@ -81,11 +81,15 @@ class GoliveWaiver(models.Model):
         findings (a waiver is written from a result's masked key); when several
         waivers cover the same key, the one that expires last wins.
         """
-        # the user's time zone alone (not every field of the user)
-        date = date or fields.Date.context_today(
-            self.with_context(prefetch_fields=False)
+        # A day before UTC's today is before every time zone's today: the
+        # user's own today is only looked up when some waiver is that recent.
+        waivers = self.sudo().search(
+            [("expiry_date", ">=", date or fields.Date.today() - timedelta(days=1))]
         )
-        waivers = self.sudo().search([("expiry_date", ">=", date)])
+        if waivers and not date:
+            # the user's time zone alone (not every field of the user)
+            date = fields.Date.context_today(self.with_context(prefetch_fields=False))
+            waivers = waivers.filtered(lambda waiver: waiver.expiry_date >= date)
         active = {}
         for waiver in waivers:
             key = (waiver.check_id.id, mask(waiver.object_key or "", secrets) or "")

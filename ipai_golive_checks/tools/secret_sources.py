@@ -27,18 +27,19 @@ def option_secrets(options):
 
 
 def column_secrets(env):
-    """The credentials stored by the installed models of ``SECRET_COLUMNS``."""
-    secrets = set()
-    for model, table, column in SECRET_COLUMNS:
-        if model not in env:
-            continue
-        env.cr.execute(
-            SQL(
-                "SELECT %s FROM %s WHERE COALESCE(%s, '') != ''",
-                SQL.identifier(column),
-                SQL.identifier(table),
-                SQL.identifier(column),
-            )
+    """The credentials stored by the installed models of ``SECRET_COLUMNS``
+    (one query)."""
+    selects = [
+        SQL(
+            "SELECT %s::text FROM %s WHERE COALESCE(%s, '') != ''",
+            SQL.identifier(column),
+            SQL.identifier(table),
+            SQL.identifier(column),
         )
-        secrets.update(row[0] for row in env.cr.fetchall())
-    return secrets
+        for model, table, column in SECRET_COLUMNS
+        if model in env
+    ]
+    if not selects:
+        return set()
+    env.cr.execute(SQL(" UNION ").join(selects))
+    return {row[0] for row in env.cr.fetchall()}
