@@ -169,7 +169,10 @@ class GoliveCheckRun(models.Model):
         # and releases the session lock after the commit.
         # pylint: disable=invalid-commit
         try:
-            cr.rollback()  # a snapshot taken after the previous run's commit
+            # what this transaction did before is kept (e.g. the runs of an
+            # override of the cron); the next statement takes a snapshot that
+            # sees what the run we waited for committed
+            cr.commit()
             run = self._run_checks(lock_wait=0, **kwargs)
             cr.commit()
         except BaseException:
