@@ -16,6 +16,7 @@ import time
 
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..models.golive_check_run import LOCK_KEY
 from ..tools.vocabulary import SEVERITY_RANK
@@ -36,6 +37,11 @@ with db.cursor() as cron_cr:
     IrCron._process_job(db, cron_cr, job)
 """
 WAIT_FOR_WAITERS = 240  # seconds for the three processes to start and wait
+# What an addon's self-audit may write besides the runs (ipai_golive applies
+# the audit to its checklists and posts alerts): tables put back as they were,
+# and tables whose new rows are removed.
+RESTORED_TABLES = ("golive_checklist", "golive_task")
+NEW_ROWS_TABLES = ("mail_activity", "mail_mail", "mail_message")
 
 
 @tagged("post_install", "-at_install")
@@ -43,6 +49,77 @@ class TestConcurrentRuns(CommittedStateCase):
     def setUp(self):
         super().setUp()
         self._protect_cron()
+        self._protect_tables()
+
+    def _existing_tables(self, cr, tables):
+        cr.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_name IN %s",
+            (tuple(tables),),
+        )
+        return [row[0] for row in cr.fetchall()]
+
+    def _protect_tables(self):
+        """The cron job's self-audit commits into tables of other addons: put
+        them back after the test, as for the runs (protect_committed_state)."""
+        with db_connect(self.dbname).cursor() as cr:
+            restored = self._existing_tables(cr, RESTORED_TABLES)
+            for table in restored:
+                cr.execute(
+                    SQL(
+                        "CREATE TABLE %s AS SELECT * FROM %s",
+                        SQL.identifier(f"golive_t_bak_{table}"),
+                        SQL.identifier(table),
+                    )
+                )
+            max_ids = {}
+            for table in self._existing_tables(cr, NEW_ROWS_TABLES):
+                cr.execute(
+                    SQL("SELECT COALESCE(max(id), 0) FROM %s", SQL.identifier(table))
+                )
+                max_ids[table] = cr.fetchone()[0]
+
+        def restore():
+            with db_connect(self.dbname).cursor() as cr:
+                for table, max_id in max_ids.items():
+                    cr.execute(
+                        SQL(
+                            "DELETE FROM %s WHERE id > %s",
+                            SQL.identifier(table),
+                            max_id,
+                        )
+                    )
+                for table in restored:
+                    self._restore_table(cr, table, f"golive_t_bak_{table}")
+
+        self.addCleanup(restore)
+
+    def _restore_table(self, cr, table, backup):
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name = %s AND column_name != 'id'",
+            (table,),
+        )
+        columns = [SQL.identifier(row[0]) for row in cr.fetchall()]
+        cr.execute(
+            SQL(
+                "UPDATE %s t SET (%s) = (SELECT %s FROM %s b WHERE b.id = t.id) "
+                "WHERE t.id IN (SELECT id FROM %s)",
+                SQL.identifier(table),
+                SQL(", ").join(columns),
+                SQL(", ").join(columns),
+                SQL.identifier(backup),
+                SQL.identifier(backup),
+            )
+        )
+        cr.execute(
+            SQL(
+                "DELETE FROM %s WHERE id NOT IN (SELECT id FROM %s)",
+                SQL.identifier(table),
+                SQL.identifier(backup),
+            )
+        )
+        cr.execute(SQL("DROP TABLE %s", SQL.identifier(backup)))
 
     def _protect_cron(self):
         cron_id = self.env.ref(CRON_XMLID).id
