@@ -155,52 +155,61 @@ class GoliveCheckRegistry(models.AbstractModel):
                 if isinstance(error.exc, ssl.SSLCertVerificationError) and verified:
                     tls_problem = net.smtp_error(error.exc)
                     continue
-                evidence = self._golive_smtp_evidence(
-                    target,
-                    failed_step=error.step,
-                    error=net.smtp_error(error.exc),
-                    steps=error.steps,
-                    duration_ms=net.elapsed_ms(started),
-                )
-                message = self.env._(
-                    "%(server)s (%(host)s:%(port)s): %(step)s failed: %(error)s",
-                    server=target["key"],
-                    host=target["host"],
-                    port=target["port"],
-                    step=error.step,
-                    error=net.smtp_error(error.exc),
-                )
-                return "fail", message, evidence
+                return self._golive_smtp_failed(target, error, started)
             evidence = self._golive_smtp_evidence(
                 target, steps=steps, duration_ms=net.elapsed_ms(started), **extra
             )
-            if tls_problem:
-                evidence["tls_verified"] = False
-                evidence["tls_error"] = tls_problem
-                return (
-                    "warn",
-                    self.env._(
-                        "%(server)s answers, but its TLS certificate is not "
-                        "trusted: %(error)s",
-                        server=target["key"],
-                        error=tls_problem,
-                    ),
-                    evidence,
-                )
             if uses_tls:
                 evidence["tls_verified"] = verified
+            return self._golive_smtp_answered(target, steps, tls_problem, evidence)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _golive_smtp_failed(self, target, error, started):
+        """``(status, message, evidence)`` of a session that failed at a step."""
+        evidence = self._golive_smtp_evidence(
+            target,
+            failed_step=error.step,
+            error=net.smtp_error(error.exc),
+            steps=error.steps,
+            duration_ms=net.elapsed_ms(started),
+        )
+        message = self.env._(
+            "%(server)s (%(host)s:%(port)s): %(step)s failed: %(error)s",
+            server=target["key"],
+            host=target["host"],
+            port=target["port"],
+            step=error.step,
+            error=net.smtp_error(error.exc),
+        )
+        return "fail", message, evidence
+
+    def _golive_smtp_answered(self, target, steps, tls_problem, evidence):
+        """``(status, message, evidence)`` of a session that went through; a
+        warning when it needed an unverified TLS certificate."""
+        if tls_problem:
+            evidence["tls_verified"] = False
+            evidence["tls_error"] = tls_problem
             return (
-                "pass",
+                "warn",
                 self.env._(
-                    "%(server)s (%(host)s:%(port)s): %(steps)s.",
+                    "%(server)s answers, but its TLS certificate is not "
+                    "trusted: %(error)s",
                     server=target["key"],
-                    host=target["host"],
-                    port=target["port"],
-                    steps=", ".join(steps),
+                    error=tls_problem,
                 ),
                 evidence,
             )
-        raise AssertionError("unreachable")  # pragma: no cover
+        return (
+            "pass",
+            self.env._(
+                "%(server)s (%(host)s:%(port)s): %(steps)s.",
+                server=target["key"],
+                host=target["host"],
+                port=target["port"],
+                steps=", ".join(steps),
+            ),
+            evidence,
+        )
 
     # ------------------------------------------------------------------
     # Checks
