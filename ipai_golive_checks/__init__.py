@@ -1,4 +1,5 @@
 from . import tools
 from . import models
 from . import checks
+from . import controllers
 from . import cli

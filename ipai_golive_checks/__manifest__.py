@@ -12,7 +12,13 @@
     "license": "LGPL-3",
     "depends": ["base", "mail"],
     "external_dependencies": {
-        "python": ["requests", "psutil", "PyYAML", "manifestoo-core"]
+        "python": [
+            "requests",
+            "psutil",
+            "PyYAML",
+            "manifestoo-core",
+            "prometheus_client",
+        ]
     },
     "data": [
         "security/golive_security.xml",

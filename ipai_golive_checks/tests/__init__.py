@@ -15,3 +15,4 @@ from . import test_checks_http
 from . import test_cli
 from . import test_concurrency
 from . import test_net
+from . import test_metrics
