@@ -32,6 +32,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
+MAX_JOBS = 16
 
 _logger = logging.getLogger(__name__)
 
@@ -103,6 +104,23 @@ def build_parser():
         f"(default: {EXCLUSIVE_LOCK_WAIT:.0f})",
     )
     parser.add_argument("--list", action="store_true", help="list the checks and exit")
+    fleet = parser.add_argument_group("fleet")
+    fleet.add_argument(
+        "--all-databases",
+        action="store_true",
+        help="audit every database the server serves (dbfilter), each in its own run",
+    )
+    fleet.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --all-databases: audit N databases at once (1-16, default 1)",
+    )
+    fleet.add_argument(
+        "--host",
+        help="with --all-databases: the host that %%h/%%d of the dbfilter stand for",
+    )
     parser.add_argument(
         "--debug", action="store_true", help="print tracebacks of internal errors"
     )
@@ -183,6 +201,43 @@ def _write(text, output):
         sys.stdout.flush()
 
 
+def run_all_databases(options, rest, cmdargs):
+    """``--all-databases``: one child audit per served database; the exit
+    code is the worst of theirs."""
+    from odoo.tools import config
+
+    from ..tools import fleet
+
+    if not 1 <= options.jobs <= MAX_JOBS:
+        raise GoliveCliError(f"--jobs must be between 1 and {MAX_JOBS}.")
+    if options.list:
+        raise GoliveCliError("--list and --all-databases do not go together.")
+    _check_output(options.output)
+    try:
+        config.parse_config(_odoo_args(rest), setup_logging=True)
+    except SystemExit as exc:
+        raise GoliveCliError("Invalid Odoo server options.") from exc
+    try:
+        databases = fleet.served_databases(config, options.host)
+    except fleet.FleetError as exc:
+        raise GoliveCliError(str(exc)) from exc
+    if not databases:
+        raise GoliveCliError("The server serves no database (list and dbfilter).")
+    report = fleet.run_fleet(
+        databases,
+        config["addons_path"],
+        fleet.child_arguments(cmdargs),
+        jobs=options.jobs,
+    )
+    if not report["summary"]["audited"] and not report["summary"]["unreachable"]:
+        raise GoliveCliError(
+            f"None of the {len(databases)} served databases has ipai_golive_checks "
+            "installed."
+        )
+    _write(fleet.render_fleet(report, options.format), options.output)
+    return report["summary"]["exit_code"]
+
+
 def run_golive(options, rest, known_secrets=None):
     """Parse the Odoo options, run the audit; return the exit code.
 
@@ -258,6 +313,8 @@ class Golive(Command):
             return EXIT_OK if exc.code in (0, None) else EXIT_USAGE
         known_secrets = set()
         try:
+            if options.all_databases:
+                return run_all_databases(options, rest, cmdargs)
             return run_golive(options, rest, known_secrets)
         except GoliveCliError as exc:
             self._error(str(exc), options.debug, known_secrets)

@@ -16,3 +16,4 @@ from . import test_cli
 from . import test_concurrency
 from . import test_net
 from . import test_metrics
+from . import test_fleet
