@@ -2,7 +2,7 @@
 # Each sets up Odoo 18.0 CE and the project's requirements in .venv first
 # (scripts/odoo_env.py; ODOO_SOURCE says where Odoo comes from, ODOO_PYTHON
 # points at an existing Odoo 18 instead). The second time, that step is skipped.
-.PHONY: demo test lint bench pytest env screenshots
+.PHONY: demo test lint bench bench-fleet pytest env screenshots
 
 demo:  ## fresh demo database with both addons, an audit run, Odoo on :8069
 	bash scripts/demo
@@ -15,6 +15,9 @@ lint:  ## ruff + pylint-odoo, as pre-commit does
 
 bench:  ## benchmark of the self-inspection engine (ARGS='--scale 1 ...')
 	bash scripts/bench $(ARGS)
+
+bench-fleet:  ## odoo-bin golive --all-databases over 1 and 10 databases
+	bash scripts/bench benchmarks/bench_fleet.py $(ARGS)
 
 pytest:  ## the same tests under pytest-odoo (on the database `make test` left)
 	bash scripts/pytest
