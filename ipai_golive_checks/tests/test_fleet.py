@@ -51,12 +51,11 @@ class TestFleet(TransactionCase):
         cls._odoo("-d", cls.bare, "-i", "base", "--without-demo=all")
         _admin_sql(f'CREATE DATABASE "{cls.failing}" TEMPLATE "{cls.bare}"')
         cls._odoo("-d", cls.failing, "-i", "ipai_golive_checks", "--without-demo=all")
-        with closing(db_connect(cls.failing).cursor()) as cr:
+        with db_connect(cls.failing).cursor() as cr:  # commits on exit
             cr.execute(
                 "INSERT INTO ir_config_parameter (key, value) "
                 "VALUES ('ipai_golive.environment', 'staging')"
             )
-            cr.commit()
         close_db(cls.failing)
 
     @classmethod
