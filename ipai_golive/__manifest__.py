@@ -20,10 +20,13 @@
         "views/golive_checklist_template_views.xml",
         "views/res_config_settings_views.xml",
         "views/golive_dashboard_views.xml",
+        "views/golive_backup_views.xml",
+        "views/golive_preflight_templates.xml",
         "wizards/golive_wizard_views.xml",
         "views/golive_menus.xml",
         "data/golive_checklist_template_data.xml",
         "data/golive_check_endpoint_data.xml",
+        "data/golive_backup_data.xml",
     ],
     "demo": ["demo/golive_demo.xml"],
     "assets": {

@@ -8,3 +8,7 @@ from . import res_company
 from . import res_config_settings
 from . import golive_check_run
 from . import golive_check_finding
+from . import golive_decision
+from . import golive_backup
+from . import golive_hotfix
+from . import ir_module_module

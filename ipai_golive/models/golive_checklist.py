@@ -1,5 +1,6 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 from collections import Counter, defaultdict
 from datetime import timedelta
 
@@ -57,6 +58,18 @@ def _finding_list(findings):
         % (code, Markup(" [%s]") % key if key else "", status)
         for code, key, status in findings
     )
+# Written by the go-live flow itself (sudo), never by a user, not even a manager.
+SYSTEM_FIELDS = (
+    "decision_id",
+    "gate_version",
+    "date_gates_changed",
+    "module_versions",
+    "rollback_previous_id",
+    "rollback_release_ref",
+    "rollback_backup_id",
+)
+# Where the freeze window applies: the release runs in production.
+FROZEN_STATES = ("live", "stabilizing")
 
 
 class GoliveChecklist(models.Model):
@@ -205,6 +218,71 @@ class GoliveChecklist(models.Model):
         string="Readiness by Phase",
         compute="_compute_phase_readiness",
         sanitize=False,
+    )
+    # Go/No-Go
+    decision_ids = fields.One2many(
+        "golive.decision", "checklist_id", string="Go/No-Go Decisions"
+    )
+    decision_id = fields.Many2one(
+        "golive.decision", string="Last Go/No-Go", readonly=True, copy=False
+    )
+    decision_status = fields.Selection(
+        [
+            ("none", "Not Decided"),
+            ("go", "Go"),
+            ("nogo", "No-Go"),
+            ("stale", "Go, Outdated by a Gate Change"),
+        ],
+        string="Go/No-Go",
+        compute="_compute_decision_status",
+    )
+    gate_version = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Counts the changes to the gates (state, gate flag, automated "
+        "checks): a Go decision holds only for the version it was taken on.",
+    )
+    date_gates_changed = fields.Datetime(
+        string="Gates Last Changed", readonly=True, copy=False
+    )
+    # Cutover
+    backup_ids = fields.One2many("golive.backup", "checklist_id", string="Backups")
+    backup_id = fields.Many2one(
+        "golive.backup",
+        string="Last Backup",
+        compute="_compute_backup_id",
+        help="Last backup of this checklist, whatever its state.",
+    )
+    module_versions = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Installed modules and their versions when the checklist went live "
+        "(JSON), the reference of the module drift.",
+    )
+    module_drift = fields.Text(
+        compute="_compute_module_drift",
+        help="Modules installed, removed or upgraded since the go-live.",
+    )
+    hotfix_ids = fields.One2many(
+        "golive.hotfix", "checklist_id", string="Freeze Hotfixes"
+    )
+    # Rollback
+    rollback_previous_id = fields.Many2one(
+        "golive.checklist",
+        string="Previous Live Release",
+        readonly=True,
+        copy=False,
+        help="The go-live that was in production before this one: what a "
+        "rollback returns to.",
+    )
+    rollback_release_ref = fields.Char(
+        string="Rolled Back To",
+        readonly=True,
+        copy=False,
+        help="Tag of the release that was live before this one.",
+    )
+    rollback_backup_id = fields.Many2one(
+        "golive.backup", string="Restore From", readonly=True, copy=False
     )
 
     @api.model
@@ -382,6 +460,31 @@ class GoliveChecklist(models.Model):
                 )
             checklist.phase_readiness = Markup().join(rows) or False
 
+    @api.depends("decision_id", "gate_version")
+    def _compute_decision_status(self):
+        for checklist in self:
+            decision = checklist.decision_id
+            if not decision:
+                checklist.decision_status = "none"
+            elif decision.decision == "nogo":
+                checklist.decision_status = "nogo"
+            elif decision.gate_version != checklist.gate_version:
+                checklist.decision_status = "stale"
+            else:
+                checklist.decision_status = "go"
+
+    @api.depends("backup_ids")
+    def _compute_backup_id(self):
+        for checklist in self:
+            checklist.backup_id = checklist.backup_ids.sorted("id")[-1:]
+
+    @api.depends("module_versions")
+    def _compute_module_drift(self):
+        for checklist in self:
+            checklist.module_drift = "\n".join(
+                line for line, _name in checklist._golive_module_drift()
+            )
+
     def _compute_task_overdue_count(self):
         counts = dict(
             self.env["golive.task"]._read_group(
@@ -403,11 +506,17 @@ class GoliveChecklist(models.Model):
                 self.env._("Only a Go-Live Manager can create a checklist past draft.")
             )
         checklists = super().create(vals_list)
-        checklists.filtered(lambda c: c.state == "live")._check_gates_green()
+        live = checklists.filtered(lambda c: c.state == "live")
+        live._check_gates_green()
+        live._check_live_blockers()
         return checklists
 
     def write(self, vals):
         self._check_open_for_users()
+        if set(vals) & set(SYSTEM_FIELDS) and not self.env.su:
+            raise UserError(
+                self.env._("These fields are written by the go-live flow only.")
+            )
         if set(vals) & set(MANAGER_FIELDS) and not self._is_manager():
             raise UserError(
                 self.env._(
@@ -420,7 +529,28 @@ class GoliveChecklist(models.Model):
             )
         if "state" in vals:
             vals = self._prepare_transition(vals)
-        return super().write(vals)
+        if "check_run_id" not in vals:
+            return self._write_and_follow(vals)
+        # a new audit may turn gates red or green: that is a change of a gate
+        before = self.task_ids._gate_snapshot()
+        res = self._write_and_follow(vals)
+        self.task_ids._touch_changed_gates(before)
+        return res
+
+    def _write_and_follow(self, vals):
+        """Write, then do what the new state asks (hypercare, snapshots)."""
+        moving = self.filtered(lambda c: c.state != vals.get("state", c.state))
+        res = super().write(vals)
+        if moving:
+            moving._on_state_changed(vals["state"])
+        return res
+
+    def _on_state_changed(self, state):
+        """Hook run after these checklists moved to ``state``."""
+        if state == "live":
+            self._golive_schedule_hypercare()
+        elif state in ("closed", "aborted", "draft"):
+            self._golive_stop_hypercare()
 
     def _is_manager(self):
         return self.env.su or self.env.user.has_group(MANAGER_GROUP)
@@ -465,7 +595,11 @@ class GoliveChecklist(models.Model):
         if target == "live":
             moving._check_audit_fresh()
             moving._check_gates_green()
+            moving._check_live_blockers()
             vals.setdefault("date_live", fields.Datetime.now())
+            vals["module_versions"] = json.dumps(
+                self._golive_module_snapshot(), sort_keys=True
+            )
         elif target == "aborted":
             if not vals.get("abort_reason") and moving.filtered(
                 lambda c: not c.abort_reason
@@ -476,6 +610,12 @@ class GoliveChecklist(models.Model):
         elif target == "draft":
             vals.setdefault("abort_reason", False)
             vals.setdefault("date_live", False)
+            vals.update(
+                module_versions=False,
+                rollback_previous_id=False,
+                rollback_release_ref=False,
+                rollback_backup_id=False,
+            )
         return vals
 
     def _apply_template(self):
@@ -568,6 +708,55 @@ class GoliveChecklist(models.Model):
                         max=max_age,
                     )
                 )
+    def _golive_live_blockers(self):
+        """Why these checklists cannot go live yet, besides red gates.
+
+        Returns a list of messages; the go-live transition refuses while it is
+        not empty. Extend it by appending to ``super()``'s list.
+        """
+        messages = []
+        for checklist in self:
+            decision = checklist.decision_id
+            if not decision:
+                messages.append(
+                    self.env._(
+                        "%(name)s has no Go decision: the approver records it "
+                        "with Go/No-Go.",
+                        name=checklist.name,
+                    )
+                )
+            elif decision.decision != "go":
+                messages.append(
+                    self.env._(
+                        "%(name)s: the last decision is No-Go (%(user)s, %(date)s): "
+                        "%(comment)s",
+                        name=checklist.name,
+                        user=decision.user_id.name,
+                        date=fields.Datetime.to_string(decision.date),
+                        comment=decision.comment,
+                    )
+                )
+            elif decision.gate_version != checklist.gate_version:
+                messages.append(
+                    self.env._(
+                        "%(name)s: a gate changed on %(changed)s, after the Go "
+                        "decision of %(date)s: the approver must decide again.",
+                        name=checklist.name,
+                        changed=fields.Datetime.to_string(checklist.date_gates_changed),
+                        date=fields.Datetime.to_string(decision.date),
+                    )
+                )
+        return messages
+
+    def _check_live_blockers(self):
+        messages = self._golive_live_blockers()
+        if messages:
+            raise UserError(
+                self.env._(
+                    "Cannot go live:\n%(lines)s",
+                    lines="\n".join(f"- {message}" for message in messages),
+                )
+            )
 
     def _check_manager(self):
         if not self._is_manager():
@@ -978,3 +1167,266 @@ class GoliveChecklist(models.Model):
             RED_GATE_DOMAIN,
             self.env._("Red Gates"),
         )
+
+    # Go/No-Go
+
+    def _golive_gates_changed(self):
+        """A gate of each checklist changed: earlier Go decisions no longer hold."""
+        now = fields.Datetime.now()
+        for checklist in self.sudo():
+            checklist.write(
+                {"gate_version": checklist.gate_version + 1, "date_gates_changed": now}
+            )
+
+    def _check_decider(self):
+        """The approver decides; a Go-Live Manager when there is no approver."""
+        for checklist in self:
+            if checklist.state != "ready":
+                raise UserError(
+                    self.env._(
+                        "%(name)s is not ready: the Go/No-Go decision is taken in "
+                        "the Ready state.",
+                        name=checklist.name,
+                    )
+                )
+            if checklist.approver_id:
+                if checklist.approver_id != self.env.user:
+                    raise UserError(
+                        self.env._(
+                            "Only the approver of %(name)s, %(approver)s, can "
+                            "record its Go/No-Go decision.",
+                            name=checklist.name,
+                            approver=checklist.approver_id.name,
+                        )
+                    )
+            elif not self.env.user.has_group(MANAGER_GROUP):
+                raise UserError(
+                    self.env._(
+                        "%(name)s has no approver: only a Go-Live Manager can "
+                        "record its Go/No-Go decision.",
+                        name=checklist.name,
+                    )
+                )
+
+    def action_open_decision(self):
+        """Open the Go/No-Go wizard with the pre-flight summary."""
+        self.ensure_one()
+        self._check_decider()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Go/No-Go"),
+            "res_model": "golive.checklist.decide",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_checklist_id": self.id},
+        }
+
+    def _record_decision(self, decision, comment):
+        """Record the Go/No-Go ``decision`` with ``comment`` and post it."""
+        self.ensure_one()
+        self._check_decider()
+        if not (comment or "").strip():
+            raise UserError(self.env._("A Go/No-Go decision needs a comment."))
+        record = (
+            self.env["golive.decision"]
+            .sudo()
+            .create(
+                {
+                    "checklist_id": self.id,
+                    "decision": decision,
+                    "comment": comment,
+                    "user_id": self.env.uid,
+                    "gate_version": self.gate_version,
+                    "preflight_html": self._golive_preflight_html(),
+                }
+            )
+        )
+        self.sudo().decision_id = record
+        label = dict(record._fields["decision"]._description_selection(self.env))
+        self.message_post(
+            body=Markup("<p>%s</p><p>%s</p>")
+            % (
+                self.env._(
+                    "%(decision)s decided by %(user)s.",
+                    decision=label[decision],
+                    user=self.env.user.name,
+                ),
+                comment,
+            ),
+            subtype_xmlid="mail.mt_comment",
+        )
+        return record
+
+    def _golive_preflight_values(self):
+        """What the approver sees before deciding (values of the QWeb summary)."""
+        self.ensure_one()
+        tasks = self.task_ids.sudo()
+        run = self.check_run_id.sudo()
+        age_hours = None
+        if run.date_start:
+            age = fields.Datetime.now() - run.date_start
+            age_hours = age.total_seconds() / 3600
+        state_labels = dict(tasks._fields["state"]._description_selection(self.env))
+        check_labels = dict(
+            tasks._fields["check_status"]._description_selection(self.env)
+        )
+        return {
+            "checklist": self,
+            "gates": tasks.filtered("is_gate"),
+            "state_labels": state_labels,
+            "check_labels": check_labels,
+            "run": run,
+            "age_hours": age_hours,
+            "blocked": tasks.filtered(lambda t: t.state == "blocked"),
+            "red_gates": tasks.filtered(lambda t: t._is_red_gate()),
+            "backup": self.sudo().backup_id,
+            "extra_sections": self._golive_preflight_sections(),
+        }
+
+    def _golive_preflight_sections(self):
+        """Extra ``(title, html)`` sections of the pre-flight summary (hook)."""
+        return []
+
+    def _golive_preflight_html(self):
+        return self.env["ir.qweb"]._render(
+            "ipai_golive.golive_preflight_summary", self._golive_preflight_values()
+        )
+
+    # Backup
+
+    def action_backup(self):
+        """Queue a pre-cutover backup; the backup job runs it in the background."""
+        self._check_manager()
+        backups = self.env["golive.backup"]
+        for checklist in self:
+            backups |= backups._golive_queue(checklist)
+        return True
+
+    # Freeze window and module drift
+
+    @api.model
+    def _golive_frozen_checklists(self):
+        """Checklists whose change freeze is running now, in any company."""
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("state", "in", FROZEN_STATES),
+                    ("date_freeze_end", ">", fields.Datetime.now()),
+                ]
+            )
+        )
+
+    @api.model
+    def _golive_module_snapshot(self):
+        """``{module: version}`` of the installed modules."""
+        modules = (
+            self.env["ir.module.module"]
+            .sudo()
+            .search([("state", "in", ("installed", "to upgrade", "to remove"))])
+        )
+        return {module.name: module.latest_version or "" for module in modules}
+
+    def _golive_module_drift(self):
+        """``[(line, module)]``: modules changed since the go-live snapshot."""
+        self.ensure_one()
+        if not self.module_versions:
+            return []
+        before = json.loads(self.module_versions)
+        now = self._golive_module_snapshot()
+        lines = []
+        for name in sorted(set(before) | set(now)):
+            if name not in now:
+                line = self.env._("%(module)s removed", module=name)
+            elif name not in before:
+                line = self.env._(
+                    "%(module)s %(version)s installed", module=name, version=now[name]
+                )
+            elif before[name] != now[name]:
+                line = self.env._(
+                    "%(module)s %(before)s → %(now)s",
+                    module=name,
+                    before=before[name],
+                    now=now[name],
+                )
+            else:
+                continue
+            lines.append((line, name))
+        return lines
+
+    # Hypercare
+
+    def _golive_hypercare_tasks(self):
+        """Phase 9's routines: daily tasks of the phases after go-live."""
+        return self.task_ids.filtered(
+            lambda t: t.phase_id.anchor == "golive"
+            and t.phase_id.day_start >= 1
+            and (t.frequency or "").strip().lower() == "daily"
+            and t.state not in ("na", "waived")
+        )
+
+    def _golive_schedule_hypercare(self):
+        """One activity a day from T+1 to T+14 (the phase window) per routine,
+        for its responsible (else the ops, else the owner)."""
+        activity_type = self.env.ref("ipai_golive.mail_activity_type_hypercare")
+        model_id = self.env["ir.model"]._get_id("golive.task")
+        vals_list = []
+        for checklist in self:
+            start = fields.Date.to_date(checklist.date_live)
+            for task in checklist._golive_hypercare_tasks():
+                user = task.user_id or checklist.ops_user_id or checklist.user_id
+                # followed first: a batch of activities would subscribe them
+                # once per activity
+                task.sudo().message_subscribe(partner_ids=user.partner_id.ids)
+                for day in range(task.phase_id.day_start, task.phase_id.day_end + 1):
+                    vals_list.append(
+                        {
+                            "res_model_id": model_id,
+                            "res_id": task.id,
+                            "activity_type_id": activity_type.id,
+                            "summary": f"{task.name} (T+{day})",
+                            "user_id": user.id,
+                            "date_deadline": start + timedelta(days=day),
+                        }
+                    )
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(vals_list)
+
+    def _golive_hypercare_activities(self):
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "golive.task"),
+                    ("res_id", "in", self.task_ids.ids),
+                    (
+                        "activity_type_id",
+                        "=",
+                        self.env.ref("ipai_golive.mail_activity_type_hypercare").id,
+                    ),
+                ]
+            )
+        )
+
+    def _golive_stop_hypercare(self):
+        self._golive_hypercare_activities().unlink()
+
+    # Rollback
+
+    def _golive_previous_live(self):
+        """The go-live that was in production before this one (same company
+        and environment), if any."""
+        self.ensure_one()
+        domain = [
+            ("id", "!=", self.id),
+            ("company_id", "=", self.company_id.id),
+            ("environment", "=", self.environment),
+            ("date_live", "!=", False),
+            ("state", "in", ("live", "stabilizing", "closed")),
+        ]
+        if self.date_live:
+            domain.append(("date_live", "<", self.date_live))
+        return self.search(domain, order="date_live desc, id desc", limit=1)

@@ -352,7 +352,14 @@ class GoliveTask(models.Model):
             for vals in vals_list:
                 self._check_user_values(vals, set(vals) & set(SIGNOFF_FIELDS))
             tasks.checklist_id._check_open_for_users()
+        tasks.filtered("is_gate").checklist_id._golive_gates_changed()
         return tasks
+
+    def unlink(self):
+        checklists = self.filtered("is_gate").checklist_id
+        res = super().unlink()
+        checklists.exists()._golive_gates_changed()
+        return res
 
     def write(self, vals):
         if not self._is_manager():
@@ -371,12 +378,28 @@ class GoliveTask(models.Model):
         if "state" not in vals and "is_gate" not in vals:
             return super().write(vals)
         green = self.checklist_id.filtered(lambda c: c.gate_status == "green")
+        before = self._gate_snapshot()
         res = super().write(vals)
+        self._touch_changed_gates(before)
         green.filtered(lambda c: c.gate_status == "red")._alert_gates_red()
         return res
 
     def _is_manager(self):
         return self.env["golive.checklist"]._is_manager()
+
+    def _gate_snapshot(self):
+        """``{task id: (is gate, state, checks)}``, to tell a gate change."""
+        return {
+            task.id: (task.is_gate, task.state, task.check_status) for task in self
+        }
+
+    def _touch_changed_gates(self, before):
+        """Tell the checklists whose gates changed since the ``before`` snapshot."""
+        after = self._gate_snapshot()
+        changed = self.filtered(
+            lambda t: (before[t.id][0] or t.is_gate) and before[t.id] != after[t.id]
+        )
+        changed.checklist_id._golive_gates_changed()
 
     def _check_stays_in_checklist(self, vals):
         """A task never moves to another checklist (a gate would leave it)."""

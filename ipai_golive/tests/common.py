@@ -84,6 +84,11 @@ class GoliveCase(TransactionCase):
         )
         cls.task_post = cls._create_task(cls.phase_post, "Daily health review")
 
+    def _decide_go(self, checklist=None, comment="All gates green: go."):
+        """Record a Go decision (no approver: a Go-Live Manager decides)."""
+        checklist = checklist or self.checklist
+        return checklist.with_user(self.manager)._record_decision("go", comment)
+
     @classmethod
     def _create_task(cls, phase, name, **vals):
         return cls.env["golive.task"].create(

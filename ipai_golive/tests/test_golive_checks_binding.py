@@ -173,5 +173,6 @@ class TestGoliveChecksBinding(GoliveCase):
         # A manager may waive it; then it is green.
         self.gate_backup.with_user(self.manager)._waive("Accepted: list_db off at T-0")
         self.gate_ci.with_user(self.manager)._waive("Accepted")
+        self._decide_go()
         self.checklist.with_user(self.manager).action_go_live()
         self.assertEqual(self.checklist.state, "live")

@@ -5,7 +5,7 @@ from odoo.tests import tagged
 from .common import GoliveCase, field_spec
 
 # Queries of one web_read of the checklist form, whatever its number of tasks.
-FORM_READ_QUERIES = 11
+FORM_READ_QUERIES = 14
 
 
 @tagged("post_install", "-at_install")

@@ -13,8 +13,11 @@ class TestGoliveState(GoliveCase):
         self.checklist.with_user(self.user).action_ready()
 
     def _green_gates(self):
+        """Gates green, then the Go decision (which a later gate change voids)."""
         self.gate_ci.state = "done"
         self.gate_backup.state = "done"
+        if self.checklist.state == "ready":
+            self._decide_go()
 
     def test_happy_path(self):
         self._make_ready()
@@ -128,7 +131,8 @@ class TestGoliveState(GoliveCase):
         self.assertIn('records_draggable="0"', arch)
 
     def test_guard_on_create(self):
-        """A checklist cannot be created live with a red gate."""
+        """A checklist cannot be created live: with a red gate, nor with green
+        gates, since no Go decision can exist before the checklist does."""
         vals = {
             "name": "Imported go-live",
             "date_kickoff": "2026-01-05",
@@ -144,7 +148,10 @@ class TestGoliveState(GoliveCase):
         vals["task_ids"] = [
             Command.create({"name": "Green gate", "is_gate": True, "state": "done"})
         ]
-        self.assertEqual(self.env["golive.checklist"].create(vals).state, "live")
+        with self.assertRaisesRegex(
+            UserError, "Imported go-live has no Go decision"
+        ):
+            self.env["golive.checklist"].create(vals)
 
     def test_gate_not_applicable_stays_red(self):
         self._make_ready()
@@ -171,6 +178,7 @@ class TestGoliveState(GoliveCase):
         self.gate_ci.state = "done"
         self.gate_backup.with_user(self.manager)._waive("Backups are continuous (PITR)")
         self.assertEqual(self.checklist.gate_status, "green")
+        self._decide_go()
         self.checklist.with_user(self.manager).action_go_live()
         self.assertEqual(self.checklist.state, "live")
 

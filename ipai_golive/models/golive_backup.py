@@ -1,0 +1,533 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import errno
+import json
+import logging
+import os
+import tempfile
+import time
+from contextlib import closing, contextmanager
+
+import psycopg2
+from markupsafe import Markup
+
+from odoo import api, fields, models, sql_db
+from odoo.exceptions import UserError
+from odoo.tools import SQL, config
+from odoo.tools.misc import exec_pg_environ
+
+from ..tools import backup as tools
+from ..tools.backup import BackupError
+
+_logger = logging.getLogger(__name__)
+
+# Tables counted in the source (at the dump's snapshot) and in the restored copy.
+COUNTED_TABLES = (
+    "res_company",
+    "res_users",
+    "res_partner",
+    "ir_module_module",
+    "ir_model",
+    "ir_attachment",
+    "golive_checklist",
+    "golive_task",
+)
+# Gates whose evidence the backup is: (section, start of the task name).
+BACKUP_GATES = (("8.1", "Backup taken right before cutover"),)
+RESTORE_GATES = (
+    ("0", "Rollback plan tested"),
+    ("2.2", "Restore test"),
+)
+DEFAULT_KEEP = 5
+DEFAULT_TIMEOUT = 7200
+
+
+class GoliveBackup(models.Model):
+    """A pre-cutover backup: a ``pg_dump`` (custom format) of the database and
+    a tar.gz of its filestore, written by the backup job (``ir.cron``), never
+    in an HTTP request, then restored into a scratch database to prove it.
+
+    Server options (the Odoo configuration file, never a system parameter):
+    ``golive_backup_dir`` (required), ``golive_backup_keep`` (backups kept,
+    default 5), ``golive_backup_timeout`` (seconds per tool, default 7200).
+    """
+
+    _name = "golive.backup"
+    _description = "Go-Live Backup"
+    _order = "id desc"
+
+    name = fields.Char(readonly=True)
+    checklist_id = fields.Many2one(
+        "golive.checklist", readonly=True, ondelete="set null", index=True
+    )
+    company_id = fields.Many2one(
+        "res.company", readonly=True, default=lambda self: self.env.company
+    )
+    user_id = fields.Many2one("res.users", string="Requested By", readonly=True)
+    state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("expired", "Expired"),
+        ],
+        default="queued",
+        required=True,
+        readonly=True,
+        index=True,
+        help="Expired: removed from disk by the retention (only the record stays).",
+    )
+    error = fields.Text(readonly=True)
+    database = fields.Char(readonly=True)
+    date_start = fields.Datetime(string="Started", readonly=True)
+    date_end = fields.Datetime(string="Finished", readonly=True)
+    duration = fields.Float(string="Backup Duration (s)", digits=(16, 1), readonly=True)
+    dump_path = fields.Char(string="Dump", readonly=True)
+    dump_size = fields.Integer(string="Dump Size (bytes)", readonly=True)
+    dump_sha256 = fields.Char(string="Dump SHA-256", readonly=True)
+    filestore_path = fields.Char(string="Filestore Archive", readonly=True)
+    filestore_size = fields.Integer(string="Filestore Size (bytes)", readonly=True)
+    filestore_sha256 = fields.Char(string="Filestore SHA-256", readonly=True)
+    filestore_file_count = fields.Integer(string="Filestore Files", readonly=True)
+    server_version = fields.Char(string="PostgreSQL Server", readonly=True)
+    pg_dump_version = fields.Char(string="pg_dump", readonly=True)
+    pg_restore_version = fields.Char(string="pg_restore", readonly=True)
+    source_counts = fields.Text(
+        readonly=True, help="Rows per key table at the dump's snapshot (JSON)."
+    )
+    restore_state = fields.Selection(
+        [("none", "Not Tested"), ("passed", "Passed"), ("failed", "Failed")],
+        string="Restore Test",
+        default="none",
+        required=True,
+        readonly=True,
+    )
+    restore_date = fields.Datetime(string="Restore Tested On", readonly=True)
+    restore_duration = fields.Float(
+        string="Restore Duration (s)", digits=(16, 1), readonly=True
+    )
+    restore_counts = fields.Text(
+        readonly=True, help="Rows per key table in the restored copy (JSON)."
+    )
+    restore_message = fields.Text(readonly=True)
+    size_display = fields.Char(string="Size", compute="_compute_size_display")
+
+    @api.depends("dump_size", "filestore_size")
+    def _compute_size_display(self):
+        for backup in self:
+            backup.size_display = tools.human_size(
+                backup.dump_size + backup.filestore_size
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(self.env._("Start a backup with Back Up Now."))
+        return super().create(vals_list)
+
+    # Queue
+
+    @api.model
+    def _golive_queue(self, checklist):
+        """Queue a backup of the database for ``checklist`` and wake the job."""
+        busy = self.sudo().search_count([("state", "in", ("queued", "running"))])
+        if busy:
+            raise UserError(
+                self.env._("A backup is already queued or running: wait for it.")
+            )
+        try:
+            self._golive_backup_dir()
+        except BackupError as exc:
+            raise UserError(str(exc)) from exc
+        backup = self.sudo().create(
+            {
+                "checklist_id": checklist.id,
+                "company_id": checklist.company_id.id,
+                "user_id": self.env.uid,
+                "database": self.env.cr.dbname,
+            }
+        )
+        self.env.ref("ipai_golive.ir_cron_golive_backup").sudo()._trigger()
+        checklist.message_post(
+            body=self.env._(
+                "Backup queued by %(user)s: it runs in the background.",
+                user=self.env.user.name,
+            )
+        )
+        return backup
+
+    @api.model
+    def _cron_run_queue(self):
+        """The backup job: run the queued backups, each in its own transaction."""
+        for backup in self.search([("state", "=", "queued")], order="id"):
+            backup.write({"state": "running", "date_start": fields.Datetime.now()})
+            self.env.cr.commit()  # the form shows it running
+            backup._golive_execute()
+            self.env.cr.commit()
+
+    # Server options
+
+    @api.model
+    def _golive_backup_dir(self):
+        """The backup directory from the server configuration, created and
+        proven writable."""
+        directory = config.get("golive_backup_dir")
+        if not directory:
+            raise BackupError(
+                self.env._(
+                    "No backup directory: set golive_backup_dir in the Odoo "
+                    "server configuration file."
+                )
+            )
+        if not os.path.isabs(directory):
+            raise BackupError(
+                self.env._(
+                    "golive_backup_dir must be an absolute path, not %(dir)s.",
+                    dir=directory,
+                )
+            )
+        try:
+            os.makedirs(directory, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=directory, prefix=".golive-probe-"):
+                pass
+        except OSError as exc:
+            raise BackupError(self._golive_os_error(exc, directory)) from exc
+        return directory
+
+    @api.model
+    def _golive_pg_search_dirs(self):
+        return tools.pg_search_dirs(config.get("pg_path"))
+
+    @api.model
+    def _golive_timeout(self):
+        return int(config.get("golive_backup_timeout") or DEFAULT_TIMEOUT)
+
+    @api.model
+    def _golive_keep(self):
+        return max(int(config.get("golive_backup_keep") or DEFAULT_KEEP), 1)
+
+    @api.model
+    def _golive_os_error(self, exc, path):
+        if exc.errno == errno.ENOSPC:
+            return self.env._(
+                "Disk full while writing to %(path)s: free some space or point "
+                "golive_backup_dir at a larger disk.",
+                path=path,
+            )
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return self.env._(
+                "Permission denied: the Odoo server process cannot write to "
+                "%(path)s.",
+                path=path,
+            )
+        return self.env._(
+            "Cannot write to %(path)s: %(error)s", path=path, error=exc.strerror
+        )
+
+    # The job
+
+    def _golive_execute(self):
+        """Back up, keep the last backups, then test the restore. A failure is
+        recorded on the backup and leaves no file behind."""
+        self.ensure_one()
+        started = time.monotonic()
+        if not self.date_start:
+            self.date_start = fields.Datetime.now()
+        try:
+            vals = self._golive_dump()
+        except (BackupError, OSError, psycopg2.Error) as exc:
+            message = (
+                self._golive_os_error(exc, config.get("golive_backup_dir"))
+                if isinstance(exc, OSError)
+                else str(exc)
+            )
+            self.write(
+                {
+                    "state": "failed",
+                    "error": message,
+                    "date_end": fields.Datetime.now(),
+                    "duration": time.monotonic() - started,
+                }
+            )
+            _logger.error("Go-live backup %s failed: %s", self.id, message)
+            if self.checklist_id:
+                self.checklist_id._post_alert(
+                    Markup("<p>%s</p>")
+                    % self.env._("Backup failed: %(error)s", error=message)
+                )
+            return False
+        vals.update(
+            state="done",
+            error=False,
+            date_end=fields.Datetime.now(),
+            duration=time.monotonic() - started,
+        )
+        self.write(vals)
+        self._golive_record_evidence(BACKUP_GATES, self._golive_backup_note())
+        self._golive_apply_retention()
+        self._golive_restore_test()
+        return True
+
+    def _golive_dump(self):
+        """Write the dump and the filestore archive; values of the backup."""
+        directory = self._golive_backup_dir()
+        cr = self.env.cr
+        dbname = cr.dbname
+        cr.execute("SHOW server_version")
+        server_version = cr.fetchone()[0]
+        cr.execute("SHOW server_version_num")
+        server_major = int(cr.fetchone()[0]) // 10000
+        search_dirs = self._golive_pg_search_dirs()
+        pg_dump, dump_version = tools.find_pg_tool(
+            "pg_dump", server_major, search_dirs
+        )
+        # checked now: a backup that cannot be restored here is no backup
+        tools.find_pg_tool("pg_restore", server_major, search_dirs)
+        filestore = config.filestore(dbname)
+        _files, filestore_bytes = tools.tree_stats(filestore)
+        cr.execute("SELECT pg_database_size(current_database())")
+        needed = cr.fetchone()[0] + filestore_bytes
+        free = tools.free_bytes(directory)
+        if free < needed:
+            raise BackupError(
+                self.env._(
+                    "Not enough free space in %(dir)s: %(free)s free, about "
+                    "%(needed)s needed (database and filestore).",
+                    dir=directory,
+                    free=tools.human_size(free),
+                    needed=tools.human_size(needed),
+                )
+            )
+        stamp = fields.Datetime.now().strftime("%Y%m%d-%H%M%S")
+        base = f"{dbname}-{stamp}-{self.id}"
+        dump_path = os.path.join(directory, f"{base}.dump")
+        filestore_path = os.path.join(directory, f"{base}.filestore.tar.gz")
+        partial_dump = os.path.join(directory, f".{base}.dump.partial")
+        partial_filestore = os.path.join(directory, f".{base}.filestore.partial")
+        try:
+            with self._golive_snapshot(dbname) as (snapshot, counts):
+                tools.run(
+                    [
+                        pg_dump,
+                        "--format=custom",
+                        f"--snapshot={snapshot}",
+                        f"--file={partial_dump}",
+                        dbname,
+                    ],
+                    exec_pg_environ(),
+                    self._golive_timeout(),
+                )
+            file_count = tools.archive_tree(filestore, partial_filestore)
+            os.replace(partial_dump, dump_path)
+            try:
+                os.replace(partial_filestore, filestore_path)
+            except OSError:
+                tools.remove_quietly(dump_path)
+                raise
+        finally:
+            tools.remove_quietly(partial_dump)
+            tools.remove_quietly(partial_filestore)
+        return {
+            "name": base,
+            "database": dbname,
+            "dump_path": dump_path,
+            "dump_size": os.path.getsize(dump_path),
+            "dump_sha256": tools.sha256_file(dump_path),
+            "filestore_path": filestore_path,
+            "filestore_size": os.path.getsize(filestore_path),
+            "filestore_sha256": tools.sha256_file(filestore_path),
+            "filestore_file_count": file_count,
+            "server_version": server_version,
+            "pg_dump_version": "{}.{}".format(*dump_version),
+            "source_counts": json.dumps(counts, sort_keys=True),
+        }
+
+    @contextmanager
+    def _golive_snapshot(self, dbname):
+        """A snapshot of the committed database, exported for ``pg_dump
+        --snapshot``, and the key tables counted in it: the counts are exactly
+        those of the dump."""
+        _dsn, info = sql_db.connection_info_for(dbname)
+        with closing(psycopg2.connect(**info)) as conn:
+            conn.set_session(
+                isolation_level=psycopg2.extensions.ISOLATION_LEVEL_REPEATABLE_READ,
+                readonly=True,
+            )
+            with conn.cursor() as cur:
+                cur.execute("SELECT pg_export_snapshot()")
+                snapshot = cur.fetchone()[0]
+                counts = self._golive_count_tables(cur)
+                yield snapshot, counts
+            conn.rollback()
+
+    @api.model
+    def _golive_count_tables(self, cur):
+        counts = {}
+        for table in COUNTED_TABLES:
+            cur.execute("SELECT to_regclass(%s)", [table])
+            if cur.fetchone()[0]:
+                query = SQL("SELECT count(*) FROM %s", SQL.identifier(table))
+                cur.execute(query.code, query.params)
+                counts[table] = cur.fetchone()[0]
+        return counts
+
+    def _golive_scratch_name(self):
+        return f"{self.database}_golive_restore_{self.id}"[:63]
+
+    @api.model
+    def _golive_admin_sql(self, query):
+        """Run ``query`` (CREATE/DROP DATABASE) outside of any transaction."""
+        _dsn, info = sql_db.connection_info_for("postgres")
+        with closing(psycopg2.connect(**info)) as conn:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute(query.code, query.params)
+
+    def _golive_restore_test(self):
+        """Restore the dump into a scratch database, count the key tables
+        against the source, open the filestore archive, drop the scratch
+        database; on success, the backup is the evidence of the restore gates."""
+        self.ensure_one()
+        started = time.monotonic()
+        scratch = self._golive_scratch_name()
+        vals = {"restore_date": fields.Datetime.now()}
+        try:
+            if tools.sha256_file(self.dump_path) != self.dump_sha256:
+                raise BackupError(
+                    self.env._("The dump changed since it was written (SHA-256).")
+                )
+            self.env.cr.execute("SHOW server_version_num")
+            server_major = int(self.env.cr.fetchone()[0]) // 10000
+            pg_restore, version = tools.find_pg_tool(
+                "pg_restore", server_major, self._golive_pg_search_dirs()
+            )
+            vals["pg_restore_version"] = "{}.{}".format(*version)
+            drop = SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(scratch))
+            self._golive_admin_sql(drop)
+            self._golive_admin_sql(
+                SQL(
+                    "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0",
+                    SQL.identifier(scratch),
+                )
+            )
+            try:
+                tools.run(
+                    [
+                        pg_restore,
+                        "--no-owner",
+                        "--no-acl",
+                        "--exit-on-error",
+                        "--jobs=2",
+                        f"--dbname={scratch}",
+                        self.dump_path,
+                    ],
+                    exec_pg_environ(),
+                    self._golive_timeout(),
+                )
+                _dsn, info = sql_db.connection_info_for(scratch)
+                with closing(psycopg2.connect(**info)) as conn:
+                    with conn.cursor() as cur:
+                        restored = self._golive_count_tables(cur)
+            finally:
+                self._golive_admin_sql(drop)
+            files = tools.archive_file_count(self.filestore_path)
+            vals["restore_counts"] = json.dumps(restored, sort_keys=True)
+            source = json.loads(self.source_counts)
+            differences = [
+                f"{table}: {source.get(table)} → {restored.get(table)}"
+                for table in sorted(set(source) | set(restored))
+                if source.get(table) != restored.get(table)
+            ]
+            if files != self.filestore_file_count:
+                differences.append(
+                    f"filestore: {self.filestore_file_count} → {files} files"
+                )
+            if differences:
+                raise BackupError(
+                    self.env._(
+                        "The restored copy differs from the source: %(diff)s",
+                        diff="; ".join(differences),
+                    )
+                )
+        except (BackupError, OSError, psycopg2.Error) as exc:
+            vals.update(
+                restore_state="failed",
+                restore_message=str(exc),
+                restore_duration=time.monotonic() - started,
+            )
+            self.write(vals)
+            _logger.error("Restore test of go-live backup %s failed: %s", self.id, exc)
+            if self.checklist_id:
+                self.checklist_id._post_alert(
+                    Markup("<p>%s</p>")
+                    % self.env._("Restore test failed: %(error)s", error=str(exc))
+                )
+            return False
+        vals.update(
+            restore_state="passed",
+            restore_duration=time.monotonic() - started,
+            restore_message=self.env._(
+                "%(tables)s tables and %(files)s filestore files match the source.",
+                tables=len(restored),
+                files=files,
+            ),
+        )
+        self.write(vals)
+        self._golive_record_evidence(RESTORE_GATES, self._golive_restore_note())
+        return True
+
+    # Evidence and retention
+
+    def _golive_backup_note(self):
+        return self.env._(
+            "Backup %(name)s: %(size)s, pg_dump %(version)s, dump SHA-256 "
+            "%(sha)s, taken in %(duration)s s.",
+            name=self.name,
+            size=self.size_display,
+            version=self.pg_dump_version,
+            sha=self.dump_sha256,
+            duration=f"{self.duration:.1f}",
+        )
+
+    def _golive_restore_note(self):
+        return self.env._(
+            "Restore test of backup %(name)s passed on %(date)s in %(duration)s s: "
+            "%(message)s",
+            name=self.name,
+            date=fields.Datetime.to_string(self.restore_date),
+            duration=f"{self.restore_duration:.1f}",
+            message=self.restore_message,
+        )
+
+    def _golive_gate_tasks(self, gates):
+        """The checklist's tasks that ``gates`` (section, name start) designate."""
+        return self.checklist_id.task_ids.filtered(
+            lambda t: any(
+                t.section == section and (t.name or "").startswith(name)
+                for section, name in gates
+            )
+        )
+
+    def _golive_record_evidence(self, gates, note):
+        """Add ``note`` to the evidence of the gate tasks and to their chatter."""
+        for task in self._golive_gate_tasks(gates).sudo():
+            task.evidence_note = (task.evidence_note or Markup()) + Markup(
+                "<p>%s</p>"
+            ) % note
+            task.message_post(body=note)
+
+    @api.model
+    def _golive_apply_retention(self):
+        """Keep the last ``golive_backup_keep`` good backups on disk."""
+        kept = self._golive_keep()
+        old = self.sudo().search(
+            [("state", "=", "done"), ("database", "=", self.env.cr.dbname)],
+            order="id desc",
+            offset=kept,
+        )
+        for backup in old:
+            tools.remove_quietly(backup.dump_path)
+            tools.remove_quietly(backup.filestore_path)
+        old.write({"state": "expired"})
+        return old
