@@ -13,3 +13,4 @@ from . import test_golive_audit_truth
 from . import test_golive_self_audit
 from . import test_golive_dashboard
 from . import test_golive_decision
+from . import test_golive_backup
