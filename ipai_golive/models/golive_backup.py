@@ -519,12 +519,20 @@ class GoliveBackup(models.Model):
 
     @api.model
     def _golive_apply_retention(self):
-        """Keep the last ``golive_backup_keep`` good backups on disk."""
-        kept = self._golive_keep()
-        old = self.sudo().search(
-            [("state", "=", "done"), ("database", "=", self.env.cr.dbname)],
-            order="id desc",
-            offset=kept,
+        """Keep the last ``golive_backup_keep`` good backups of this database
+        in the backup directory; files elsewhere (an earlier directory) are
+        left alone."""
+        directory = os.path.realpath(config.get("golive_backup_dir") or "")
+        old = (
+            self.sudo()
+            .search(
+                [("state", "=", "done"), ("database", "=", self.env.cr.dbname)],
+                order="id desc",
+            )
+            .filtered(
+                lambda b: os.path.dirname(os.path.realpath(b.dump_path or ""))
+                == directory
+            )[self._golive_keep() :]
         )
         for backup in old:
             tools.remove_quietly(backup.dump_path)

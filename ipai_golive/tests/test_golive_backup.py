@@ -276,10 +276,16 @@ class TestGoliveBackup(GoliveCase):
                     "filestore_path": archive,
                 }
             )
+        elsewhere = self.Backup.create(
+            {
+                "state": "done",
+                "database": self.env.cr.dbname,
+                "dump_path": "/elsewhere/old.dump",
+            }
+        )
         expired = self.Backup._golive_apply_retention()
-        # older backups of this database (if any) expire as well
-        self.assertEqual(expired & backups, backups[:2])
-        self.assertFalse(expired.filtered(lambda b: b.id > backups[1].id))
+        self.assertEqual(expired, backups[:2])
+        self.assertEqual(elsewhere.state, "done", "not in the backup directory")
         self.assertEqual(backups.mapped("state"), ["expired"] * 2 + ["done"] * 2)
         self.assertEqual(
             self._files(),
