@@ -14,3 +14,4 @@ from . import test_golive_self_audit
 from . import test_golive_dashboard
 from . import test_golive_decision
 from . import test_golive_backup
+from . import test_golive_freeze
