@@ -352,6 +352,9 @@ class GoliveTask(models.Model):
             for vals in vals_list:
                 self._check_user_values(vals, set(vals) & set(SIGNOFF_FIELDS))
             tasks.checklist_id._check_open_for_users()
+        # precomputing checklist_id on new records leaves them (NewId) in the
+        # cached task_ids of the checklist: read it afresh
+        tasks.checklist_id.invalidate_recordset(["task_ids"])
         tasks.filtered("is_gate").checklist_id._golive_gates_changed()
         return tasks
 

@@ -15,3 +15,4 @@ from . import test_golive_dashboard
 from . import test_golive_decision
 from . import test_golive_backup
 from . import test_golive_freeze
+from . import test_golive_hypercare
