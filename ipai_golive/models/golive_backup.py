@@ -113,6 +113,13 @@ class GoliveBackup(models.Model):
     restore_message = fields.Text(readonly=True)
     size_display = fields.Char(string="Size", compute="_compute_size_display")
 
+    @api.depends("name", "state")
+    def _compute_display_name(self):
+        for backup in self:
+            backup.display_name = backup.name or self.env._(
+                "Backup #%(id)s (%(state)s)", id=backup.id, state=backup.state
+            )
+
     @api.depends("dump_size", "filestore_size")
     def _compute_size_display(self):
         for backup in self:
