@@ -166,12 +166,16 @@ class GoliveBackup(models.Model):
 
     @api.model
     def _cron_run_queue(self):
-        """The backup job: run the queued backups, each in its own transaction."""
+        """The backup job: run the queued backups, each in its own transaction.
+
+        It commits (a cron job, not a request): the form shows the backup
+        running while pg_dump works, and each outcome is kept whatever follows.
+        """
         for backup in self.search([("state", "=", "queued")], order="id"):
             backup.write({"state": "running", "date_start": fields.Datetime.now()})
-            self.env.cr.commit()  # the form shows it running
+            self.env.cr.commit()  # pylint: disable=invalid-commit
             backup._golive_execute()
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     # Server options
 
@@ -224,8 +228,7 @@ class GoliveBackup(models.Model):
             )
         if exc.errno in (errno.EACCES, errno.EPERM):
             return self.env._(
-                "Permission denied: the Odoo server process cannot write to "
-                "%(path)s.",
+                "Permission denied: the Odoo server process cannot write to %(path)s.",
                 path=path,
             )
         return self.env._(
@@ -286,9 +289,7 @@ class GoliveBackup(models.Model):
         cr.execute("SHOW server_version_num")
         server_major = int(cr.fetchone()[0]) // 10000
         search_dirs = self._golive_pg_search_dirs()
-        pg_dump, dump_version = tools.find_pg_tool(
-            "pg_dump", server_major, search_dirs
-        )
+        pg_dump, dump_version = tools.find_pg_tool("pg_dump", server_major, search_dirs)
         # checked now: a backup that cannot be restored here is no backup
         tools.find_pg_tool("pg_restore", server_major, search_dirs)
         filestore = config.filestore(dbname)
@@ -410,7 +411,9 @@ class GoliveBackup(models.Model):
                 "pg_restore", server_major, self._golive_pg_search_dirs()
             )
             vals["pg_restore_version"] = "{}.{}".format(*version)
-            drop = SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(scratch))
+            drop = SQL(
+                "DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(scratch)
+            )
             self._golive_admin_sql(drop)
             self._golive_admin_sql(
                 SQL(

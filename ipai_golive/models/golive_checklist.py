@@ -527,20 +527,15 @@ class GoliveChecklist(models.Model):
                     ),
                 )
             )
+        moving = self.browse()
         if "state" in vals:
             vals = self._prepare_transition(vals)
-        if "check_run_id" not in vals:
-            return self._write_and_follow(vals)
+            moving = self.filtered(lambda c: c.state != vals["state"])
         # a new audit may turn gates red or green: that is a change of a gate
-        before = self.task_ids._gate_snapshot()
-        res = self._write_and_follow(vals)
-        self.task_ids._touch_changed_gates(before)
-        return res
-
-    def _write_and_follow(self, vals):
-        """Write, then do what the new state asks (hypercare, snapshots)."""
-        moving = self.filtered(lambda c: c.state != vals.get("state", c.state))
+        gates_before = "check_run_id" in vals and self.task_ids._gate_snapshot()
         res = super().write(vals)
+        if gates_before:
+            self.task_ids._touch_changed_gates(gates_before)
         if moving:
             moving._on_state_changed(vals["state"])
         return res

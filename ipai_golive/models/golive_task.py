@@ -392,9 +392,7 @@ class GoliveTask(models.Model):
 
     def _gate_snapshot(self):
         """``{task id: (is gate, state, checks)}``, to tell a gate change."""
-        return {
-            task.id: (task.is_gate, task.state, task.check_status) for task in self
-        }
+        return {task.id: (task.is_gate, task.state, task.check_status) for task in self}
 
     def _touch_changed_gates(self, before):
         """Tell the checklists whose gates changed since the ``before`` snapshot."""

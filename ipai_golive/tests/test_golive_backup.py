@@ -130,7 +130,8 @@ class TestGoliveBackup(GoliveCase):
             self.assertTrue(backup._golive_execute())
         self.assertEqual(backup.state, "done", backup.error)
         self.assertEqual(
-            self._files(), sorted([f"{backup.name}.dump", f"{backup.name}.filestore.tar.gz"])
+            self._files(),
+            sorted([f"{backup.name}.dump", f"{backup.name}.filestore.tar.gz"]),
         )
         for path, size, digest in (
             (backup.dump_path, backup.dump_size, backup.dump_sha256),

@@ -151,7 +151,10 @@ class TestGoliveFreeze(GoliveCase):
             )
         )
         other_module = self.Module.search([("name", "=", "ipai_golive_checks")])
-        for module, operation in ((other_module, "upgrade"), (self.installed, "uninstall")):
+        for module, operation in (
+            (other_module, "upgrade"),
+            (self.installed, "uninstall"),
+        ):
             with self.subTest(module=module.name, operation=operation):
                 with self.assertRaises(RedirectWarning):
                     module.with_user(self.admin_manager).with_context(

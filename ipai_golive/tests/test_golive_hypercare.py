@@ -110,7 +110,9 @@ class TestGoliveHypercare(GoliveCase):
         self.assertEqual(wizard.backup_id, backup)
         wizard.action_confirm()
         self.assertEqual(self.checklist.state, "aborted")
-        self.assertEqual(self.checklist.abort_reason, "Invoices fail to post: rolled back")
+        self.assertEqual(
+            self.checklist.abort_reason, "Invoices fail to post: rolled back"
+        )
         self.assertEqual(self.checklist.rollback_previous_id, previous)
         self.assertEqual(self.checklist.rollback_release_ref, "v1.0.0")
         self.assertEqual(self.checklist.rollback_backup_id, backup)

@@ -148,9 +148,7 @@ class TestGoliveState(GoliveCase):
         vals["task_ids"] = [
             Command.create({"name": "Green gate", "is_gate": True, "state": "done"})
         ]
-        with self.assertRaisesRegex(
-            UserError, "Imported go-live has no Go decision"
-        ):
+        with self.assertRaisesRegex(UserError, "Imported go-live has no Go decision"):
             self.env["golive.checklist"].create(vals)
 
     def test_gate_not_applicable_stays_red(self):

@@ -3,6 +3,7 @@
 """Plain-Python parts of the pre-cutover backup: PostgreSQL client tools,
 archives, checksums. No ORM here."""
 
+import contextlib
 import glob
 import hashlib
 import os
@@ -80,7 +81,8 @@ def run(cmd, env, timeout):
             cmd, env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired as exc:
-        raise BackupError(f"{os.path.basename(cmd[0])} timed out after {timeout} s") from exc
+        name = os.path.basename(cmd[0])
+        raise BackupError(f"{name} timed out after {timeout} s") from exc
     if proc.returncode:
         raise BackupError(
             f"{os.path.basename(cmd[0])} failed (exit {proc.returncode}): "
@@ -139,7 +141,5 @@ def human_size(size):
 
 
 def remove_quietly(path):
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass

@@ -4,7 +4,7 @@ from odoo import models
 
 
 class BaseModuleUpgrade(models.TransientModel):
-    """"Apply Scheduled Upgrades" (the batch of modules marked to install,
+    """The "Apply Scheduled Upgrades" batch (modules marked to install,
     upgrade or remove) obeys the change freeze like the immediate buttons."""
 
     _inherit = "base.module.upgrade"

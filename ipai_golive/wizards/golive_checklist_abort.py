@@ -15,8 +15,7 @@ class GoliveChecklistAbort(models.TransientModel):
         compute="_compute_rollback",
         store=True,
         readonly=False,
-        help="The go-live that was in production before: what the rollback "
-        "returns to.",
+        help="The go-live that was in production before: what the rollback returns to.",
     )
     previous_release_ref = fields.Char(
         string="Roll Back To Tag",
