@@ -1,12 +1,14 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import errno
+import glob
 import json
 import logging
 import os
 import tempfile
 import time
 from contextlib import closing, contextmanager
+from datetime import timedelta
 
 import psycopg2
 from markupsafe import Markup
@@ -138,6 +140,7 @@ class GoliveBackup(models.Model):
     @api.model
     def _golive_queue(self, checklist):
         """Queue a backup of the database for ``checklist`` and wake the job."""
+        self._golive_fail_interrupted()
         busy = self.sudo().search_count([("state", "in", ("queued", "running"))])
         if busy:
             raise UserError(
@@ -171,11 +174,43 @@ class GoliveBackup(models.Model):
         It commits (a cron job, not a request): the form shows the backup
         running while pg_dump works, and each outcome is kept whatever follows.
         """
+        self._golive_fail_interrupted()
+        if not self.search_count([("state", "=", "running")]):
+            self._golive_remove_partial_files()
         for backup in self.search([("state", "=", "queued")], order="id"):
             backup.write({"state": "running", "date_start": fields.Datetime.now()})
             self.env.cr.commit()  # pylint: disable=invalid-commit
             backup._golive_execute()
             self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _golive_fail_interrupted(self):
+        """Backups still running after twice the tools' time budget were cut
+        short (server restarted, worker killed): mark them failed."""
+        limit = fields.Datetime.now() - timedelta(seconds=2 * self._golive_timeout())
+        interrupted = self.sudo().search(
+            [("state", "=", "running"), ("date_start", "<", limit)]
+        )
+        interrupted.write(
+            {
+                "state": "failed",
+                "error": self.env._(
+                    "Interrupted: the server stopped while the backup was running."
+                ),
+            }
+        )
+        return interrupted
+
+    @api.model
+    def _golive_remove_partial_files(self):
+        """Remove what an interrupted backup left half-written."""
+        directory = config.get("golive_backup_dir")
+        if not directory or not os.path.isdir(directory):
+            return []
+        partial = glob.glob(os.path.join(glob.escape(directory), ".*.partial"))
+        for path in partial:
+            tools.remove_quietly(path)
+        return partial
 
     # Server options
 

@@ -316,3 +316,22 @@ class TestGoliveBackup(GoliveCase):
     def test_users_cannot_create_backups(self):
         with self.assertRaisesRegex(UserError, "Start a backup with Back Up Now"):
             self.Backup.with_user(self.manager).create({"database": "x"})
+
+    def test_an_interrupted_backup_is_failed_and_its_files_removed(self):
+        """A worker killed during pg_dump leaves a running backup and a
+        partial file: the next job run fails the one and removes the other."""
+        backup = self._queue()
+        backup.write({"state": "running", "date_start": "2020-01-01 00:00:00"})
+        partial = os.path.join(self.directory, f".{self.env.cr.dbname}-x.dump.partial")
+        with open(partial, "w") as stream:
+            stream.write("PGDMP half")
+        with patch.object(self.env.cr, "commit"):
+            self.Backup._cron_run_queue()
+        self.assertEqual(backup.state, "failed")
+        self.assertEqual(
+            backup.error,
+            "Interrupted: the server stopped while the backup was running.",
+        )
+        self.assertEqual(self._files(), [])
+        # and it no longer blocks Back Up Now
+        self.assertEqual(self._queue().state, "queued")
