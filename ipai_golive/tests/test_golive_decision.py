@@ -3,7 +3,7 @@
 import re
 from unittest.mock import patch
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import config
 
@@ -189,3 +189,20 @@ class TestGoliveDecision(GoliveCase):
             )
         with self.assertRaisesRegex(UserError, "cannot be changed"):
             decision.with_user(self.manager).write({"decision": "nogo"})
+
+    def test_access_per_group(self):
+        """Go-Live users read the cutover records; others do not."""
+        decision = self._decide_go()
+        backup = (
+            self.env["golive.backup"]
+            .sudo()
+            .create({"checklist_id": self.checklist.id, "state": "failed"})
+        )
+        for record in (decision, backup):
+            with self.subTest(model=record._name):
+                self.assertTrue(record.with_user(self.user).read(["checklist_id"]))
+                with self.assertRaises(AccessError):
+                    record.with_user(self.employee).read(["checklist_id"])
+                with self.assertRaises(AccessError):
+                    record.with_user(self.manager).unlink()
+        self.assertEqual(self.checklist.with_user(self.user).decision_status, "go")
