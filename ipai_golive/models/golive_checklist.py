@@ -605,7 +605,9 @@ class GoliveChecklist(models.Model):
         elif target == "draft":
             vals.setdefault("abort_reason", False)
             vals.setdefault("date_live", False)
+            # a new preparation round: the next go-live needs a new decision
             vals.update(
+                decision_id=False,
                 module_versions=False,
                 rollback_previous_id=False,
                 rollback_release_ref=False,
@@ -1291,10 +1293,9 @@ class GoliveChecklist(models.Model):
 
     def action_backup(self):
         """Queue a pre-cutover backup; the backup job runs it in the background."""
+        self.ensure_one()
         self._check_manager()
-        backups = self.env["golive.backup"]
-        for checklist in self:
-            backups |= backups._golive_queue(checklist)
+        self.env["golive.backup"]._golive_queue(self)
         return True
 
     # Freeze window and module drift

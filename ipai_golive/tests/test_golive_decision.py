@@ -105,6 +105,16 @@ class TestGoliveDecision(GoliveCase):
         self._go_live()
         self.assertEqual(self.checklist.state, "live")
 
+    def test_back_to_draft_voids_the_decision(self):
+        self._decide_go()
+        self.checklist.with_user(self.manager).action_reset_draft()
+        self.assertEqual(self.checklist.decision_status, "none")
+        self.checklist.with_user(self.user).action_start()
+        self.checklist.with_user(self.user).action_ready()
+        with self.assertRaisesRegex(UserError, "has no Go decision"):
+            self._go_live()
+        self.assertEqual(len(self.checklist.decision_ids), 1, "the history stays")
+
     def test_new_gate_or_unmade_gate_voids_go(self):
         self._decide_go()
         self.task_plain.is_gate = True
