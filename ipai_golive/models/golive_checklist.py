@@ -460,7 +460,7 @@ class GoliveChecklist(models.Model):
                 )
             checklist.phase_readiness = Markup().join(rows) or False
 
-    @api.depends("decision_id", "gate_version")
+    @api.depends("decision_id.decision", "decision_id.gate_version", "gate_version")
     def _compute_decision_status(self):
         for checklist in self:
             decision = checklist.decision_id
