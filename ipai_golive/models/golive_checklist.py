@@ -266,6 +266,12 @@ class GoliveChecklist(models.Model):
     hotfix_ids = fields.One2many(
         "golive.hotfix", "checklist_id", string="Freeze Hotfixes"
     )
+    is_frozen = fields.Boolean(
+        string="Change Freeze Running",
+        compute="_compute_is_frozen",
+        help="Module changes from the user interface are refused until the "
+        "freeze ends, except hotfixes recorded by a Go-Live Manager.",
+    )
     # Rollback
     rollback_previous_id = fields.Many2one(
         "golive.checklist",
@@ -472,6 +478,16 @@ class GoliveChecklist(models.Model):
                 checklist.decision_status = "stale"
             else:
                 checklist.decision_status = "go"
+
+    @api.depends("state", "date_freeze_end")
+    def _compute_is_frozen(self):
+        now = fields.Datetime.now()
+        for checklist in self:
+            checklist.is_frozen = bool(
+                checklist.state in FROZEN_STATES
+                and checklist.date_freeze_end
+                and checklist.date_freeze_end > now
+            )
 
     @api.depends("backup_ids")
     def _compute_backup_id(self):

@@ -55,7 +55,9 @@ class TestGoliveFreeze(GoliveCase):
     def test_the_freeze_runs_from_go_live_to_its_end(self):
         frozen = self.env["golive.checklist"]._golive_frozen_checklists()
         self.assertIn(self.checklist, frozen)
+        self.assertTrue(self.checklist.is_frozen)
         self._end_freeze()
+        self.assertFalse(self.checklist.is_frozen)
         self.assertNotIn(
             self.checklist, self.env["golive.checklist"]._golive_frozen_checklists()
         )
