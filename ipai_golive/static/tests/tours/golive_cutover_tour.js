@@ -65,5 +65,9 @@ registry.category("web_tour.tours").add("ipai_golive_cutover_tour", {
         {
             trigger: '.o_statusbar_status button[aria-checked="true"]:contains("Live")',
         },
+        {
+            content: "The change freeze runs",
+            trigger: '.o_form_view .alert-warning:contains("Change freeze until")',
+        },
     ],
 });
