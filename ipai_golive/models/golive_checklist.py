@@ -58,6 +58,8 @@ def _finding_list(findings):
         % (code, Markup(" [%s]") % key if key else "", status)
         for code, key, status in findings
     )
+
+
 # Written by the go-live flow itself (sudo), never by a user, not even a manager.
 SYSTEM_FIELDS = (
     "decision_id",
@@ -547,11 +549,7 @@ class GoliveChecklist(models.Model):
         if "state" in vals:
             vals = self._prepare_transition(vals)
             moving = self.filtered(lambda c: c.state != vals["state"])
-        # a new audit may turn gates red or green: that is a change of a gate
-        gates_before = "check_run_id" in vals and self.task_ids._gate_snapshot()
         res = super().write(vals)
-        if gates_before:
-            self.task_ids._touch_changed_gates(gates_before)
         if moving:
             moving._on_state_changed(vals["state"])
         return res
@@ -721,6 +719,7 @@ class GoliveChecklist(models.Model):
                         max=max_age,
                     )
                 )
+
     def _golive_live_blockers(self):
         """Why these checklists cannot go live yet, besides red gates.
 
@@ -983,8 +982,13 @@ class GoliveChecklist(models.Model):
 
         :return: ``(done, reopened)`` tasks that changed state
         """
+        # an audit may turn gates red or green: that is a change of a gate
+        gates = self.task_ids.filtered("is_gate")
+        before = gates._gate_snapshot()
         self.sudo().check_run_id = run
-        return self._sync_tasks_with_audit()
+        res = self._sync_tasks_with_audit()
+        gates._touch_changed_gates(before)
+        return res
 
     # ------------------------------------------------------------------
     # The scheduled self-audit (see golive.check.run._cron_self_audit)

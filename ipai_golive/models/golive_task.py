@@ -60,6 +60,8 @@ VERIFICATION_MODES = [
     ("automated", "Automated Check"),
     ("evidence", "Evidence"),
 ]
+# Writing these may change whether a gate is green.
+GATE_FIELDS = ("state", "is_gate", "signoff_user_id", "signoff_required")
 SIGNOFF_FIELDS = ("signoff_user_id", "signoff_date", "waive_reason", "waived_by_id")
 # Fields only Go-Live Managers may change on an existing task.
 MANAGER_FIELDS = ("is_gate", "signoff_required", *SIGNOFF_FIELDS)
@@ -378,21 +380,28 @@ class GoliveTask(models.Model):
             vals = dict(vals, signoff_user_id=False, signoff_date=False)
             if vals["state"] != "waived":
                 vals.update(waive_reason=False, waived_by_id=False)
+        # a change of a gate voids the checklist's Go decision
+        gates_before = set(vals) & set(GATE_FIELDS) and self._gate_snapshot()
         if "state" not in vals and "is_gate" not in vals:
-            return super().write(vals)
-        green = self.checklist_id.filtered(lambda c: c.gate_status == "green")
-        before = self._gate_snapshot()
-        res = super().write(vals)
-        self._touch_changed_gates(before)
-        green.filtered(lambda c: c.gate_status == "red")._alert_gates_red()
+            res = super().write(vals)
+        else:
+            green = self.checklist_id.filtered(lambda c: c.gate_status == "green")
+            res = super().write(vals)
+            green.filtered(lambda c: c.gate_status == "red")._alert_gates_red()
+        if gates_before:
+            self._touch_changed_gates(gates_before)
         return res
 
     def _is_manager(self):
         return self.env["golive.checklist"]._is_manager()
 
     def _gate_snapshot(self):
-        """``{task id: (is gate, state, checks)}``, to tell a gate change."""
-        return {task.id: (task.is_gate, task.state, task.check_status) for task in self}
+        """``{task id: (is gate, state, checks, sign-off missing)}``, to tell
+        a gate change."""
+        return {
+            task.id: (task.is_gate, task.state, task.check_status, task.signoff_missing)
+            for task in self
+        }
 
     def _touch_changed_gates(self, before):
         """Tell the checklists whose gates changed since the ``before`` snapshot."""

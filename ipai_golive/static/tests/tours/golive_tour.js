@@ -176,6 +176,26 @@ registry.category("web_tour.tours").add("ipai_golive_tour_automated", {
             trigger: '.o_form_view div[name="check_run_id"] a, .o_form_view div[name="check_run_id"] span:not(:empty)',
         },
         {
+            content: "Go/No-Go: the approver (here a manager) decides Go",
+            trigger: '.o_form_view button[name="action_open_decision"]',
+            run: "click",
+        },
+        {
+            trigger: '.modal div[name="decision"] input[data-value="go"]',
+            run: "click",
+        },
+        {
+            trigger: '.modal div[name="comment"] textarea',
+            run: "edit The audit passes: go.",
+        },
+        {
+            trigger: '.modal button[name="action_confirm"]',
+            run: "click",
+        },
+        {
+            trigger: 'body:not(:has(.modal)) .o_form_view div[name="decision_status"]:contains("Go")',
+        },
+        {
             content: "Go live",
             trigger: '.o_form_view button[name="action_go_live"]',
             run: "click",
