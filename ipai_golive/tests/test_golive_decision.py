@@ -123,6 +123,12 @@ class TestGoliveDecision(GoliveCase):
         self.task_plain.is_gate = False
         self.assertEqual(self.checklist.decision_status, "stale")
 
+    def test_a_sign_off_is_a_gate_change(self):
+        self.gate_ci.with_user(self.manager).signoff_required = True
+        self._decide_go()
+        self.gate_ci.with_user(self.manager).action_sign_off()
+        self.assertEqual(self.checklist.decision_status, "stale")
+
     def test_other_tasks_do_not_void_go(self):
         self._decide_go()
         self.task_plain.state = "done"
