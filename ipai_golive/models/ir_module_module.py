@@ -3,7 +3,7 @@
 from odoo import fields, models
 from odoo.exceptions import RedirectWarning, UserError
 
-from .golive_task import MANAGER_GROUP
+from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP
 
 # The method each immediate button applies, and the operation it is.
 OPERATION_OF = {

@@ -148,7 +148,10 @@ class TestGoliveState(GoliveCase):
         vals["task_ids"] = [
             Command.create({"name": "Green gate", "is_gate": True, "state": "done"})
         ]
-        with self.assertRaisesRegex(UserError, "Imported go-live has no Go decision"):
+        with self.assertUserError(
+            "Cannot go live:\n- Imported go-live has no Go decision: the approver "
+            "records it with Go/No-Go."
+        ):
             self.env["golive.checklist"].create(vals)
 
     def test_gate_not_applicable_stays_red(self):

@@ -5,8 +5,9 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP
+
 from ..models.golive_hotfix import OPERATIONS
-from ..models.golive_task import MANAGER_GROUP
 
 # ir.module.module method applying each operation.
 OPERATION_METHODS = {
