@@ -12,3 +12,4 @@ from . import test_golive_alerts
 from . import test_golive_audit_truth
 from . import test_golive_self_audit
 from . import test_golive_dashboard
+from . import test_golive_manifest
