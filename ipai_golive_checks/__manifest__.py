@@ -18,6 +18,7 @@
             "PyYAML",
             "manifestoo-core",
             "prometheus_client",
+            "jsonschema",
         ]
     },
     "data": [
@@ -28,6 +29,8 @@
         "views/golive_check_result_views.xml",
         "views/golive_waiver_views.xml",
         "views/golive_check_endpoint_views.xml",
+        "views/golive_manifest_views.xml",
+        "wizards/golive_manifest_import_views.xml",
         "views/golive_menus.xml",
         "data/ir_cron_data.xml",
     ],

@@ -107,6 +107,9 @@ KNOWN_CHECK_CODES = frozenset(
     security.company_settings security.user_timezone security.audit_trail
     security.two_factor
     process.memory process.uptime process.host
+    manifest.modules_installed manifest.modules_unlisted manifest.install_order
+    manifest.server_options manifest.dbfilter manifest.environment manifest.assets
+    manifest.gates
     """.split()
 )
 

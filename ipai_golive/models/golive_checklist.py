@@ -10,6 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.ipai_golive_checks.models.golive_manifest import MANIFEST_EXTENSIONS
+from odoo.addons.ipai_golive_checks.tools.manifest import CONTEXT_KEY
 from odoo.addons.ipai_golive_checks.tools.vocabulary import ENVIRONMENTS, MANAGER_GROUP
 
 from .golive_task import (
@@ -43,7 +45,12 @@ TRANSITIONS = {
 }
 # Moves into these states, and the fields below, belong to Go-Live Managers.
 MANAGER_STATES = ("live", "closed", "aborted", "draft")
-MANAGER_FIELDS = ("check_run_id", "date_live")
+MANAGER_FIELDS = ("check_run_id", "date_live", "manifest_id")
+# The task whose evidence holds the ship manifest file (section 1.1).
+MANIFEST_TASK_DOMAIN = [
+    ("section", "=", "1.1"),
+    ("name", "=ilike", "Ship manifest finalized%"),
+]
 # Checklists the scheduled self-audit keeps auditing.
 AUDITED_STATES = ("in_progress", "ready", "live", "stabilizing")
 DEFAULT_AUDIT_MAX_AGE_HOURS = 24
@@ -197,6 +204,15 @@ class GoliveChecklist(models.Model):
         help="Last run of the automated checks bound to this checklist's tasks.",
     )
     check_score = fields.Float(related="check_run_id.score", string="Audit Score")
+    manifest_id = fields.Many2one(
+        "golive.manifest",
+        string="Ship Manifest",
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        help="The ship manifest of this release: the manifest checks of this "
+        "checklist's audit judge the ERP against it.",
+    )
     check_run_date = fields.Datetime(
         related="check_run_id.date_start", string="Last Audit On", store=True
     )
@@ -860,8 +876,12 @@ class GoliveChecklist(models.Model):
                         name=checklist.name,
                     )
                 )
-            run = self.env["golive.check.run"]._run_checks(
-                trigger="manual", environment=checklist.environment, codes=codes
+            run = (
+                self.env["golive.check.run"]
+                .with_context(**{CONTEXT_KEY: checklist.manifest_id.id})
+                ._run_checks(
+                    trigger="manual", environment=checklist.environment, codes=codes
+                )
             )
             done, _reopened = checklist._set_audit(run)
             red = checklist.task_ids.filtered(
@@ -1158,6 +1178,56 @@ class GoliveChecklist(models.Model):
                 overdue._html_list(),
             )
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _manifest_attachment(self):
+        """The latest YAML file attached to the "Ship manifest finalized" task."""
+        self.ensure_one()
+        tasks = self.env["golive.task"].search(
+            [("checklist_id", "=", self.id), *MANIFEST_TASK_DOMAIN]
+        )
+        return tasks.evidence_attachment_ids.filtered(
+            lambda a: (a.name or "").lower().endswith(MANIFEST_EXTENSIONS)
+        ).sorted("id")[-1:]
+
+    def action_import_manifest(self):
+        """Import the ship manifest attached to the "Ship manifest finalized"
+        task and link it to the checklist; the chatter says what changed."""
+        self._check_manager()
+        for checklist in self:
+            attachment = checklist._manifest_attachment()
+            if not attachment:
+                raise UserError(
+                    self.env._(
+                        'Attach the ship manifest (.yml) to the task "Ship manifest '
+                        'finalized" of %(name)s first.',
+                        name=checklist.name,
+                    )
+                )
+            manifest = self.env["golive.manifest"]._import_attachment(attachment)
+            checklist.manifest_id = manifest
+            checklist.message_post(
+                body=Markup("<p>%s</p>%s")
+                % (
+                    self.env._(
+                        "Ship manifest %(manifest)s imported from %(file)s "
+                        "(sha256 %(sha)s).",
+                        manifest=manifest.display_label,
+                        file=attachment.name,
+                        sha=manifest.sha256[:12],
+                    ),
+                    manifest.diff_html or "",
+                )
+            )
+        return True
+
+    def action_view_manifest(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "golive.manifest",
+            "res_id": self.manifest_id.id,
+            "view_mode": "form",
+        }
 
     def _action_open_tasks(self, domain, name):
         self.ensure_one()

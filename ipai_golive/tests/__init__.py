@@ -17,3 +17,4 @@ from . import test_golive_backup
 from . import test_golive_freeze
 from . import test_golive_hypercare
 from . import test_golive_cutover_tour
+from . import test_golive_manifest

@@ -39,6 +39,27 @@ class TestGoliveDemo(TransactionCase):
         self.assertTrue(with_files.signoff_user_id)
         self.assertTrue(tasks.filtered("evidence_url"))
 
+    def test_demo_manifest_drift(self):
+        """The v1.1.0 checklist links the fixed AIUX manifest; its drift shows."""
+        manifest = self.checklist.manifest_id
+        self.assertEqual(manifest.display_label, "ipai-aiux-bundle 1.1.0")
+        self.assertEqual(manifest.module_count, 24)
+        results = manifest.check_run_id.result_ids
+        theme = results.filtered(
+            lambda r: r.code == "manifest.modules_installed"
+            and r.object_key == "ipai_theme_aiux"
+        )
+        self.assertEqual(theme.status, "fail")
+        self.assertIn(
+            "web.assets_common does not exist in Odoo 18",
+            " ".join(results.mapped("message")),
+        )
+        self.assertTrue(manifest.drift_count)
+        row = self.checklist.task_ids.filtered(lambda t: t.name == "`ipai_theme_aiux`")
+        self.assertEqual(
+            row._check_bindings()[0], ("manifest.modules_installed", "ipai_theme_aiux")
+        )
+
     def test_demo_other_releases(self):
         live = self.env.ref("ipai_golive.demo_checklist_aiux_100")
         self.assertEqual(live.state, "stabilizing")

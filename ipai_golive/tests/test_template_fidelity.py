@@ -219,7 +219,24 @@ class TestTemplateFidelity(TransactionCase):
         )
         self.assertEqual(
             self.bindings[("8.2", "Module list matches manifest")],
-            "modules.stuck,modules.upgrade_pending",
+            "manifest.modules_installed,manifest.modules_unlisted,modules.stuck,"
+            "modules.upgrade_pending",
+        )
+        # The IPAI module rows follow their own module's findings only.
+        for module in ("ipai_theme_aiux", "ipai_aiux_chat", "ipai_ask_ai"):
+            self.assertEqual(
+                self.bindings[("4.2", f"`{module}`")],
+                f"manifest.modules_installed:{module}",
+            )
+        self.assertEqual(
+            self.bindings[("3.1", "Dependency graph recorded")],
+            "manifest.install_order",
+        )
+        self.assertIn(
+            "manifest.install_order",
+            self.bindings[
+                ("1.1", "Ship manifest finalized (modules + install order + gates)")
+            ],
         )
 
     def test_every_check_bound_or_explained(self):

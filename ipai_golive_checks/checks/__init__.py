@@ -10,3 +10,4 @@ from . import security
 from . import process
 from . import mail
 from . import http
+from . import manifest

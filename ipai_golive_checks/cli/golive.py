@@ -18,6 +18,13 @@ from pathlib import Path
 from odoo.cli import Command
 
 from ..models.golive_check_run import EXCLUSIVE_LOCK_WAIT
+from ..tools.manifest import (
+    CONTEXT_KEY,
+    GATE_RESULT_STATUSES,
+    GATE_RESULTS_KEY,
+    ManifestError,
+    load_manifest_file,
+)
 from ..tools.report_formats import render, render_check_list
 from ..tools.secret_sources import option_secrets
 from ..tools.secrets import mask
@@ -102,6 +109,23 @@ def build_parser():
         metavar="SECONDS",
         help="how long to wait for an audit already running on the database "
         f"(default: {EXCLUSIVE_LOCK_WAIT:.0f})",
+    )
+    parser.add_argument(
+        "--manifest",
+        metavar="PATH",
+        help="judge this ship manifest (YAML) in the same run; an invalid file "
+        "exits 2 with its file:line:column errors",
+    )
+    parser.add_argument(
+        "--gate-result",
+        action="append",
+        metavar="ID=pass|fail",
+        help="with --manifest: the result of a gate that CI ran (repeatable)",
+    )
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="with --manifest: also store the manifest in the database",
     )
     parser.add_argument("--list", action="store_true", help="list the checks and exit")
     fleet = parser.add_argument_group("fleet")
@@ -259,6 +283,8 @@ def run_golive(options, rest, known_secrets=None):
     if "," in dbname:
         raise GoliveCliError("Give one database with -d, not a list.")
     threading.current_thread().dbname = dbname
+    manifest = _load_manifest(options)
+    gate_results = _gate_results(manifest, options) if manifest else {}
     _connect_or_exit(dbname)
 
     from odoo.modules.registry import Registry
@@ -274,8 +300,16 @@ def run_golive(options, rest, known_secrets=None):
                 text = _list_checks(env, options, secrets)
                 code = EXIT_OK
             else:
+                runs = env["golive.check.run"]
+                if manifest:
+                    runs = runs.with_context(
+                        **{
+                            CONTEXT_KEY: _manifest_for_run(env, manifest, options),
+                            GATE_RESULTS_KEY: gate_results,
+                        }
+                    )
                 # its own transaction, committed: a run never fails another
-                run = env["golive.check.run"]._run_checks_exclusive(
+                run = runs._run_checks_exclusive(
                     lock_wait=options.lock_wait,
                     trigger="cli",
                     environment=options.environment,
@@ -295,6 +329,52 @@ def run_golive(options, rest, known_secrets=None):
             raise GoliveCliError(str(exc.args[0] if exc.args else exc)) from exc
     _write(text, options.output)
     return code
+
+
+def _load_manifest(options):
+    """The ShipManifest of ``--manifest`` (read before any connection)."""
+    if not options.manifest:
+        if options.save or options.gate_result:
+            raise GoliveCliError("--save and --gate-result need --manifest PATH.")
+        return None
+    try:
+        return load_manifest_file(options.manifest)
+    except ManifestError as exc:
+        # one line, as every usage error: the first error, and how many follow
+        first, more = str(exc.issues[0]), len(exc.issues) - 1
+        raise GoliveCliError(
+            f"{first} (and {more} more error(s))" if more else first
+        ) from exc
+    except OSError as exc:
+        raise GoliveCliError(
+            f"Cannot read the manifest {options.manifest}: {exc.strerror}"
+        ) from exc
+
+
+def _gate_results(manifest, options):
+    """``{gate id: status}`` of ``--gate-result ID=pass|fail``."""
+    known = {gate["id"] for gate in manifest.gates()}
+    results = {}
+    for value in options.gate_result or ():
+        gate_id, _sep, status = value.partition("=")
+        if gate_id not in known or status not in GATE_RESULT_STATUSES:
+            raise GoliveCliError(
+                f"--gate-result {value}: expected ID=pass or ID=fail with a gate of "
+                f"the manifest ({', '.join(sorted(known)) or 'it has none'})."
+            )
+        results[gate_id] = status
+    return results
+
+
+def _manifest_for_run(env, manifest, options):
+    """What the manifest checks judge: the file, or with ``--save`` its stored
+    golive.manifest record (committed with the run)."""
+    if not options.save:
+        return manifest
+    with open(options.manifest, "rb") as source:
+        return (
+            env["golive.manifest"]._import_manifest(source.read(), options.manifest).id
+        )
 
 
 class Golive(Command):

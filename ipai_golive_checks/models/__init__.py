@@ -5,3 +5,4 @@ from . import golive_check_sandbox
 from . import golive_check_run
 from . import golive_check_result
 from . import golive_check_endpoint
+from . import golive_manifest

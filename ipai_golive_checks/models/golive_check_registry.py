@@ -227,8 +227,11 @@ class GoliveCheckRegistry(models.AbstractModel):
         overridden without the decorator keeps its check.
         """
         cls = self.env.registry[self._name]
-        specs = cls.__dict__.get("_golive_specs_cache")
-        if specs is None:
+        # Keyed on the bases: loading another addon that inherits this model
+        # re-bases the same registry class (a check run while an addon's data
+        # loads must not hide the checks of the addons loaded after it).
+        bases, specs = cls.__dict__.get("_golive_specs_cache", (None, None))
+        if bases != cls.__bases__:
             specs = {}
             for klass in reversed(cls.__mro__):
                 for name, func in vars(klass).items():
@@ -236,7 +239,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     if isinstance(spec, CheckSpec):
                         specs[spec.code] = dataclasses.replace(spec, method_name=name)
             specs = dict(sorted(specs.items()))
-            cls._golive_specs_cache = specs
+            cls._golive_specs_cache = (cls.__bases__, specs)
         return specs
 
     # ------------------------------------------------------------------

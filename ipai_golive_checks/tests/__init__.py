@@ -17,3 +17,7 @@ from . import test_concurrency
 from . import test_net
 from . import test_metrics
 from . import test_fleet
+from . import test_manifest_loader
+from . import test_manifest_model
+from . import test_checks_manifest
+from . import test_cli_manifest

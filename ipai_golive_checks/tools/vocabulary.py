@@ -67,6 +67,7 @@ CATEGORIES = [
     ("storage", "Storage"),
     ("security", "Security"),
     ("process", "Process"),
+    ("manifest", "Ship manifest"),
     ("other", "Other"),
 ]
 CATEGORY_CODES = tuple(code for code, _label in CATEGORIES)

@@ -1,0 +1,1 @@
+from . import golive_manifest_import
