@@ -46,6 +46,7 @@ TRANSITIONS = {
 # Moves into these states, and the fields below, belong to Go-Live Managers.
 MANAGER_STATES = ("live", "closed", "aborted", "draft")
 MANAGER_FIELDS = ("check_run_id", "date_live", "manifest_id")
+PREFLIGHT_DRIFT_LINES = 30  # drift findings listed in the pre-flight summary
 # The task whose evidence holds the ship manifest file (section 1.1).
 MANIFEST_TASK_DOMAIN = [
     ("section", "=", "1.1"),
@@ -1371,8 +1372,56 @@ class GoliveChecklist(models.Model):
         }
 
     def _golive_preflight_sections(self):
-        """Extra ``(title, html)`` sections of the pre-flight summary (hook)."""
-        return []
+        """Extra ``(title, html)`` sections of the pre-flight summary (hook):
+        the drift of the ERP from the linked ship manifest."""
+        return [(self.env._("Ship manifest drift"), self._golive_manifest_drift_html())]
+
+    def _golive_manifest_drift_html(self):
+        """The failing and warning ``manifest.*`` findings of the last audit."""
+        self.ensure_one()
+        _ = self.env._
+        if not self.manifest_id:
+            return Markup("<p>%s</p>") % _("No ship manifest is linked.")
+        label = self.manifest_id.display_label
+        if not self.check_run_id:
+            return Markup("<p>%s</p>") % _(
+                "%(manifest)s: no audit has judged the ERP against it yet.",
+                manifest=label,
+            )
+        drift = (
+            self.env["golive.check.result"]
+            .sudo()
+            .search(
+                [
+                    ("run_id", "=", self.check_run_id.id),
+                    ("code", "=like", "manifest.%"),
+                    ("status", "in", ("warn", "fail", "error")),
+                    ("waived", "=", False),
+                ],
+                order="code, object_key",
+            )
+        )
+        if not drift:
+            return Markup("<p>%s</p>") % _(
+                "%(manifest)s: no drift in the last audit.", manifest=label
+            )
+        items = Markup("").join(
+            Markup("<li><code>%s</code> %s: %s</li>")
+            % (result.code, result.status.upper(), result.message)
+            for result in drift[:PREFLIGHT_DRIFT_LINES]
+        )
+        more = len(drift) - PREFLIGHT_DRIFT_LINES
+        tail = (
+            Markup("<p>%s</p>") % _("… and %(count)s more.", count=more)
+            if more > 0
+            else Markup("")
+        )
+        head = Markup("<p>%s</p>") % _(
+            "%(manifest)s: %(count)s findings in the last audit.",
+            manifest=label,
+            count=len(drift),
+        )
+        return head + Markup("<ul>%s</ul>") % items + tail
 
     def _golive_preflight_html(self):
         return self.env["ir.qweb"]._render(

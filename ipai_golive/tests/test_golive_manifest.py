@@ -107,6 +107,25 @@ class TestGoliveManifest(GoliveCase):
         )
         self.assertIn("not even on the addons path", result.message)
 
+    def test_preflight_summary_shows_the_drift(self):
+        """The Go/No-Go summary lists the manifest's drift of the last audit."""
+        self.assertIn(
+            "No ship manifest is linked.", self.checklist._golive_preflight_html()
+        )
+        self._attach(MANIFEST)
+        self.checklist.with_user(self.manager).action_import_manifest()
+        self.assertIn(
+            "acme-erp 1.0.0: no audit has judged the ERP against it yet.",
+            self.checklist._golive_preflight_html(),
+        )
+        self.gate_ci.check_codes = "manifest.modules_installed:ipai_theme_aiux"
+        self.checklist.with_user(self.manager).action_run_checks()
+        summary = self.checklist._golive_preflight_html()
+        self.assertIn("Ship manifest drift", summary)
+        self.assertIn("<code>manifest.modules_installed</code> FAIL", summary)
+        self.assertIn("ipai_theme_aiux", summary)
+        self.assertNotIn("<code>manifest.modules_installed</code> PASS", summary)
+
     def test_checklist_without_manifest(self):
         """Without a linked manifest the checks say so; they do not judge the
         ERP against another bundle's manifest."""
