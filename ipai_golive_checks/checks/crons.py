@@ -262,7 +262,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         else:
             yield Finding.pass_(
                 self.env._(
-                    "No job was due in the last %(hours)s hours.",
+                    "No due job has waited for a run longer than %(hours)s hours.",
                     hours=ctx.params["progress_hours"],
                 ),
                 "ir.cron.progress",
