@@ -12,3 +12,4 @@ from . import golive_decision
 from . import golive_backup
 from . import golive_hotfix
 from . import ir_module_module
+from . import golive_release

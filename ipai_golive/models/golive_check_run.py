@@ -20,11 +20,14 @@ class GoliveCheckRun(models.Model):
 
     @api.model
     def _gc_kept_runs(self):
-        """Keep the last audit of every checklist: its tasks show its statuses."""
+        """Keep the last audit of every checklist (its tasks show its statuses)
+        and the audits releases rest on."""
         checklists = self.env["golive.checklist"].sudo().with_context(active_test=False)
+        releases = self.env["golive.release"].sudo()
         return (
             super()._gc_kept_runs()
             | checklists.search([("check_run_id", "!=", False)]).check_run_id
+            | releases.search([("run_id", "!=", False)]).run_id
         )
 
     @api.model

@@ -1,0 +1,1 @@
+from . import golive_release_report
