@@ -18,3 +18,4 @@ from . import test_golive_freeze
 from . import test_golive_hypercare
 from . import test_golive_cutover_tour
 from . import test_golive_manifest
+from . import test_golive_release

@@ -11,3 +11,4 @@ from . import process
 from . import mail
 from . import http
 from . import manifest
+from . import reports

@@ -68,6 +68,7 @@ CATEGORIES = [
     ("security", "Security"),
     ("process", "Process"),
     ("manifest", "Ship manifest"),
+    ("reports", "Reports"),
     ("other", "Other"),
 ]
 CATEGORY_CODES = tuple(code for code, _label in CATEGORIES)

@@ -1,0 +1,118 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+import subprocess
+
+from odoo import models
+from odoo.tools import parse_version
+
+from odoo.addons.base.models import ir_actions_report
+
+from ..models.golive_check_registry import Finding, golive_check
+
+VERSION_RE = re.compile(r"wkhtmltopdf\s+(?P<version>\d+(?:\.\d+)+)", re.IGNORECASE)
+PATCHED_QT = "with patched qt"
+
+
+# One file per check family, by design.
+# pylint: disable=consider-merging-classes-inherited
+class GoliveCheckRegistry(models.AbstractModel):
+    _inherit = "golive.check.registry"
+
+    @golive_check(
+        "reports.wkhtmltopdf",
+        title="wkhtmltopdf prints PDF reports whole",
+        category="reports",
+        severity="high",
+        severity_by_env={"dev": "low"},
+        params={"min_version": "0.12.5", "timeout_seconds": 10},
+        remediation="Install the wkhtmltopdf 0.12.6 build with patched Qt from "
+        "https://github.com/wkhtmltopdf/packaging/releases (Odoo's recommended "
+        "build) in place of the distribution's package, then restart Odoo.",
+        tags=("reports",),
+    )
+    def _check_reports_wkhtmltopdf(self, ctx):
+        """The binary Odoo prints PDFs with: present, recent enough, and built
+        on a patched Qt (distribution builds such as Debian's are not)."""
+        binary = ir_actions_report._get_wkhtmltopdf_bin()
+        if not binary:
+            yield Finding.fail(
+                self.env._(
+                    "wkhtmltopdf is not installed: no PDF report can be printed "
+                    "(invoices, quotations, delivery slips, WHAT_SHIPPED)."
+                ),
+                "wkhtmltopdf",
+            )
+            return
+        try:
+            process = subprocess.run(
+                [binary, "--version"],
+                capture_output=True,
+                text=True,
+                timeout=float(ctx.params["timeout_seconds"]),
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            yield Finding.fail(
+                self.env._(
+                    "wkhtmltopdf at %(path)s does not run: %(error)s. No PDF "
+                    "report can be printed.",
+                    path=binary,
+                    error=f"{type(exc).__name__}: {exc}",
+                ),
+                "wkhtmltopdf",
+                path=binary,
+            )
+            return
+        output = f"{process.stdout}\n{process.stderr}".strip()
+        match = VERSION_RE.search(output)
+        evidence = {"path": binary, "output": output.splitlines()[0] if output else ""}
+        if not match:
+            yield Finding.fail(
+                self.env._(
+                    "wkhtmltopdf at %(path)s gives no version (exit code %(code)s): "
+                    "Odoo considers it broken and prints no PDF.",
+                    path=binary,
+                    code=process.returncode,
+                ),
+                "wkhtmltopdf",
+                **evidence,
+            )
+            return
+        version = match["version"]
+        patched = PATCHED_QT in output.lower()
+        evidence.update(version=version, patched_qt=patched)
+        minimum = str(ctx.params["min_version"])
+        if parse_version(version) < parse_version(minimum):
+            yield Finding.fail(
+                self.env._(
+                    "wkhtmltopdf %(version)s is too old (at least %(minimum)s): "
+                    "PDF reports come out broken or not at all.",
+                    version=version,
+                    minimum=minimum,
+                ),
+                "wkhtmltopdf",
+                minimum=minimum,
+                **evidence,
+            )
+        elif not patched:
+            yield Finding.warn(
+                self.env._(
+                    "wkhtmltopdf %(version)s is built on an unpatched Qt: invoices "
+                    "and other reports print without their header and footer "
+                    "(company logo, address, page numbers); printing several "
+                    "records at once fails; text in Odoo's web fonts is drawn as "
+                    "outlines, so the PDFs are not searchable.",
+                    version=version,
+                ),
+                "wkhtmltopdf",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "wkhtmltopdf %(version)s with patched Qt.", version=version
+                ),
+                "wkhtmltopdf",
+                **evidence,
+            )
