@@ -5,14 +5,20 @@ import re
 from urllib.parse import unquote
 
 from odoo import http
-from odoo.http import content_disposition, request
+from odoo.http import content_disposition
 
 from odoo.addons.web.controllers.report import ReportController
 
 # A text report whose print_report_name ends in a text extension keeps it
 # (WHAT_SHIPPED.md) instead of Odoo's ".txt" appended to it.
-TEXT_EXTENSIONS = {".md": "text/markdown", ".csv": "text/csv", ".json": "application/json"}
-_FILENAME_RE = re.compile(r"filename\*=UTF-8''(?P<name>[^;]+)|filename=\"?(?P<plain>[^\";]+)")
+TEXT_EXTENSIONS = {
+    ".md": "text/markdown",
+    ".csv": "text/csv",
+    ".json": "application/json",
+}
+_FILENAME_RE = re.compile(
+    r"filename\*=UTF-8''(?P<name>[^;]+)|filename=\"?(?P<plain>[^\";]+)"
+)
 
 
 class GoliveReportController(ReportController):

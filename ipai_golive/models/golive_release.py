@@ -59,6 +59,17 @@ MUTABLE_FIELDS = ("note",)
 # Findings recorded beside the statuses (warn, fail, error and waived ones).
 MAX_RELEASE_FINDINGS = 500
 DIFF_MODULE_KINDS = ("added", "removed", "upgraded", "downgraded")
+# The reports the command line renders: {report: {format: report action}}.
+CLI_REPORTS = {
+    "what_shipped": {
+        "markdown": "ipai_golive.action_report_what_shipped_md",
+        "pdf": "ipai_golive.action_report_what_shipped",
+    },
+    "go_live_manifest": {
+        "markdown": "ipai_golive.action_report_go_live_manifest_md",
+        "pdf": "ipai_golive.action_report_go_live_manifest",
+    },
+}
 
 
 def _version_key(version):
@@ -265,8 +276,7 @@ class GoliveRelease(models.Model):
         if frozen:
             raise UserError(
                 self.env._(
-                    "A release is immutable: only its note can change, not "
-                    "%(fields)s.",
+                    "A release is immutable: only its note can change, not %(fields)s.",
                     fields=", ".join(
                         sorted(
                             self._fields[name].string
@@ -335,7 +345,7 @@ class GoliveRelease(models.Model):
         return release
 
     @api.model
-    def _prepare_release_vals(self, checklist, trigger="manual"):
+    def _prepare_release_vals(self, checklist, trigger="manual", ship=None):
         """The values of a release of ``checklist`` (nothing is written).
 
         A constant number of queries, whatever the number of modules, tasks
@@ -348,11 +358,16 @@ class GoliveRelease(models.Model):
         )
         secrets = self._release_secrets()
         run = self._release_run(checklist)
-        manifest = self._release_manifest_values(checklist)
+        manifest = self._release_manifest_values(checklist, ship)
+        declared_origin = manifest.get("declared_origin") or (lambda name: None)
         modules = {
             name: {
                 "version": row["version"],
-                "origin": row["origin"],
+                # Odoo's own lists decide CE and Enterprise; the manifest may
+                # say which of the others are OCA or custom
+                "origin": row["origin"]
+                if row["origin"] in ("ce", "ee")
+                else declared_origin(name) or row["origin"],
                 "author": row["author"],
                 "license": row["license"],
             }
@@ -364,7 +379,9 @@ class GoliveRelease(models.Model):
             "name": " ".join(
                 part
                 for part in (
-                    checklist.release_tag or checklist.release_version or checklist.name,
+                    checklist.release_tag
+                    or checklist.release_version
+                    or checklist.name,
                     f"({environment})",
                     fields.Datetime.to_string(now)[:16],
                 )
@@ -401,10 +418,10 @@ class GoliveRelease(models.Model):
         return vals
 
     @api.model
-    def _new_live_release(self, checklist):
+    def _new_live_release(self, checklist, ship=None):
         """The live state of the database as an unsaved release (nothing is
         written), diffed against the last stored release."""
-        vals = self._prepare_diff_vals(self._prepare_release_vals(checklist))
+        vals = self._prepare_diff_vals(self._prepare_release_vals(checklist, ship=ship))
         return self.new(vals)
 
     @api.model
@@ -427,29 +444,29 @@ class GoliveRelease(models.Model):
         ).sudo()
 
     @api.model
-    def _release_manifest_values(self, checklist):
-        """Bundle, sha256 and install order of the ship manifest the
-        checklist was checked against, when the checklist links one.
-
-        A hook: the ship-manifest addon code overrides or fills it.
-        """
-        manifest = (
-            checklist["manifest_id"] if "manifest_id" in checklist._fields else None
-        )
-        if not manifest:
-            return {}
-        values = {}
-        for key, names in (
-            ("sha256", ("sha256", "checksum")),
-            ("bundle_name", ("bundle_name",)),
-            ("bundle_version", ("bundle_version", "version")),
-            ("install_order", ("install_order",)),
+    def _release_manifest_values(self, checklist, ship=None):
+        """Bundle, sha256, install order and declared origins of the ship
+        manifest the release is checked against: ``ship`` (a parsed manifest
+        file, the command line's ``--manifest``), else the one the checklist
+        links, if any."""
+        if (
+            ship is None
+            and "manifest_id" in checklist._fields
+            and checklist.manifest_id
         ):
-            for name in names:
-                if name in manifest._fields and manifest[name]:
-                    values[key] = manifest[name]
-                    break
-        return values
+            ship = checklist.manifest_id._ship_manifest()
+        if ship is None:
+            return {}
+        return {
+            "sha256": ship.sha256,
+            "bundle_name": ship.bundle_name,
+            "bundle_version": ship.bundle_version,
+            "install_order": [
+                {"stage": stage, "modules": list(modules)}
+                for stage, modules in ship.stages()
+            ],
+            "declared_origin": ship.declared_origin,
+        }
 
     @api.model
     def _release_backup_reference(self, checklist):
@@ -629,7 +646,9 @@ class GoliveRelease(models.Model):
                     attachments.append(
                         {
                             "name": filename,
-                            "raw": str(content).encode(),
+                            "raw": content
+                            if isinstance(content, bytes)
+                            else str(content).encode(),
                             "mimetype": "text/markdown",
                             "res_model": release._name,
                             "res_id": release.id,
@@ -643,6 +662,63 @@ class GoliveRelease(models.Model):
                             "Release %s: %s not rendered: %s", release.id, filename, exc
                         )
         self.env["ir.attachment"].sudo().create(attachments)
+
+    @api.model
+    def _render_report(self, report, fmt, live=False, checklist=None, ship=None):
+        """``(content bytes, release or None)`` of the report ``report``
+        (``what_shipped`` or ``go_live_manifest``) as ``markdown`` or ``pdf``.
+
+        The latest release is rendered; with ``live`` or a ship manifest
+        ``ship``, or when no release was taken yet, the live state of the
+        database is (nothing is written), for ``checklist`` or the checklist
+        that went live last.
+        """
+        if report not in CLI_REPORTS or fmt not in CLI_REPORTS[report]:
+            raise UserError(
+                self.env._(
+                    "Unknown report %(report)s in format %(format)s.",
+                    report=report,
+                    format=fmt,
+                )
+            )
+        xmlid = CLI_REPORTS[report][fmt]
+        release = self.browse() if live or ship else self.search([], limit=1)
+        data = None
+        if not release:
+            checklist = checklist or self.env["golive.checklist"].search(
+                [],
+                order="date_live desc nulls last, date_golive desc, id desc",
+                limit=1,
+            )
+            data = {
+                "golive_live_state": True,
+                "checklist_id": checklist.id,
+                "golive_ship_manifest": ship,
+            }
+        reports = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True, report_pdf_no_attachment=True
+        )
+        if fmt == "pdf" and release:
+            content, _fmt = reports._render_qweb_pdf(xmlid, release.ids)
+        elif fmt == "pdf":
+            # no record to attach the PDF to: wkhtmltopdf straight away
+            report = reports._get_report(xmlid)
+            html = reports._render_qweb_html(xmlid, [], data=data)[0]
+            bodies, _ids, header, footer, paper_args = report._prepare_html(
+                html, report_model=report.model
+            )
+            content = reports._run_wkhtmltopdf(
+                bodies,
+                report_ref=xmlid,
+                header=header,
+                footer=footer,
+                specific_paperformat_args=paper_args,
+            )
+        else:
+            content, _fmt = reports._render_qweb_text(xmlid, release.ids, data=data)
+        if not isinstance(content, bytes):
+            content = str(content).encode()
+        return content, release or None
 
     @api.model
     def _report_files(self):
@@ -666,47 +742,49 @@ class GoliveRelease(models.Model):
         """``[(title, headers, rows)]`` of the changes since the previous release."""
         self.ensure_one()
         diff = self.diff_data or {}
-        _ = self.env._
         return [
             section
             for section in (
                 (
-                    _("Modules added"),
-                    (_("Module"), _("Version"), _("Origin")),
-                    [(r["name"], r["version"], r["origin"]) for r in diff.get("added", ())],
+                    self.env._("Modules added"),
+                    (self.env._("Module"), self.env._("Version"), self.env._("Origin")),
+                    [
+                        (r["name"], r["version"], r["origin"])
+                        for r in diff.get("added", ())
+                    ],
                 ),
                 (
-                    _("Modules removed"),
-                    (_("Module"), _("Version"), _("Origin")),
+                    self.env._("Modules removed"),
+                    (self.env._("Module"), self.env._("Version"), self.env._("Origin")),
                     [
                         (r["name"], r["version"], r["origin"])
                         for r in diff.get("removed", ())
                     ],
                 ),
                 (
-                    _("Modules upgraded"),
-                    (_("Module"), _("From"), _("To")),
+                    self.env._("Modules upgraded"),
+                    (self.env._("Module"), self.env._("From"), self.env._("To")),
                     [(r["name"], r["from"], r["to"]) for r in diff.get("upgraded", ())],
                 ),
                 (
-                    _("Modules downgraded"),
-                    (_("Module"), _("From"), _("To")),
+                    self.env._("Modules downgraded"),
+                    (self.env._("Module"), self.env._("From"), self.env._("To")),
                     [
                         (r["name"], r["from"], r["to"])
                         for r in diff.get("downgraded", ())
                     ],
                 ),
                 (
-                    _("Checks whose status changed"),
-                    (_("Check"), _("From"), _("To")),
+                    self.env._("Checks whose status changed"),
+                    (self.env._("Check"), self.env._("From"), self.env._("To")),
                     [
                         (r["code"], r["from"] or "-", r["to"] or "-")
                         for r in diff.get("checks", ())
                     ],
                 ),
                 (
-                    _("Server options changed"),
-                    (_("Option"), _("From"), _("To")),
+                    self.env._("Server options changed"),
+                    (self.env._("Option"), self.env._("From"), self.env._("To")),
                     [
                         (
                             r["key"],
@@ -760,31 +838,30 @@ class GoliveRelease(models.Model):
     def _report_facts(self):
         """``[(label, value)]`` heading WHAT_SHIPPED."""
         self.ensure_one()
-        _ = self.env._
         counts = self.audit_counts or {}
         return [
-            (_("Bundle"), self.bundle_name or "-"),
-            (_("Version"), self.bundle_version or "-"),
-            (_("Tag"), self.release_tag or "-"),
-            (_("Date"), self._format_datetime(self.date)),
-            (_("Environment"), self._selection_label(self, "environment")),
-            (_("Approver"), self.approver_id.name or "-"),
+            (self.env._("Bundle"), self.bundle_name or "-"),
+            (self.env._("Version"), self.bundle_version or "-"),
+            (self.env._("Tag"), self.release_tag or "-"),
+            (self.env._("Date"), self._format_datetime(self.date)),
+            (self.env._("Environment"), self._selection_label(self, "environment")),
+            (self.env._("Approver"), self.approver_id.name or "-"),
             (
-                _("Taken by"),
+                self.env._("Taken by"),
                 f"{self.user_id.name or '-'} "
                 f"({self._selection_label(self, 'trigger')})",
             ),
-            (_("Manifest SHA-256"), self.manifest_sha256 or "-"),
+            (self.env._("Manifest SHA-256"), self.manifest_sha256 or "-"),
             (
-                _("Audit"),
-                _(
+                self.env._("Audit"),
+                self.env._(
                     "score %(score)s/100, %(checks)s checks (%(date)s)",
                     score=f"{self.audit_score:.1f}",
                     checks=counts.get("checks", 0),
                     date=self._format_datetime(self.audit_date),
                 )
                 if counts
-                else _("no audit run"),
+                else self.env._("no audit run"),
             ),
         ]
 
@@ -831,25 +908,32 @@ class GoliveRelease(models.Model):
     def _raci(self):
         self.ensure_one()
         checklist = self.checklist_id
-        _ = self.env._
         return [
-            (_("Owner (accountable)"), checklist.user_id.name or "-"),
-            (_("Implementer (responsible)"), checklist.implementer_id.name or "-"),
-            (_("Ops"), checklist.ops_user_id.name or "-"),
-            (_("Finance SME (consulted)"), checklist.finance_sme_id.name or "-"),
-            (_("Approver"), checklist.approver_id.name or "-"),
+            (self.env._("Owner (accountable)"), checklist.user_id.name or "-"),
+            (
+                self.env._("Implementer (responsible)"),
+                checklist.implementer_id.name or "-",
+            ),
+            (self.env._("Ops"), checklist.ops_user_id.name or "-"),
+            (
+                self.env._("Finance SME (consulted)"),
+                checklist.finance_sme_id.name or "-",
+            ),
+            (self.env._("Approver"), checklist.approver_id.name or "-"),
         ]
 
     def _timeline(self):
         self.ensure_one()
         checklist = self.checklist_id
-        _ = self.env._
         return [
-            (_("Kickoff"), self._format_date(checklist.date_kickoff)),
-            (_("Target go-live"), self._format_date(checklist.date_golive)),
-            (_("Went live"), self._format_datetime(checklist.date_live)),
-            (_("Freeze ends"), self._format_datetime(checklist.date_freeze_end)),
-            (_("Release taken"), self._format_datetime(self.date)),
+            (self.env._("Kickoff"), self._format_date(checklist.date_kickoff)),
+            (self.env._("Target go-live"), self._format_date(checklist.date_golive)),
+            (self.env._("Went live"), self._format_datetime(checklist.date_live)),
+            (
+                self.env._("Freeze ends"),
+                self._format_datetime(checklist.date_freeze_end),
+            ),
+            (self.env._("Release taken"), self._format_datetime(self.date)),
         ]
 
     def _install_drift(self):
@@ -919,38 +1003,43 @@ class GoliveRelease(models.Model):
     def _what_shipped_md_lines(self):
         """WHAT_SHIPPED as Markdown lines."""
         self.ensure_one()
-        _ = self.env._
         lines = [
             f"# WHAT_SHIPPED: {self._md_line(self.bundle_name)} "
             f"{self._md_line(self.bundle_version)}",
             "",
         ]
         lines += [
-            f"- {label}: {self._md_line(value)}" for label, value in self._report_facts()
+            f"- {label}: {self._md_line(value)}"
+            for label, value in self._report_facts()
         ]
-        lines += ["", f"## {_('Modules')} ({self.module_count})", ""]
+        lines += ["", f"## {self.env._('Modules')} ({self.module_count})", ""]
         for label, rows in self._modules_by_origin():
             lines += [f"### {label} ({len(rows)})", ""]
             lines += self._md_table(
-                (_("Module"), _("Version"), _("Author"), _("License")),
+                (
+                    self.env._("Module"),
+                    self.env._("Version"),
+                    self.env._("Author"),
+                    self.env._("License"),
+                ),
                 [(r["name"], r["version"], r["author"], r["license"]) for r in rows],
             )
-        lines += [f"## {_('Changes since the previous release')}", ""]
+        lines += [f"## {self.env._('Changes since the previous release')}", ""]
         if not self.previous_id:
-            lines += [_("First release of this company and environment."), ""]
+            lines += [self.env._("First release of this company and environment."), ""]
         else:
             lines += [
-                _("Previous release: %(name)s", name=self.previous_id.name),
+                self.env._("Previous release: %(name)s", name=self.previous_id.name),
                 "",
             ]
             sections = self._diff_sections()
             if not sections:
-                lines += [_("No change."), ""]
+                lines += [self.env._("No change."), ""]
             for title, headers, rows in sections:
                 lines += [f"### {title}", "", *self._md_table(headers, rows)]
-        lines += [f"## {_('Gates')}", ""]
+        lines += [f"## {self.env._('Gates')}", ""]
         if not self.gate_data:
-            lines += [_("No gate."), ""]
+            lines += [self.env._("No gate."), ""]
         for gate in self.gate_data or ():
             state = gate["state"] + (
                 f" ({self._md_line(gate['waive_reason'])})"
@@ -963,22 +1052,29 @@ class GoliveRelease(models.Model):
             lines += [
                 f"### {self._md_line(gate['phase'])} {self._md_line(gate['name'])}",
                 "",
-                f"- {_('State')}: {state}",
-                f"- {_('Checks')}: {gate['checks'] or '-'}",
+                f"- {self.env._('State')}: {state}",
+                f"- {self.env._('Checks')}: {gate['checks'] or '-'}",
             ]
             if gate["verification"]:
-                lines.append(
-                    f"- {_('Verification')}: {self._md_code(gate['verification'])}"
-                )
+                command = self._md_code(gate["verification"])
+                lines.append(f"- {self.env._('Verification')}: {command}")
             if gate["evidence"]:
-                lines.append(f"- {_('Evidence')}: {self._md_line(gate['evidence'])}")
-            lines += [f"- {_('Sign-off')}: {self._md_line(signoff)}", ""]
-        lines += [f"## {_('Audit')}", "", self._audit_line(), ""]
+                lines.append(
+                    f"- {self.env._('Evidence')}: {self._md_line(gate['evidence'])}"
+                )
+            lines += [f"- {self.env._('Sign-off')}: {self._md_line(signoff)}", ""]
+        lines += [f"## {self.env._('Audit')}", "", self._audit_line(), ""]
         failing = self._failing_findings()
         if failing:
-            lines += [f"### {_('Findings not passing')}", ""]
+            lines += [f"### {self.env._('Findings not passing')}", ""]
             lines += self._md_table(
-                (_("Status"), _("Severity"), _("Check"), _("Object"), _("Message")),
+                (
+                    self.env._("Status"),
+                    self.env._("Severity"),
+                    self.env._("Check"),
+                    self.env._("Object"),
+                    self.env._("Message"),
+                ),
                 [
                     (f["status"], f["severity"], f["code"], f["object"], f["message"])
                     for f in failing
@@ -986,9 +1082,15 @@ class GoliveRelease(models.Model):
             )
         waived = self._waived_findings()
         if waived:
-            lines += [f"### {_('Waived findings')}", ""]
+            lines += [f"### {self.env._('Waived findings')}", ""]
             lines += self._md_table(
-                (_("Check"), _("Object"), _("Status"), _("Reason"), _("Expires")),
+                (
+                    self.env._("Check"),
+                    self.env._("Object"),
+                    self.env._("Status"),
+                    self.env._("Reason"),
+                    self.env._("Expires"),
+                ),
                 [
                     (
                         f["code"],
@@ -1002,48 +1104,59 @@ class GoliveRelease(models.Model):
             )
         tasks, waivers = self.open_task_data or [], self.waiver_data or []
         lines += [
-            f"## {_('Known issues')}",
+            f"## {self.env._('Known issues')}",
             "",
-            f"### {_('Open tasks')} ({len(tasks)})",
+            f"### {self.env._('Open tasks')} ({len(tasks)})",
             "",
         ]
         if tasks:
             lines += self._md_table(
-                (_("Phase"), _("Task"), _("State"), _("Responsible"), _("Deadline")),
+                (
+                    self.env._("Phase"),
+                    self.env._("Task"),
+                    self.env._("State"),
+                    self.env._("Responsible"),
+                    self.env._("Deadline"),
+                ),
                 [
                     (t["phase"], t["name"], t["state"], t["responsible"], t["deadline"])
                     for t in tasks
                 ],
             )
         else:
-            lines += [_("None."), ""]
-        lines += [f"### {_('Active waivers')} ({len(waivers)})", ""]
+            lines += [self.env._("None."), ""]
+        lines += [f"### {self.env._('Active waivers')} ({len(waivers)})", ""]
         if waivers:
             lines += self._md_table(
-                (_("Check"), _("Object"), _("Reason"), _("Approver"), _("Expires")),
+                (
+                    self.env._("Check"),
+                    self.env._("Object"),
+                    self.env._("Reason"),
+                    self.env._("Approver"),
+                    self.env._("Expires"),
+                ),
                 [
                     (w["code"], w["object"], w["reason"], w["approver"], w["expiry"])
                     for w in waivers
                 ],
             )
         else:
-            lines += [_("None."), ""]
-        lines += [f"## {_('Server configuration (secrets masked)')}", ""]
+            lines += [self.env._("None."), ""]
+        lines += [f"## {self.env._('Server configuration (secrets masked)')}", ""]
         lines += self._md_table(
-            (_("Option"), _("Value")),
+            (self.env._("Option"), self.env._("Value")),
             [
                 (key, self._format_value(value))
                 for key, value in sorted((self.config_data or {}).items())
             ],
         )
         if self.note:
-            lines += [f"## {_('Note')}", "", *self.note.splitlines(), ""]
+            lines += [f"## {self.env._('Note')}", "", *self.note.splitlines(), ""]
         return lines
 
     def _go_live_manifest_md_lines(self):
         """GO_LIVE_MANIFEST as Markdown lines."""
         self.ensure_one()
-        _ = self.env._
         checklist = self.checklist_id
         lines = [
             f"# GO_LIVE_MANIFEST: {self._md_line(checklist.name or self.bundle_name)}",
@@ -1053,17 +1166,21 @@ class GoliveRelease(models.Model):
             f"- {label}: {self._md_line(value)}"
             for label, value in self._manifest_facts()
         ]
-        lines += ["", f"## {_('Decision')}", "", self._decision(), ""]
-        lines += [f"## {_('RACI')}", ""]
-        lines += self._md_table((_("Role"), _("Person")), self._raci())
-        lines += [f"## {_('Timeline')}", ""]
+        lines += ["", f"## {self.env._('Decision')}", "", self._decision(), ""]
+        lines += [f"## {self.env._('RACI')}", ""]
+        lines += self._md_table(
+            (self.env._("Role"), self.env._("Person")), self._raci()
+        )
+        lines += [f"## {self.env._('Timeline')}", ""]
         lines += [f"- {label}: {value}" for label, value in self._timeline()]
-        lines += ["", f"## {_('Phases')}", ""]
+        lines += ["", f"## {self.env._('Phases')}", ""]
         lines += self._md_table(*self._phase_table())
-        lines += [f"## {_('Install order')}", ""]
+        lines += [f"## {self.env._('Install order')}", ""]
         if not self.install_order_data:
             lines += [
-                _("No ship manifest linked: the install order was not recorded."),
+                self.env._(
+                    "No ship manifest linked: the install order was not recorded."
+                ),
                 "",
             ]
         else:
@@ -1075,54 +1192,57 @@ class GoliveRelease(models.Model):
             missing, unlisted = self._install_drift()
             lines += [
                 "",
-                f"### {_('Drift at go-live')}",
+                f"### {self.env._('Drift at go-live')}",
                 "",
-                f"- {_('Listed but not installed')}: {', '.join(missing) or '-'}",
-                f"- {_('Installed (OCA/custom) but not listed')}: "
+                f"- {self.env._('Listed but not installed')}: "
+                f"{', '.join(missing) or '-'}",
+                f"- {self.env._('Installed (OCA/custom) but not listed')}: "
                 f"{', '.join(unlisted) or '-'}",
                 "",
             ]
         lines += [
-            f"## {_('Backup')}",
+            f"## {self.env._('Backup')}",
             "",
             self._md_line(
-                self.backup_reference or _("No backup recorded by the go-live flow.")
+                self.backup_reference
+                or self.env._("No backup recorded by the go-live flow.")
             ),
         ]
         return lines
 
     def _manifest_facts(self):
         self.ensure_one()
-        _ = self.env._
         checklist = self.checklist_id
         return [
-            (_("Bundle"), f"{self.bundle_name or '-'} {self.bundle_version or ''}"),
-            (_("Tag"), self.release_tag or "-"),
-            (_("Environment"), self._selection_label(self, "environment")),
             (
-                _("Architecture"),
+                self.env._("Bundle"),
+                f"{self.bundle_name or '-'} {self.bundle_version or ''}",
+            ),
+            (self.env._("Tag"), self.release_tag or "-"),
+            (self.env._("Environment"), self._selection_label(self, "environment")),
+            (
+                self.env._("Architecture"),
                 self._selection_label(checklist, "architecture") if checklist else "-",
             ),
             (
-                _("Cutover strategy"),
+                self.env._("Cutover strategy"),
                 self._selection_label(checklist, "cutover_strategy")
                 if checklist
                 else "-",
             ),
-            (_("Manifest SHA-256"), self.manifest_sha256 or "-"),
+            (self.env._("Manifest SHA-256"), self.manifest_sha256 or "-"),
         ]
 
     def _phase_table(self):
-        _ = self.env._
         return (
             (
-                _("Phase"),
-                _("Name"),
-                _("Window"),
-                _("From"),
-                _("To"),
-                _("Tasks"),
-                _("Completion"),
+                self.env._("Phase"),
+                self.env._("Name"),
+                self.env._("Window"),
+                self.env._("From"),
+                self.env._("To"),
+                self.env._("Tasks"),
+                self.env._("Completion"),
             ),
             [
                 (
@@ -1147,14 +1267,14 @@ class GoliveRelease(models.Model):
         )
 
     def action_print_what_shipped_md(self):
-        return self.env.ref(
-            "ipai_golive.action_report_what_shipped_md"
-        ).report_action(self)
+        return self.env.ref("ipai_golive.action_report_what_shipped_md").report_action(
+            self
+        )
 
     def action_print_go_live_manifest(self):
-        return self.env.ref(
-            "ipai_golive.action_report_go_live_manifest"
-        ).report_action(self)
+        return self.env.ref("ipai_golive.action_report_go_live_manifest").report_action(
+            self
+        )
 
     def action_print_go_live_manifest_md(self):
         return self.env.ref(

@@ -9,7 +9,8 @@ class ReportGoliveReleaseWhatShipped(models.AbstractModel):
 
     ``data={"golive_live_state": True, "checklist_id": ID}`` renders the live
     state of the database as an unsaved release instead of stored ones (the
-    command line's ``--report`` when no release was taken).
+    command line's ``--report`` when no release was taken, or with
+    ``--manifest``: ``golive_ship_manifest`` then holds the parsed file).
     """
 
     _name = "report.ipai_golive.report_what_shipped"
@@ -24,7 +25,8 @@ class ReportGoliveReleaseWhatShipped(models.AbstractModel):
         releases = self.env["golive.release"]
         if data.get("golive_live_state"):
             docs = releases._new_live_release(
-                self.env["golive.checklist"].browse(data.get("checklist_id"))
+                self.env["golive.checklist"].browse(data.get("checklist_id")),
+                ship=data.get("golive_ship_manifest"),
             )
         else:
             docs = releases.browse(docids)

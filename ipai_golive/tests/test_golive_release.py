@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import subprocess
-from urllib.parse import quote as url_quote
 from unittest.mock import patch
+from urllib.parse import quote as url_quote
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
@@ -26,6 +26,23 @@ def pdf_text(pdf):
         ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
     return " ".join(text.split())
+
+
+class FakeShipManifest:
+    """The interface of a parsed ship manifest that releases read."""
+
+    sha256 = "5e" * 32
+    bundle_name = "acme-erp"
+    bundle_version = "2.3.0"
+
+    def stages(self):
+        return [
+            ("odoo_base", ["base", "web"]),
+            ("ipai_core", ["ipai_golive", "acme_missing"]),
+        ]
+
+    def declared_origin(self, module):
+        return "oca" if module == "test_ipai_golive_checks" else None
 
 
 class ReleaseCase(GoliveCase):
@@ -55,7 +72,6 @@ class ReleaseCase(GoliveCase):
         )
         self.assertEqual(report_type, "text")
         return text.decode() if isinstance(text, bytes) else str(text)
-
 
     def _known_release(self, **vals):
         """A release with known content, written directly."""
@@ -214,8 +230,10 @@ class TestGoliveRelease(ReleaseCase):
         )
         self.assertEqual(
             [(g["name"], g["state"]) for g in release.gate_data],
-            [("CI gates green on release tag", "Done"),
-             ("Backup taken right before cutover", "Done")],
+            [
+                ("CI gates green on release tag", "Done"),
+                ("Backup taken right before cutover", "Done"),
+            ],
         )
         self.assertEqual(
             [t["name"] for t in release.open_task_data],
@@ -315,7 +333,11 @@ class TestGoliveRelease(ReleaseCase):
         # one module added, one removed, one upgraded (10 > 9 as versions, not
         # as strings), one check turning red, one server option changed
         Module.create(
-            {"name": "golive_added", "state": "installed", "latest_version": "18.0.1.0.0"}
+            {
+                "name": "golive_added",
+                "state": "installed",
+                "latest_version": "18.0.1.0.0",
+            }
         )
         Module.search([("name", "=", "base_import")]).state = "uninstalled"
         upgraded.latest_version = "18.0.1.10.0"
@@ -573,9 +595,7 @@ class TestGoliveReleaseReports(ReleaseCase):
 
     def test_go_live_manifest_markdown(self):
         release = self._known_release()
-        self.checklist.write(
-            {"architecture": "split", "cutover_strategy": "big_bang"}
-        )
+        self.checklist.write({"architecture": "split", "cutover_strategy": "big_bang"})
         lines = self._markdown(
             release, "ipai_golive.action_report_go_live_manifest_md"
         ).splitlines()
@@ -612,13 +632,66 @@ class TestGoliveReleaseReports(ReleaseCase):
         )
         self.assertIn("| 9 | Check a \\| b | todo | - | - |", self._markdown(release))
 
+    def test_live_state_writes_nothing(self):
+        counts = (
+            self.Release.search_count([]),
+            self.env["ir.attachment"].search_count([]),
+        )
+        content, release = self.Release._render_report(
+            "what_shipped", "markdown", live=True, checklist=self.checklist
+        )
+        self.assertIsNone(release)
+        text = content.decode()
+        self.assertTrue(text.startswith("# WHAT_SHIPPED: ACME v1.1.0 1.1.0\n"))
+        self.assertIn("| ipai_golive |", text)
+        self.assertEqual(
+            (
+                self.Release.search_count([]),
+                self.env["ir.attachment"].search_count([]),
+            ),
+            counts,
+        )
+
+    def test_live_state_from_a_ship_manifest(self):
+        ship = FakeShipManifest()
+        content, release = self.Release._render_report(
+            "go_live_manifest", "markdown", checklist=self.checklist, ship=ship
+        )
+        self.assertIsNone(release)
+        lines = content.decode().splitlines()
+        for line in (
+            "- Bundle: acme-erp 2.3.0",
+            f"- Manifest SHA-256: {ship.sha256}",
+            "1. odoo_base: base, web",
+            "2. ipai_core: ipai_golive, acme_missing",
+            "- Listed but not installed: acme_missing",
+        ):
+            self.assertIn(line, lines)
+        content, _release = self.Release._render_report(
+            "what_shipped", "markdown", checklist=self.checklist, ship=ship
+        )
+        text = content.decode()
+        self.assertTrue(text.startswith("# WHAT_SHIPPED: acme-erp 2.3.0\n"))
+        # the manifest says which non-core modules are OCA
+        self.assertIn("### OCA", text)
+        self.assertIn("| test_ipai_golive_checks |", text.split("### OCA")[1])
+
+    def test_unknown_report(self):
+        with self.assertRaisesRegex(UserError, "Unknown report invoice in format pdf"):
+            self.Release._render_report("invoice", "pdf")
+        with self.assertRaisesRegex(UserError, "in format html"):
+            self.Release._render_report("what_shipped", "html")
+
     def test_demo_release(self):
         checklist = self.env.ref("ipai_golive.demo_checklist_aiux_100")
         release = checklist.release_ids
         self.assertEqual(len(release), 1)
         self.assertEqual(release.trigger, "go_live")
         self.assertEqual(release.bundle_version, "1.0.0")
-        self.assertIn("WHAT_SHIPPED.md", release.attachment_ids.mapped("name"))
+        markdown = release.attachment_ids.filtered(
+            lambda a: a.name == "WHAT_SHIPPED.md"
+        )
+        self.assertTrue(markdown.raw.startswith(b"# WHAT_SHIPPED: AIUX bundle v1.0.0"))
         for xmlid in (
             "ipai_golive.action_report_what_shipped_md",
             "ipai_golive.action_report_go_live_manifest_md",
@@ -663,9 +736,11 @@ class TestGoliveReleasePdf(ReleaseCase, HttpCase):
 
     def test_release_attaches_both_formats(self):
         self.checklist.task_ids.filtered("is_gate").write({"state": "done"})
-        release = self.Release.with_user(self.manager).with_context(
-            force_report_rendering=True
-        )._take(self.checklist)
+        release = (
+            self.Release.with_user(self.manager)
+            .with_context(force_report_rendering=True)
+            ._take(self.checklist)
+        )
         documents = {a.name: a for a in release.attachment_ids}
         self.assertEqual(
             set(documents),
@@ -681,10 +756,16 @@ class TestGoliveReleasePdf(ReleaseCase, HttpCase):
         base_version = release.module_data["base"]["version"]
         self.assertIn(f"base {base_version}", text)
         self.assertIn("ACME v1.1.0 1.1.0", text)
-        self.assertIn(
-            "# WHAT_SHIPPED: ACME v1.1.0 1.1.0",
-            documents["WHAT_SHIPPED.md"].raw.decode(),
+        self.assertEqual(
+            documents["WHAT_SHIPPED.md"].raw,
+            self._markdown(release).encode(),
         )
+        self.assertTrue(
+            documents["WHAT_SHIPPED.md"].raw.startswith(
+                b"# WHAT_SHIPPED: ACME v1.1.0 1.1.0\n\n- Bundle: ACME v1.1.0\n"
+            )
+        )
+        self.assertEqual(documents["WHAT_SHIPPED.md"].mimetype, "text/markdown")
 
     def test_no_secret_in_any_format(self):
         self.env["ir.mail_server"].create(
@@ -724,18 +805,27 @@ class TestGoliveReleasePdf(ReleaseCase, HttpCase):
             config.options,
             {"admin_passwd": ADMIN_PASSWD, "smtp_password": SMTP_PASSWORD},
         ):
-            release = self.Release.with_user(self.manager).with_context(
-                force_report_rendering=True
-            )._take(self.checklist)
+            release = (
+                self.Release.with_user(self.manager)
+                .with_context(force_report_rendering=True)
+                ._take(self.checklist)
+            )
         self.assertEqual(release.config_data["smtp_password"], MASK)
-        texts = [a.raw.decode() for a in release.attachment_ids if a.name.endswith(".md")]
+        texts = [
+            a.raw.decode() for a in release.attachment_ids if a.name.endswith(".md")
+        ]
         texts += [
             pdf_text(a.raw) for a in release.attachment_ids if a.name.endswith(".pdf")
         ]
         self.assertEqual(len(texts), 4)
         self.assertIn(MASK, texts[0] + texts[1])
         for text in texts:
-            for secret in (SMTP_PASSWORD, ADMIN_PASSWD, HEADER_VALUE, "endpoint-Pl4nted"):
+            for secret in (
+                SMTP_PASSWORD,
+                ADMIN_PASSWD,
+                HEADER_VALUE,
+                "endpoint-Pl4nted",
+            ):
                 self.assertNotIn(secret, text)
 
     def test_markdown_downloads_as_md(self):
