@@ -110,9 +110,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         else:
             yield Finding.pass_(
-                self.env._(
-                    "wkhtmltopdf %(version)s with patched Qt.", version=version
-                ),
+                self.env._("wkhtmltopdf %(version)s with patched Qt.", version=version),
                 "wkhtmltopdf",
                 **evidence,
             )
