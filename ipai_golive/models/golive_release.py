@@ -3,16 +3,13 @@
 import logging
 from collections import defaultdict
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config, parse_version
 
-from odoo.addons.ipai_golive_checks.models.golive_check_registry import (
-    ENVIRONMENTS,
-    STATUSES,
-)
+from odoo.addons.ipai_golive_checks.models.golive_check_registry import ENVIRONMENTS
 from odoo.addons.ipai_golive_checks.models.golive_check_run import STATUS_GRAVITY
 from odoo.addons.ipai_golive_checks.tools.origin import ORIGINS, installed_modules
 from odoo.addons.ipai_golive_checks.tools.secrets import mask
@@ -342,6 +339,14 @@ class GoliveRelease(models.Model):
         vals = self._prepare_release_vals(checklist, trigger)
         release = self.create([vals])
         release._attach_reports()
+        checklist.message_post(
+            body=self.env._(
+                "Release %(name)s taken: %(modules)s modules; %(changes)s.",
+                name=release.name,
+                modules=release.module_count,
+                changes=release.diff_summary,
+            )
+        )
         return release
 
     @api.model
@@ -818,14 +823,11 @@ class GoliveRelease(models.Model):
                 Markup().join(Markup("<th>%s</th>") % h for h in headers),
                 Markup().join(
                     Markup("<tr>%s</tr>")
-                    % Markup().join(Markup("<td>%s</td>") % escape(c) for c in row)
+                    % Markup().join(Markup("<td>%s</td>") % c for c in row)
                     for row in rows
                 ),
             )
         return html or Markup("<p>%s</p>") % self.env._("Nothing.")
-
-    def _status_label(self, status):
-        return dict(STATUSES).get(status, status or "-")
 
     def _selection_label(self, record, name):
         value = record[name]

@@ -239,6 +239,11 @@ class TestGoliveRelease(ReleaseCase):
             [t["name"] for t in release.open_task_data],
             ["Ship manifest finalized", "Daily health review"],
         )
+        self.assertIn(
+            f"Release {release.name} taken: {release.module_count} modules; "
+            f"{release.diff_summary}.",
+            self.checklist.message_ids[:1].body,
+        )
         # moving on from live takes no other release
         self.checklist.with_user(self.user).action_stabilize()
         self.assertEqual(self.checklist.release_ids, release)
