@@ -13,3 +13,4 @@ from . import golive_backup
 from . import golive_hotfix
 from . import ir_module_module
 from . import golive_release
+from . import ir_actions_report

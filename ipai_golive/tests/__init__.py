@@ -19,3 +19,4 @@ from . import test_golive_hypercare
 from . import test_golive_cutover_tour
 from . import test_golive_manifest
 from . import test_golive_release
+from . import test_golive_release_cli

@@ -34,6 +34,13 @@ from ..tools.vocabulary import (
     FAIL_LEVELS,
     FORMATS,
 )
+from .golive_report import (
+    REPORT_FORMATS,
+    add_report_arguments,
+    report_format,
+    run_report,
+    write_bytes,
+)
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -81,7 +88,12 @@ def build_parser():
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
-    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument(
+        "--format",
+        choices=tuple(dict.fromkeys((*FORMATS, *REPORT_FORMATS))),
+        help="text (default), json, junit or markdown; with --report, markdown "
+        "(default) or pdf",
+    )
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
     parser.add_argument(
         "--fail-level",
@@ -127,6 +139,7 @@ def build_parser():
         action="store_true",
         help="with --manifest: also store the manifest in the database",
     )
+    add_report_arguments(parser)
     parser.add_argument("--list", action="store_true", help="list the checks and exit")
     fleet = parser.add_argument_group("fleet")
     fleet.add_argument(
@@ -237,6 +250,10 @@ def run_all_databases(options, rest, cmdargs):
     if options.list:
         raise GoliveCliError("--list and --all-databases do not go together.")
     _check_output(options.output)
+    if options.report:
+        raise GoliveCliError("--report and --all-databases do not go together.")
+    report_format(options, FORMATS, GoliveCliError)
+    options.format = options.format or "text"
     try:
         config.parse_config(_odoo_args(rest), setup_logging=True)
     except SystemExit as exc:
@@ -273,6 +290,10 @@ def run_golive(options, rest, known_secrets=None):
     from odoo.tools import config
 
     _check_output(options.output)
+    fmt = report_format(options, FORMATS, GoliveCliError)
+    options.format = options.format or "text"
+    if options.report and options.save:
+        raise GoliveCliError("--save stores a manifest for an audit, not a --report.")
     try:
         config.parse_config(_odoo_args(rest), setup_logging=True)
     except SystemExit as exc:
@@ -296,7 +317,9 @@ def run_golive(options, rest, known_secrets=None):
         if known_secrets is not None:
             known_secrets.update(secrets)
         try:
-            if options.list:
+            if options.report:
+                content = run_report(env, options, fmt, GoliveCliError, ship=manifest)
+            elif options.list:
                 text = _list_checks(env, options, secrets)
                 code = EXIT_OK
             else:
@@ -327,6 +350,9 @@ def run_golive(options, rest, known_secrets=None):
         except UserError as exc:
             cr.rollback()
             raise GoliveCliError(str(exc.args[0] if exc.args else exc)) from exc
+    if options.report:
+        write_bytes(content, options.output)
+        return EXIT_OK
     _write(text, options.output)
     return code
 
