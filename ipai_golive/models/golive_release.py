@@ -9,12 +9,15 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config, parse_version
 
-from odoo.addons.ipai_golive_checks.models.golive_check_registry import ENVIRONMENTS
-from odoo.addons.ipai_golive_checks.models.golive_check_run import STATUS_GRAVITY
 from odoo.addons.ipai_golive_checks.tools.origin import ORIGINS, installed_modules
 from odoo.addons.ipai_golive_checks.tools.secrets import mask
+from odoo.addons.ipai_golive_checks.tools.vocabulary import (
+    ENVIRONMENTS,
+    MANAGER_GROUP,
+    STATUS_GRAVITY,
+)
 
-from .golive_task import MANAGER_GROUP, OPEN_STATES
+from .golive_task import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
 
