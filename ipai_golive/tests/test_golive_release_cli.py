@@ -91,3 +91,6 @@ class TestGoliveReleaseCli(TransactionCase):
         self.assertIn(b"--format pdf is for --report only", proc.stderr)
         proc = self.golive("--report", "invoice")
         self.assertEqual(proc.returncode, 2)
+        proc = self.golive("--report", "what_shipped", "--all-databases")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(b"--report and --all-databases do not go together", proc.stderr)

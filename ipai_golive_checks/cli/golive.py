@@ -249,6 +249,10 @@ def run_all_databases(options, rest, cmdargs):
         raise GoliveCliError(f"--jobs must be between 1 and {MAX_JOBS}.")
     if options.list:
         raise GoliveCliError("--list and --all-databases do not go together.")
+    if options.report:
+        raise GoliveCliError("--report and --all-databases do not go together.")
+    report_format(options, FORMATS, GoliveCliError)
+    options.format = options.format or "text"
     _check_output(options.output)
     if options.report:
         raise GoliveCliError("--report and --all-databases do not go together.")
