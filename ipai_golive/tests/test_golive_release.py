@@ -7,13 +7,14 @@ from urllib.parse import quote as url_quote
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
-from odoo.tools import config
+from odoo.tools import config, file_open
 
 from odoo.addons.ipai_golive_checks.tools.secrets import MASK
 
 from ..models.golive_release import diff_snapshots
 from .common import GoliveCase
 
+AIUX_MANIFEST = "ipai_golive_checks/tests/data/aiux_ship_manifest.fixed.yml"
 CURL = "curl -sf https://acme.example/web/login 2>&1 | grep -q ok"
 SMTP_PASSWORD = "smtp-Pl4nted-s3cret"
 ADMIN_PASSWD = "admin-Pl4nted-s3cret"
@@ -680,6 +681,31 @@ class TestGoliveReleaseReports(ReleaseCase):
         # the manifest says which non-core modules are OCA
         self.assertIn("### OCA", text)
         self.assertIn("| test_ipai_golive_checks |", text.split("### OCA")[1])
+
+    def test_release_of_a_checklist_with_a_ship_manifest(self):
+        with file_open(AIUX_MANIFEST, "rb") as source:
+            manifest = self.env["golive.manifest"]._import_manifest(
+                source.read(), "aiux_ship_manifest.yml"
+            )
+        self.checklist.manifest_id = manifest
+        release = self._take()
+        self.assertEqual(release.manifest_sha256, manifest.sha256)
+        self.assertEqual(release.bundle_name, "ipai-aiux-bundle")
+        self.assertEqual(release.bundle_version, "1.1.0")
+        self.assertEqual(release.install_order_data[0]["stage"], "odoo_base")
+        self.assertEqual(
+            release.install_order_data[0]["modules"][:3], ["base", "web", "mail"]
+        )
+        lines = self._markdown(
+            release, "ipai_golive.action_report_go_live_manifest_md"
+        ).splitlines()
+        self.assertIn(f"- Manifest SHA-256: {manifest.sha256}", lines)
+        self.assertTrue(
+            any(line.startswith("1. odoo_base: base, web, mail") for line in lines)
+        )
+        missing, _unlisted = release._install_drift()
+        self.assertTrue(missing)
+        self.assertIn(f"- Listed but not installed: {', '.join(missing)}", lines)
 
     def test_unknown_report(self):
         with self.assertRaisesRegex(UserError, "Unknown report invoice in format pdf"):

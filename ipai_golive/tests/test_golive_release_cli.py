@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import config
+from odoo.tools import config, file_open
 
 from odoo.addons.ipai_golive_checks.tests.common import ODOO_CMD
 
@@ -81,6 +81,24 @@ class TestGoliveReleaseCli(TransactionCase):
         text = pdf_text(pdf)
         self.assertIn(self.release.release_tag, text)
         self.assertIn(f"base {self.release.module_data['base']['version']}", text)
+
+    def test_report_of_the_live_state_against_a_manifest(self):
+        with file_open(
+            "ipai_golive_checks/tests/data/aiux_ship_manifest.fixed.yml"
+        ) as manifest:
+            path = manifest.name
+        count = self.env["golive.release"].search_count([])
+        proc = self.golive("--report", "go_live_manifest", "--manifest", path)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        text = proc.stdout.decode()
+        self.assertIn("- Bundle: ipai-aiux-bundle 1.1.0", text)
+        self.assertIn("1. odoo_base: base, web, mail", text)
+        self.assertIn("### Drift at go-live", text)
+        self.env.invalidate_all()
+        self.assertEqual(self.env["golive.release"].search_count([]), count)
+        proc = self.golive("--report", "what_shipped", "--manifest", path, "--save")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(b"--save stores a manifest for an audit", proc.stderr)
 
     def test_report_usage_errors(self):
         proc = self.golive("--report", "what_shipped", "--format", "junit")
