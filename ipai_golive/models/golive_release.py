@@ -445,11 +445,9 @@ class GoliveRelease(models.Model):
 
     @api.model
     def _release_run(self, checklist):
-        """The audit the release rests on: the checklist's, else the last one."""
-        return (
-            checklist.check_run_id
-            or self.env["golive.check.run"].sudo().search([], limit=1)
-        ).sudo()
+        """The audit the release rests on: the checklist's last one (none
+        when the checklist was never audited, never another checklist's)."""
+        return checklist.check_run_id.sudo()
 
     @api.model
     def _release_manifest_values(self, checklist, ship=None):
