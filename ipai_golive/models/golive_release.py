@@ -476,8 +476,26 @@ class GoliveRelease(models.Model):
 
     @api.model
     def _release_backup_reference(self, checklist):
-        """The backup the go-live flow recorded; a hook (none recorded yet)."""
-        return False
+        """The last backup the go-live flow recorded for the checklist: its
+        name, state, end date and dump checksum."""
+        backup = checklist.backup_id if checklist else None
+        if not backup:
+            return False
+        states = dict(backup._fields["state"]._description_selection(self.env))
+        return " ".join(
+            part
+            for part in (
+                backup.name or backup.display_name,
+                f"({states.get(backup.state, backup.state)}"
+                + (
+                    f", {fields.Datetime.to_string(backup.date_end)[:16]})"
+                    if backup.date_end
+                    else ")"
+                ),
+                backup.dump_sha256 and f"sha256 {backup.dump_sha256}",
+            )
+            if part
+        )
 
     @api.model
     def _release_config_summary(self, secrets):
