@@ -1383,12 +1383,11 @@ class GoliveChecklist(models.Model):
     def _golive_manifest_drift_html(self):
         """The failing and warning ``manifest.*`` findings of the last audit."""
         self.ensure_one()
-        _ = self.env._
         if not self.manifest_id:
-            return Markup("<p>%s</p>") % _("No ship manifest is linked.")
+            return Markup("<p>%s</p>") % self.env._("No ship manifest is linked.")
         label = self.manifest_id.display_label
         if not self.check_run_id:
-            return Markup("<p>%s</p>") % _(
+            return Markup("<p>%s</p>") % self.env._(
                 "%(manifest)s: no audit has judged the ERP against it yet.",
                 manifest=label,
             )
@@ -1406,7 +1405,7 @@ class GoliveChecklist(models.Model):
             )
         )
         if not drift:
-            return Markup("<p>%s</p>") % _(
+            return Markup("<p>%s</p>") % self.env._(
                 "%(manifest)s: no drift in the last audit.", manifest=label
             )
         items = Markup("").join(
@@ -1416,11 +1415,11 @@ class GoliveChecklist(models.Model):
         )
         more = len(drift) - PREFLIGHT_DRIFT_LINES
         tail = (
-            Markup("<p>%s</p>") % _("… and %(count)s more.", count=more)
+            Markup("<p>%s</p>") % self.env._("… and %(count)s more.", count=more)
             if more > 0
             else Markup("")
         )
-        head = Markup("<p>%s</p>") % _(
+        head = Markup("<p>%s</p>") % self.env._(
             "%(manifest)s: %(count)s findings in the last audit.",
             manifest=label,
             count=len(drift),

@@ -61,6 +61,7 @@ class ReleaseCase(GoliveCase):
         checklist.with_user(self.user).action_start()
         checklist.with_user(self.user).action_ready()
         checklist.task_ids.filtered("is_gate").write({"state": "done"})
+        self._decide_go(checklist)
         checklist.with_user(self.manager).action_go_live()
         return checklist.release_ids
 
