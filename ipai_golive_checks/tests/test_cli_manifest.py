@@ -9,24 +9,18 @@ import subprocess
 import tempfile
 
 from odoo.sql_db import db_connect
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import config
 from odoo.tools.misc import file_path
 
-from .common import ODOO_CMD, protect_committed_state
+from .common import ODOO_CMD, CommittedStateCase
 from .test_manifest_loader import FIXED, REAL
 
 
 @tagged("post_install", "-at_install")
-class TestCliManifest(TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.dbname = cls.env.cr.dbname
-
+class TestCliManifest(CommittedStateCase):
     def setUp(self):
         super().setUp()
-        protect_committed_state(self)
         max_id = self._committed("SELECT COALESCE(max(id), 0) FROM golive_manifest")
         self.addCleanup(
             self._committed, "DELETE FROM golive_manifest WHERE id > %s", (max_id,)

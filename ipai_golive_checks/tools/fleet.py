@@ -18,7 +18,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from xml.etree import ElementTree as ET
 
-from .report_formats import render
+from .report_formats import render, set_junit_counts
 from .vocabulary import STATUS_CODES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
@@ -277,11 +277,10 @@ def _fleet_junit(fleet):
             "skipped": len(suite.findall("testcase/skipped")),
             "time": sum(float(case.get("time", 0)) for case in suite),
         }
+        set_junit_counts(suite, counts)
         for key, value in counts.items():
-            suite.set(key, f"{value:.3f}" if key == "time" else str(value))
             totals[key] += value
-    for key, value in totals.items():
-        root.set(key, f"{value:.3f}" if key == "time" else str(value))
+    set_junit_counts(root, totals)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 

@@ -167,13 +167,18 @@ def render_junit(data):
                 ET.SubElement(case, "skipped", message=result["message"])
             elif result["status"] == "warn":
                 ET.SubElement(case, "system-out").text = f"WARNING {message}"
+        set_junit_counts(suite, counts)
         for key, value in counts.items():
-            suite.set(key, f"{value:.3f}" if key == "time" else str(value))
             totals[key] += value
-    for key, value in totals.items():
-        root.set(key, f"{value:.3f}" if key == "time" else str(value))
+    set_junit_counts(root, totals)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def set_junit_counts(element, counts):
+    """The JUnit count attributes (tests, failures, errors, skipped, time)."""
+    for key, value in counts.items():
+        element.set(key, f"{value:.3f}" if key == "time" else str(value))
 
 
 RENDERERS = {
