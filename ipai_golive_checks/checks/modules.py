@@ -41,14 +41,6 @@ def raw_manifest(name):
 class GoliveCheckRegistry(models.AbstractModel):
     _inherit = "golive.check.registry"
 
-    def _golive_installed_modules(self):
-        """``{name: (latest_version, license, to_buy)}`` of installed modules."""
-        self.env.cr.execute(
-            "SELECT name, latest_version, license, to_buy FROM ir_module_module "
-            "WHERE state = 'installed' ORDER BY name"
-        )
-        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
-
     @golive_check(
         "modules.stuck",
         title="No module stuck in a pending operation",
@@ -86,9 +78,10 @@ class GoliveCheckRegistry(models.AbstractModel):
         "--stop-after-init.",
     )
     def _check_modules_upgrade_pending(self, ctx):
-        installed = self._golive_installed_modules()
+        installed = installed_modules(self.env.cr)
         pending = 0
-        for name, (db_version, _license, _to_buy) in installed.items():
+        for name, module in installed.items():
+            db_version = module["version"] or None
             # read only, without get_manifest's deep copy (as ir.asset does);
             # the same cache key as get_manifest(name), filled by the loading
             manifest = _get_manifest_cached(name, None)
@@ -206,9 +199,7 @@ class GoliveCheckRegistry(models.AbstractModel):
     def _check_modules_manifest_template(self, ctx):
         template = house_manifest_template()
         version_re = re.compile(template["version_pattern"])
-        custom = [
-            name for name in self._golive_installed_modules() if not is_core(name)
-        ]
+        custom = [name for name in installed_modules(self.env.cr) if not is_core(name)]
         bad = 0
         for name in custom:
             manifest = raw_manifest(name)
