@@ -2,6 +2,12 @@ from . import golive_checklist_template
 from . import golive_checklist_template_phase
 from . import golive_checklist_template_line
 from . import golive_checklist
+from . import golive_checklist_audit
+from . import golive_checklist_cutover
+from . import golive_checklist_freeze
+from . import golive_checklist_hypercare
+from . import golive_checklist_manifest
+from . import golive_checklist_release
 from . import golive_phase
 from . import golive_task
 from . import res_company

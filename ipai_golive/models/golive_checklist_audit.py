@@ -1,0 +1,463 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The checklist's audit: its last run of the bound checks, the tasks
+that follow it, and the alerts."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from odoo.addons.ipai_golive_checks.tools.manifest import CONTEXT_KEY
+
+from .golive_task import (
+    CHECK_GRAVITY,
+    FAILING_CHECKS,
+)
+
+# Checklists the scheduled self-audit keeps auditing.
+AUDITED_STATES = ("in_progress", "ready", "live", "stabilizing")
+
+# A finding in one of these statuses is news when it was not in the previous run.
+ALERT_STATUSES = ("warn", "fail", "error")
+
+
+def _finding_list(findings):
+    """``[(code, object key, status)]`` as an HTML list."""
+    return Markup("<ul>%s</ul>") % Markup().join(
+        Markup("<li>%s%s: %s</li>")
+        % (code, Markup(" [%s]") % key if key else "", status)
+        for code, key, status in findings
+    )
+
+
+class GoliveChecklist(models.Model):
+    _inherit = "golive.checklist"
+
+    check_run_id = fields.Many2one(
+        "golive.check.run",
+        string="Last Audit",
+        readonly=True,
+        copy=False,
+        help="Last run of the automated checks bound to this checklist's tasks.",
+    )
+    check_score = fields.Float(related="check_run_id.score", string="Audit Score")
+
+    check_run_date = fields.Datetime(
+        related="check_run_id.date_start", string="Last Audit On", store=True
+    )
+    audit_age_hours = fields.Integer(
+        string="Audit Age (h)",
+        compute="_compute_audit_age_hours",
+        help="Hours since the last audit of this checklist started.",
+    )
+    audit_stale = fields.Boolean(
+        compute="_compute_audit_age_hours",
+        help="No audit, or one older than the age a go-live accepts.",
+    )
+    audit_critical_count = fields.Integer(
+        string="Critical Findings",
+        compute="_compute_audit_critical_count",
+        store=True,
+        help="Critical findings of the checks bound to this checklist that fail "
+        "in its last audit.",
+    )
+
+    @api.depends("check_run_date")
+    def _compute_audit_age_hours(self):
+        now = fields.Datetime.now()
+        max_age = timedelta(hours=self._audit_max_age_hours())
+        for checklist in self:
+            age = checklist.check_run_date and now - checklist.check_run_date
+            checklist.audit_age_hours = age and int(age.total_seconds() // 3600)
+            checklist.audit_stale = not age or age > max_age
+
+    @api.depends("check_run_id", "task_ids.check_codes")
+    def _compute_audit_critical_count(self):
+        codes = self._bound_codes_by_checklist()
+        critical = defaultdict(set)
+        for run, code, key in (
+            self.env["golive.check.result"]
+            .sudo()
+            ._read_group(
+                [
+                    ("run_id", "in", self.check_run_id.ids),
+                    ("status", "in", FAILING_CHECKS),
+                    ("severity", "=", "critical"),
+                    ("waived", "=", False),
+                ],
+                ["run_id", "code", "object_key"],
+            )
+        ):
+            critical[run.id].add((code, key or None))
+        for checklist in self:
+            bound = codes[checklist.id]
+            checklist.audit_critical_count = sum(
+                1
+                for code, key in critical[checklist.check_run_id.id]
+                if (code, None) in bound or (code, key) in bound
+            )
+
+    def _bound_codes_by_checklist(self):
+        """``{checklist id: {(code, object key or None)}}`` in one read."""
+        bindings = defaultdict(set)
+        tasks = self.env["golive.task"].search_fetch(
+            [("checklist_id", "in", self.ids), ("check_codes", "!=", False)],
+            ["checklist_id", "check_codes"],
+        )
+        for task in tasks:
+            bindings[task.checklist_id.id].update(task._check_bindings())
+        return bindings
+
+    def _post_alert(self, body):
+        """Post ``body`` on the chatter, notifying the company's alert recipients."""
+        self.ensure_one()
+        self.message_post(
+            body=body,
+            partner_ids=self.company_id.golive_alert_partner_ids.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _alert_gates_red(self):
+        for checklist in self:
+            red = checklist.task_ids.filtered(lambda t: t._is_red_gate())
+            checklist._post_alert(
+                Markup("<p>%s</p>%s")
+                % (
+                    self.env._(
+                        "The gates of %(name)s turned red:", name=checklist.name
+                    ),
+                    red._html_list(),
+                )
+            )
+
+    def _bound_check_codes(self):
+        """Codes of the enabled checks bound to the tasks, and the unknown ones."""
+        codes = set()
+        for task in self.task_ids:
+            codes.update(task._check_code_list())
+        checks = self.env["golive.check"].sudo().search([("code", "in", list(codes))])
+        return (
+            sorted(checks.filtered("enabled").mapped("code")),
+            sorted(codes - set(checks.mapped("code"))),
+        )
+
+    def action_run_checks(self):
+        """Run the automated checks bound to the tasks, judged in the
+        checklist's environment, and show their status on the tasks."""
+        self._check_manager()
+        for checklist in self:
+            codes, unknown = checklist._bound_check_codes()
+            if not codes:
+                raise UserError(
+                    self.env._(
+                        "No task of %(name)s is bound to an enabled automated check.",
+                        name=checklist.name,
+                    )
+                )
+            run = (
+                self.env["golive.check.run"]
+                .with_context(**{CONTEXT_KEY: checklist.manifest_id.id})
+                ._run_checks(
+                    trigger="manual", environment=checklist.environment, codes=codes
+                )
+            )
+            done, _reopened = checklist._set_audit(run)
+            red = checklist.task_ids.filtered(
+                lambda t: t.check_status in FAILING_CHECKS
+            )
+            body = Markup("<p>%s</p>") % self.env._(
+                "Automated checks (%(env)s): score %(score)s, %(passed)s passed, "
+                "%(warn)s warnings, %(failed)s failed, %(errors)s errors.",
+                env=run.environment,
+                score=f"{run.score:.1f}",
+                passed=run.count_pass,
+                warn=run.count_warn,
+                failed=run.count_fail,
+                errors=run.count_error,
+            )
+            if red:
+                body += Markup("<p>%s</p>%s") % (
+                    self.env._("Tasks whose checks fail (back to To Do):"),
+                    red._html_list(),
+                )
+            if done:
+                body += Markup("<p>%s</p>%s") % (
+                    self.env._("Tasks done by their passing checks:"),
+                    done._html_list(),
+                )
+            if unknown:
+                body += Markup("<p>%s</p>") % self.env._(
+                    "Not installed here, not run: %(codes)s", codes=", ".join(unknown)
+                )
+            if run.count_fail or run.count_error:
+                checklist._post_alert(body)
+            else:
+                checklist.message_post(body=body)
+        return True
+
+    def _sync_tasks_with_audit(self):
+        """Give every task bound to checks the state of the last audit.
+
+        All its findings pass: done. One fails or errors: back to to-do,
+        without its sign-off (a sign-off holds for the done state only).
+        Nothing ran, or warnings only: unchanged. Waived and n/a tasks keep
+        their state; nobody signs off here; manual tasks are left alone.
+
+        A constant number of queries whatever the number of tasks: one
+        grouped read of the findings and one ``UPDATE ... FROM (VALUES ...)``
+        for the check status, message and state of every task of the
+        checklists (the ORM would flush them a hundred rows at a time). The
+        state changes are not tracked task by task: the audit's message on
+        the checklist lists them.
+
+        :return: ``(done, reopened)`` tasks that changed state
+        """
+        Task = self.env["golive.task"].sudo()
+        everyone = Task.search([("checklist_id", "in", self.ids)])
+        # the others' check status does not depend on the audit: it is empty
+        tasks = everyone.filtered("check_codes")
+        values = tasks._audit_check_values()
+        rows, done, reopened = [], [], []
+        for task in tasks:
+            status, message = values[task.id]
+            state = task.state
+            if state not in ("waived", "na"):
+                if status == "pass" and state != "done":
+                    state = "done"
+                    done.append(task.id)
+                elif status in FAILING_CHECKS and state != "todo":
+                    state = "todo"
+                    reopened.append(task.id)
+            rows.append(
+                SQL("(%s, %s, %s, %s)", task.id, status or None, message or None, state)
+            )
+        for name in ("check_status", "check_message"):
+            self.env.remove_to_compute(Task._fields[name], everyone)
+        if rows:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE golive_task AS task
+                       SET check_status = audit.check_status,
+                           check_message = audit.check_message,
+                           state = audit.state,
+                           signoff_user_id = CASE WHEN audit.state = 'todo'
+                               THEN NULL ELSE task.signoff_user_id END,
+                           signoff_date = CASE WHEN audit.state = 'todo'
+                               THEN NULL ELSE task.signoff_date END,
+                           signoff_missing =
+                               COALESCE(task.signoff_required, false)
+                               AND (audit.state = 'todo'
+                                    OR task.signoff_user_id IS NULL),
+                           write_uid = %s,
+                           write_date = (now() at time zone 'UTC')
+                      FROM (VALUES %s) AS audit(id, check_status, check_message, state)
+                     WHERE task.id = audit.id
+                    """,
+                    self.env.uid,
+                    SQL(", ").join(rows),
+                )
+            )
+        names = [
+            "check_status",
+            "check_message",
+            "state",
+            "signoff_user_id",
+            "signoff_date",
+            "signoff_missing",
+            "write_uid",
+            "write_date",
+        ]
+        tasks.invalidate_recordset(names, flush=False)
+        tasks.modified(names[:6])
+        self.env.remove_to_compute(Task._fields["signoff_missing"], tasks)
+        return Task.browse(done).with_env(self.env), Task.browse(reopened).with_env(
+            self.env
+        )
+
+    def _set_audit(self, run):
+        """Make ``run`` the last audit of the checklists and update their tasks.
+
+        :return: ``(done, reopened)`` tasks that changed state
+        """
+        # an audit may turn gates red or green: that is a change of a gate
+        gates = self.task_ids.filtered("is_gate")
+        before = gates._gate_snapshot()
+        self.sudo().check_run_id = run
+        res = self._sync_tasks_with_audit()
+        gates._touch_changed_gates(before)
+        return res
+
+    # ------------------------------------------------------------------
+    # The scheduled self-audit (see golive.check.run._cron_self_audit)
+    # ------------------------------------------------------------------
+    @api.model
+    def _self_audit_plan(self):
+        """What the scheduled self-audit runs for the open checklists:
+        ``{environment: (checklists, codes)}``, the enabled checks bound to
+        the checklists of each environment."""
+        plan = {}
+        for checklist in self.sudo().search([("state", "in", AUDITED_STATES)]):
+            codes, _unknown = checklist._bound_check_codes()
+            if codes:
+                members, bound = plan.get(checklist.environment, (self.sudo(), set()))
+                plan[checklist.environment] = (members | checklist, bound | set(codes))
+        return plan
+
+    def _self_audit_apply(self, run):
+        """Make ``run`` the checklists' audit: their tasks follow, alerts go
+        out on change, stabilizing checklists get their digest."""
+        for checklist in self:
+            previous = checklist.check_run_id
+            checklist._set_audit(run)
+            news = checklist._alert_audit_changes(previous, run)
+            if checklist.state == "stabilizing":
+                checklist._post_digest(run, news)
+
+    def _finding_statuses(self, runs):
+        """``{(run id, code, object key or None): status}`` of ``runs``
+        restricted to the checks bound to this checklist; waived findings count
+        as passing, skipped ones are left out."""
+        self.ensure_one()
+        bound = self._bound_codes_by_checklist()[self.id]
+        codes = {code for code, _key in bound}
+        statuses = {}
+        for run, code, key, status, waived in (
+            self.env["golive.check.result"]
+            .sudo()
+            ._read_group(
+                [
+                    ("run_id", "in", runs.ids),
+                    ("code", "in", list(codes)),
+                    ("status", "!=", "skipped"),
+                ],
+                ["run_id", "code", "object_key", "status", "waived"],
+            )
+        ):
+            key = key or None
+            if (code, None) not in bound and (code, key) not in bound:
+                continue
+            slot = (run.id, code, key)
+            status = "pass" if waived else status
+            if CHECK_GRAVITY[status] > CHECK_GRAVITY.get(statuses.get(slot), 0):
+                statuses[slot] = status
+        return statuses
+
+    def _alert_audit_changes(self, previous, run):
+        """Compare ``run`` with ``previous`` per (check, object key) and speak
+        on change only: a finding newly warning or failing posts an alert on
+        the chatter (one email to the alert recipients) and schedules an
+        activity for the responsible of each task it is bound to; a finding
+        passing again after warning or failing posts a recovery note. An
+        unchanged failure stays silent.
+
+        :return: the new failures, ``[(code, object key, status)]``
+        """
+        self.ensure_one()
+        statuses = self._finding_statuses(previous | run)
+        before = {
+            (code, key): status
+            for (run_id, code, key), status in statuses.items()
+            if run_id == previous.id and run_id != run.id
+        }
+        now = {
+            (code, key): status
+            for (run_id, code, key), status in statuses.items()
+            if run_id == run.id
+        }
+        news = sorted(
+            (code, key, status)
+            for (code, key), status in now.items()
+            if status in ALERT_STATUSES
+            and before.get((code, key)) not in ALERT_STATUSES
+        )
+        recovered = sorted(
+            (code, key)
+            for (code, key), status in now.items()
+            if status == "pass" and before.get((code, key)) in ALERT_STATUSES
+        )
+        if news:
+            self._alert_new_failures(run, news)
+        if recovered:
+            self.message_post(
+                body=Markup("<p>%s</p>%s")
+                % (
+                    self.env._(
+                        "Recovered in the self-audit %(run)s:", run=run.display_name
+                    ),
+                    _finding_list((code, key, "pass") for code, key in recovered),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return news
+
+    def _alert_new_failures(self, run, news):
+        self.ensure_one()
+        slots = {(code, key) for code, key, _status in news}
+        codes = {code for code, _key in slots}
+        # searched, not self.task_ids: a cached one2many may hold the new
+        # records the ORM made to precompute fields at create
+        tasks = (
+            self.env["golive.task"]
+            .search([("checklist_id", "=", self.id), ("check_codes", "!=", False)])
+            .filtered(
+                lambda t: any(
+                    (code, key) in slots if key else code in codes
+                    for code, key in t._check_bindings()
+                )
+            )
+        )
+        body = Markup("<p>%s</p>%s") % (
+            self.env._(
+                "New findings in the self-audit %(run)s (score %(score)s):",
+                run=run.display_name,
+                score=f"{run.score:.1f}",
+            ),
+            _finding_list(news),
+        )
+        if tasks:
+            body += Markup("<p>%s</p>%s") % (
+                self.env._("Tasks concerned:"),
+                tasks._html_list(),
+            )
+        self._post_alert(body)
+        for task in tasks:
+            task.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Automated checks fail"),
+                note=task.check_message or "",
+                user_id=(task.user_id or self.user_id or self.env.user).id,
+            )
+
+    def _post_digest(self, run, news):
+        """The daily digest of a stabilizing checklist: score, new failures,
+        overdue routines."""
+        self.ensure_one()
+        overdue = self.env["golive.task"].search(
+            [
+                ("checklist_id", "=", self.id),
+                ("is_overdue", "=", True),
+                ("frequency", "!=", False),
+            ]
+        )
+        body = Markup("<p>%s</p>") % self.env._(
+            "Daily digest: audit score %(score)s, %(news)s new failure(s), "
+            "%(overdue)s overdue routine(s), %(red)s red gate(s).",
+            score=f"{run.score:.1f}",
+            news=len(news),
+            overdue=len(overdue),
+            red=self.gate_red_count,
+        )
+        if news:
+            body += _finding_list(news)
+        if overdue:
+            body += Markup("<p>%s</p>%s") % (
+                self.env._("Overdue routines:"),
+                overdue._html_list(),
+            )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
