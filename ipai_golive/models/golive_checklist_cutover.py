@@ -14,7 +14,8 @@ PREFLIGHT_DRIFT_LINES = 30  # drift findings listed in the pre-flight summary
 
 
 class GoliveChecklist(models.Model):
-    _inherit = "golive.checklist"
+    # one concern of golive.checklist per file, as Odoo spreads project.task
+    _inherit = "golive.checklist"  # pylint: disable=consider-merging-classes-inherited
 
     # Go/No-Go
     decision_ids = fields.One2many(

@@ -12,7 +12,8 @@ FROZEN_STATES = ("live", "stabilizing")
 
 
 class GoliveChecklist(models.Model):
-    _inherit = "golive.checklist"
+    # one concern of golive.checklist per file, as Odoo spreads project.task
+    _inherit = "golive.checklist"  # pylint: disable=consider-merging-classes-inherited
 
     freeze_days = fields.Integer(
         default=lambda self: self._default_freeze_days(),
