@@ -199,7 +199,15 @@ class GoliveCheckRegistry(models.AbstractModel):
     def _check_modules_manifest_template(self, ctx):
         template = house_manifest_template()
         version_re = re.compile(template["version_pattern"])
-        custom = [name for name in installed_modules(self.env.cr) if not is_core(name)]
+        # the house template is for the user's own addons: Odoo's and OCA's
+        # follow their own conventions (OCA's by their manifest or their path)
+        custom = [
+            name
+            for name, module in installed_modules(self.env.cr).items()
+            if module["origin"] == "custom"
+            and module_origin(name, path=get_module_path(name, display_warning=False))
+            == "custom"
+        ]
         bad = 0
         for name in custom:
             manifest = raw_manifest(name)

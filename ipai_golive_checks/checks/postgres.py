@@ -286,22 +286,41 @@ class GoliveCheckRegistry(models.AbstractModel):
         "client, set idle_in_transaction_session_timeout, or "
         "pg_terminate_backend(pid).",
         tags=("performance",),
-        params={"long_query_seconds": 300, "idle_in_transaction_seconds": 60},
+        params={
+            "long_query_seconds": 300,
+            "idle_in_transaction_seconds": 60,
+            "cron_job_seconds": 3600,
+        },
     )
     def _check_postgres_long_sessions(self, ctx):
+        """Odoo's scheduler is recognised: a cron worker holds the row of the
+        job it runs (``ir.cron._acquire_one_job``: ``FOR NO KEY UPDATE SKIP
+        LOCKED`` on ir_cron) in a cursor that stays idle in transaction while
+        the job runs in another one. That session is judged against the
+        length of a job (``cron_job_seconds``), not as a forgotten
+        transaction."""
         long_query = float(ctx.params["long_query_seconds"])
         idle_tx = float(ctx.params["idle_in_transaction_seconds"])
+        cron_job = float(ctx.params["cron_job_seconds"])
         # pg_stat_activity is a snapshot taken once per transaction: drop it
         self.env.cr.execute("SELECT pg_stat_clear_snapshot()")
-        # Query texts are left out on purpose: they may carry secrets.
+        # Query texts are left out on purpose: they may carry secrets; only
+        # whether the last one is the scheduler's job lock is read.
         self.env.cr.execute(
             SQL(
                 """
                 SELECT pid, usename, application_name, state,
                        EXTRACT(EPOCH FROM clock_timestamp() - query_start),
                        EXTRACT(EPOCH FROM clock_timestamp() - state_change),
-                       wait_event_type
-                  FROM pg_stat_activity
+                       state = 'idle in transaction'
+                       AND query ~ %s AND query ~ %s
+                       AND EXISTS (
+                           SELECT 1 FROM pg_locks l
+                            WHERE l.pid = a.pid AND l.granted
+                              AND l.locktype = 'relation'
+                              AND l.relation = to_regclass('ir_cron')
+                              AND l.mode = 'RowShareLock')
+                  FROM pg_stat_activity a
                  WHERE datname = current_database()
                    AND pid != pg_backend_pid()
                    AND backend_type = 'client backend'
@@ -314,12 +333,15 @@ class GoliveCheckRegistry(models.AbstractModel):
                              > make_interval(secs => %s)))
                  ORDER BY pid
                 """,
+                r"FOR\s+NO\s+KEY\s+UPDATE\s+SKIP\s+LOCKED",
+                r"FROM\s+ir_cron\M",
                 long_query,
                 idle_tx,
             )
         )
         rows = self.env.cr.fetchall()
-        for pid, user, app, state, query_age, state_age in (r[:6] for r in rows):
+        failed = 0
+        for pid, user, app, state, query_age, state_age, cron_lock in rows:
             idle = state != "active"
             seconds = round(float(state_age if idle else query_age), 1)
             evidence = {
@@ -330,7 +352,19 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "seconds": seconds,
                 "threshold_seconds": idle_tx if idle else long_query,
             }
-            if idle:
+            if cron_lock:
+                if seconds <= cron_job:
+                    continue  # a job running: its worker waits, as it should
+                evidence.update(cron_job_lock=True, threshold_seconds=cron_job)
+                message = self.env._(
+                    "Session %(pid)s (%(app)s) has held a scheduled action's "
+                    "lock for %(seconds)ss: its job runs longer than %(limit)ss.",
+                    pid=pid,
+                    app=app or user,
+                    seconds=seconds,
+                    limit=cron_job,
+                )
+            elif idle:
                 message = self.env._(
                     "Session %(pid)s (%(app)s) has been idle in transaction for "
                     "%(seconds)ss.",
@@ -346,8 +380,9 @@ class GoliveCheckRegistry(models.AbstractModel):
                     app=app or user,
                     seconds=seconds,
                 )
+            failed += 1
             yield Finding.fail(message, f"pid:{pid}", **evidence)
-        if not rows:
+        if not failed:
             yield Finding.pass_(
                 self.env._(
                     "No query running longer than %(long)ss, no session idle in "
@@ -358,6 +393,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "sessions",
                 long_query_seconds=long_query,
                 idle_in_transaction_seconds=idle_tx,
+                cron_job_locks=len(rows) - failed,
             )
 
     @golive_check(

@@ -126,31 +126,45 @@ class TestChecksModules(GoliveCase):
         self.assertEqual(result.evidence, {"dependencies": ["iap"]})
 
     def test_manifest_template(self):
-        # auditlog (OCA, installed for the audit-trail tests) has no maintainers
-        # key: judge our own addons only
-        self.env["ir.module.module"].search(
-            [("name", "=", "auditlog")]
-        ).state = "uninstalled"
         run = self.run_checks(["modules.manifest_template"])
-        # our own addons follow the house template
+        # our own addons follow the house template; auditlog (OCA, installed
+        # for the audit-trail tests, no maintainers key) and core are not judged
         self.assertStatus(run, "modules.manifest_template", "pass")
-        self.assertIn("ipai_golive_checks", self.results(run).evidence["modules"])
-        with tempfile.TemporaryDirectory() as addons_dir:
-            for name, manifest in (
-                ("x_golive_sloppy", BAD_MANIFEST),
-                ("x_golive_tidy", GOOD_MANIFEST),
+        judged = self.results(run).evidence["modules"]
+        self.assertIn("ipai_golive_checks", judged)
+        self.assertTrue(self.Module.search([("name", "=", "auditlog")]).state)
+        self.assertNotIn("auditlog", judged)
+        self.assertNotIn("base", judged)
+        with tempfile.TemporaryDirectory() as root:
+            addons_dir = os.path.join(root, "custom")
+            oca_dir = os.path.join(root, "OCA", "server-tools")
+            for directory, name, manifest in (
+                (addons_dir, "x_golive_sloppy", BAD_MANIFEST),
+                (addons_dir, "x_golive_tidy", GOOD_MANIFEST),
+                # an OCA repository's checkout: OCA's conventions, not ours
+                (oca_dir, "x_golive_oca_sloppy", BAD_MANIFEST),
             ):
-                os.mkdir(os.path.join(addons_dir, name))
-                with open(os.path.join(addons_dir, name, "__manifest__.py"), "w") as f:
+                os.makedirs(os.path.join(directory, name))
+                with open(os.path.join(directory, name, "__manifest__.py"), "w") as f:
                     f.write(manifest)
                 self._installed_module(name)
+            self._installed_module(
+                "x_golive_oca_author", author="Odoo Community Association (OCA)"
+            )
+            os.makedirs(os.path.join(addons_dir, "x_golive_oca_author"))
+            with open(
+                os.path.join(addons_dir, "x_golive_oca_author", "__manifest__.py"), "w"
+            ) as f:
+                f.write(BAD_MANIFEST)
             with patch.object(
-                odoo.addons, "__path__", [*odoo.addons.__path__, addons_dir]
+                odoo.addons, "__path__", [*odoo.addons.__path__, addons_dir, oca_dir]
             ):
                 run = self.run_checks(["modules.manifest_template"])
         statuses = self.statuses(run, "modules.manifest_template")
         self.assertEqual(statuses["x_golive_sloppy"], "fail")
         self.assertNotIn("x_golive_tidy", statuses)
+        self.assertNotIn("x_golive_oca_sloppy", statuses)
+        self.assertNotIn("x_golive_oca_author", statuses)
         problems = (
             self.results(run)
             .filtered(lambda r: r.object_key == "x_golive_sloppy")

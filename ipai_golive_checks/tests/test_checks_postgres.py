@@ -194,6 +194,50 @@ class TestChecksPostgres(GoliveCase):
         self.assertIn("idle in transaction", result.message)
         self.assertNotIn("query", result.evidence)
 
+    def test_cron_lock_session(self):
+        """The scheduler's lock session passes; a forgotten transaction next
+        to it fails; the lock fails once the job outlives cron_job_seconds."""
+        cron_cr = db_connect(self.env.cr.dbname).cursor()
+        stuck_cr = db_connect(self.env.cr.dbname).cursor()
+        try:
+            cron_cr.execute("SELECT pg_backend_pid()")
+            cron_pid = cron_cr.fetchone()[0]
+            cron = self.env.ref("ipai_golive_checks.ir_cron_golive_self_audit")
+            cron_cr.execute(
+                "UPDATE ir_cron SET nextcall = now() AT TIME ZONE 'UTC' "
+                "- interval '1 minute' WHERE id = %s",
+                [cron.id],
+            )
+            job = type(self.env["ir.cron"])._acquire_one_job(cron_cr, cron.id)
+            # the worker's cursor now waits, idle, for the job to end
+            self.assertEqual(job["id"], cron.id)
+            stuck_cr.execute("SELECT pg_backend_pid()")
+            stuck_pid = stuck_cr.fetchone()[0]
+            time.sleep(1.2)
+            self.set_params("postgres.long_sessions", idle_in_transaction_seconds=1)
+            run = self.run_checks(["postgres.long_sessions"])
+            self.set_params(
+                "postgres.long_sessions",
+                idle_in_transaction_seconds=1,
+                cron_job_seconds=1,
+            )
+            run_long_job = self.run_checks(["postgres.long_sessions"])
+        finally:
+            for cursor in (cron_cr, stuck_cr):
+                cursor.rollback()
+                cursor.close()
+        keys = self.results(run).mapped("object_key")
+        self.assertStatus(run, "postgres.long_sessions", "fail", f"pid:{stuck_pid}")
+        self.assertNotIn(f"pid:{cron_pid}", keys)
+        self.assertStatus(
+            run_long_job, "postgres.long_sessions", "fail", f"pid:{cron_pid}"
+        )
+        result = self.results(run_long_job).filtered(
+            lambda r: r.object_key == f"pid:{cron_pid}"
+        )
+        self.assertIn("scheduled action's lock", result.message)
+        self.assertTrue(result.evidence["cron_job_lock"])
+
     def test_long_running_query(self):
         cr2 = db_connect(self.env.cr.dbname).cursor()
         cr2.execute("SELECT pg_backend_pid()")
