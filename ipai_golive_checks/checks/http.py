@@ -99,7 +99,12 @@ class GoliveCheckRegistry(models.AbstractModel):
             evidence["host_header"] = headers["Host"]
         try:
             response, hops, offhost, _downgrade = net.http_request(
-                "GET", url, ctx.network_timeout, headers=headers, aliases=aliases
+                "GET",
+                url,
+                ctx.network_timeout,
+                headers=headers,
+                aliases=aliases,
+                verify=net.ca_bundle(ctx.params.get("ca_file")),
             )
         except requests.RequestException as exc:
             evidence.update(
@@ -152,7 +157,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="/web/health?db_server_status=1 must answer 200 "
         '{"status": "pass"}: check that the server runs and reaches PostgreSQL.',
         tags=("network",),
-        params={"base_url": ""},
+        params={"base_url": "", "ca_file": ""},
     )
     def _check_http_health(self, ctx):
         key = "/web/health"
@@ -198,7 +203,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         remediation="/web/login must answer 200 on the served database: check "
         "dbfilter (a redirect to the database selector) and the proxy.",
         tags=("network",),
-        params={"base_url": ""},
+        params={"base_url": "", "ca_file": ""},
     )
     def _check_http_login(self, ctx):
         key = "/web/login"
@@ -345,6 +350,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         tags=("network", "slow"),
         params={
             "base_url": "",
+            "ca_file": "",
             "bundles": ["web.assets_frontend", "web.assets_backend"],
             "network_timeout": 60,
         },
@@ -382,6 +388,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                         ctx.network_timeout,
                         headers=headers,
                         aliases=aliases,
+                        verify=net.ca_bundle(ctx.params.get("ca_file")),
                     )
                 except requests.RequestException as exc:
                     problems.append(f"{link}: {net.short_error(exc)}")
@@ -631,6 +638,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         "endpoints; fix the service, the URL or the credential, or archive an "
         "endpoint that is no longer used.",
         tags=("network",),
+        params={"ca_file": ""},
     )
     def _check_http_endpoint(self, ctx):
         endpoints = (
@@ -641,10 +649,11 @@ class GoliveCheckRegistry(models.AbstractModel):
                 self.env._("No endpoint check defined."), "golive.check.endpoint"
             )
             return
+        verify = net.ca_bundle(ctx.params.get("ca_file"))
         for endpoint in endpoints:
-            yield self._golive_endpoint_finding(endpoint)
+            yield self._golive_endpoint_finding(endpoint, verify)
 
-    def _golive_endpoint_finding(self, endpoint):
+    def _golive_endpoint_finding(self, endpoint, verify=True):
         key = endpoint.name
         timeout = min(max(endpoint.timeout or 5.0, 0.1), MAX_TIMEOUT)
         headers = {}
@@ -668,6 +677,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                 headers=headers or None,
                 follow=endpoint.expected_status not in net.REDIRECT_CODES,
                 drop_on_redirect=tuple(headers),
+                verify=verify,
             )
         except requests.RequestException as exc:
             evidence.update(

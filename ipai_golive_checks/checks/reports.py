@@ -96,13 +96,17 @@ class GoliveCheckRegistry(models.AbstractModel):
                 **evidence,
             )
         elif not patched:
-            yield Finding.warn(
+            # a defect where documents go out (staging rehearses production),
+            # a nuisance on a developer's machine
+            verdict = Finding.warn if ctx.environment == "dev" else Finding.fail
+            yield verdict(
                 self.env._(
                     "wkhtmltopdf %(version)s is built on an unpatched Qt: invoices "
                     "and other reports print without their header and footer "
                     "(company logo, address, page numbers); printing several "
-                    "records at once fails; text in Odoo's web fonts is drawn as "
-                    "outlines, so the PDFs are not searchable.",
+                    "records at once fails (HTTP 500, EmptyFileError); text in "
+                    "Odoo's web fonts is drawn as outlines, so the PDFs are not "
+                    "searchable.",
                     version=version,
                 ),
                 "wkhtmltopdf",

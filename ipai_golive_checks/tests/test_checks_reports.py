@@ -28,11 +28,11 @@ class TestChecksReports(GoliveCase):
         self.addCleanup(shutil.rmtree, folder)
         return path
 
-    def _run_with(self, binary):
+    def _run_with(self, binary, environment="prod"):
         with patch.object(
             ir_actions_report, "_get_wkhtmltopdf_bin", return_value=binary
         ):
-            run = self.run_checks([CODE])
+            run = self.run_checks([CODE], environment=environment)
         return self.results(run, CODE)
 
     def test_patched_qt_passes(self):
@@ -44,13 +44,41 @@ class TestChecksReports(GoliveCase):
         self.assertIs(result.evidence["patched_qt"], True)
         self.assertEqual(result.evidence["path"], binary)
 
-    def test_unpatched_qt_warns_with_consequences(self):
+    def test_unpatched_qt_fails_high_with_consequences(self):
+        """Where documents go out (prod, staging) an unpatched build is a
+        defect, not a warning: it costs the score; a warning in dev."""
         binary = self._fake_wkhtmltopdf("wkhtmltopdf 0.12.6")
-        result = self._run_with(binary)
+        for environment in ("prod", "staging"):
+            result = self._run_with(binary, environment)
+            self.assertEqual(result.status, "fail")
+            self.assertEqual(result.severity, "high")
+            self.assertIs(result.evidence["patched_qt"], False)
+            for consequence in (
+                "header and footer",
+                "several records",
+                "EmptyFileError",
+                "searchable",
+            ):
+                self.assertIn(consequence, result.message)
+            self.assertLess(result.run_id.score, 100)
+        result = self._run_with(binary, "dev")
         self.assertEqual(result.status, "warn")
-        self.assertIs(result.evidence["patched_qt"], False)
-        for consequence in ("header and footer", "several records", "searchable"):
-            self.assertIn(consequence, result.message)
+        self.assertEqual(result.severity, "low")
+
+    def test_debian_build_fails_in_prod(self):
+        """The distribution's binary (Debian's wkhtmltopdf is built on its own,
+        unpatched Qt), not a script: judged as it describes itself."""
+        binary = shutil.which("wkhtmltopdf", path="/usr/bin")
+        if not binary:
+            self.skipTest("no wkhtmltopdf package installed in /usr/bin")
+        output = subprocess.run(
+            [binary, "--version"], capture_output=True, text=True, check=False
+        ).stdout
+        if "with patched qt" in output.lower():
+            self.skipTest(f"{binary} is a patched-Qt build, not the distribution's")
+        result = self._run_with(binary, "prod")
+        self.assertEqual(result.status, "fail")
+        self.assertIn("unpatched Qt", result.message)
 
     def test_too_old_fails(self):
         binary = self._fake_wkhtmltopdf("wkhtmltopdf 0.12.1 (with patched qt)")
@@ -88,5 +116,5 @@ class TestChecksReports(GoliveCase):
         ).stdout
         self.assertIn(result.evidence["version"], output)
         self.assertEqual(
-            result.status, "pass" if "with patched qt" in output.lower() else "warn"
+            result.status, "pass" if "with patched qt" in output.lower() else "fail"
         )

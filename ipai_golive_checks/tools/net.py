@@ -114,6 +114,24 @@ def _session():
     return session
 
 
+def ca_bundle(ca_file=None):
+    """What an HTTPS request verifies against, as ``requests``' ``verify``.
+
+    ``ca_file`` (a check's threshold) first, then ``REQUESTS_CA_BUNDLE``, then
+    the system's trust store as OpenSSL finds it (``SSL_CERT_FILE`` and
+    ``SSL_CERT_DIR`` honoured), as the TLS and SMTP checks verify: a session
+    that ignores the environment's proxies would otherwise fall back on
+    certifi's bundle and reject a private CA the system trusts.
+    """
+    if ca_file:
+        return ca_file
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE")
+    if bundle:
+        return bundle
+    paths = ssl.get_default_verify_paths()
+    return paths.cafile or paths.capath or True
+
+
 def _read_capped(response, limit=MAX_BODY_BYTES):
     """Read at most ``limit`` bytes of the body; later ``.content`` gives them."""
     data = b""
@@ -163,8 +181,11 @@ def http_request(
     URL only. ``aliases`` maps an origin to the base URL it is reached at (the
     public URL of this server, reached on its local address). The body read is
     capped at ``MAX_BODY_BYTES``; the environment's proxies are ignored.
-    ``verify`` is requests' (a CA bundle path for tests).
+    ``verify`` is requests' (a CA bundle path); true verifies against
+    :func:`ca_bundle`'s choice.
     """
+    if verify is True:
+        verify = ca_bundle()
     aliases = aliases or {}
     hops = []
     headers = dict(headers or {})
