@@ -94,4 +94,7 @@ class GoliveCheckRun(models.Model):
                 raise GoliveCheckSelectionEmpty(
                     self.env._("Every enabled check ran for the checklists.")
                 )
+            # the rest of the catalogue: with the runs of the checklists of
+            # other environments just before, the whole audit of the server
+            kwargs.setdefault("scope", "complete")
         return super(GoliveCheckRun, model)._run_checks(*args, **kwargs)

@@ -46,7 +46,25 @@ class GoliveChecklist(models.Model):
         copy=False,
         help="Last run of the automated checks bound to this checklist's tasks.",
     )
-    check_score = fields.Float(related="check_run_id.score", string="Audit Score")
+    # the checklist's own figure: its bound checks, never the database's score
+    bound_check_score = fields.Float(
+        related="check_run_id.score",
+        string="Bound Checks Score",
+        help="Score of the checks bound to this checklist's tasks, in its last "
+        "audit. The database's score is its latest complete audit's.",
+    )
+    database_audit_id = fields.Many2one(
+        "golive.check.run",
+        string="Latest Complete Audit",
+        compute="_compute_database_audit",
+        help="The latest audit of the whole catalogue: its score is the "
+        "database's score, whatever partial runs came after it.",
+    )
+    database_score = fields.Float(
+        string="Database Score",
+        digits=(16, 1),
+        compute="_compute_database_audit",
+    )
 
     check_run_date = fields.Datetime(
         related="check_run_id.date_start", string="Last Audit On", store=True
@@ -67,6 +85,12 @@ class GoliveChecklist(models.Model):
         help="Critical findings of the checks bound to this checklist that fail "
         "in its last audit.",
     )
+
+    def _compute_database_audit(self):
+        audit = self.env["golive.check.run"]._latest_complete()
+        for checklist in self:
+            checklist.database_audit_id = audit
+            checklist.database_score = audit.sudo().score
 
     @api.depends("check_run_date")
     def _compute_audit_age_hours(self):

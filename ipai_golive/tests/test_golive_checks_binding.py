@@ -114,7 +114,7 @@ class TestGoliveChecksBinding(GoliveCase):
         self.env.invalidate_all()
         task = self.task_plain.with_user(self.user)
         self.assertEqual(task.read(["check_status"])[0]["check_status"], "fail")
-        self.assertTrue(self.checklist.with_user(self.user).check_score < 100)
+        self.assertTrue(self.checklist.with_user(self.user).bound_check_score < 100)
 
     def test_template_codes_exist_in_the_engine(self):
         """Every check code the shipped template binds is a registered check."""

@@ -41,6 +41,10 @@ KEEP_LAST_RUNS = 10
 LOCK_WAIT_SECONDS = 5.0
 EXCLUSIVE_LOCK_WAIT = 120.0
 LOCK_RETRY_INTERVAL = 0.25
+# Tags a complete audit may leave out: a server configured to audit without
+# the network (``--exclude-tag network``) still audits the whole catalogue.
+COMPLETE_EXCLUDABLE_TAGS = frozenset({"network"})
+SCOPES = [("complete", "Complete audit"), ("partial", "Partial run")]
 
 
 class GoliveCheckRunLocked(UserError):
@@ -59,6 +63,13 @@ class GoliveCheckRun(models.Model):
     weights by severity are info 0, low 1, medium 3, high 7, critical 15. A run
     without any weighted finding scores 100. Waived findings are counted apart
     and do not affect the score.
+
+    The score of the database is the score of its latest *complete* audit
+    (:meth:`_latest_complete`): the whole enabled catalogue, judged in one
+    environment, network checks included or not as the caller configured.
+    A partial run (selected codes, categories or tags: a CLI ``--check``, a
+    checklist's bound checks, a manifest's drift) is stored and shown as what
+    it is, and never stands for the database's score.
     """
 
     _name = "golive.check.run"
@@ -77,6 +88,22 @@ class GoliveCheckRun(models.Model):
     selection = fields.Char(
         readonly=True, help="Filters of the run (codes, categories, tags)."
     )
+    scope = fields.Selection(
+        SCOPES,
+        required=True,
+        readonly=True,
+        default="partial",
+        index=True,
+        help="Complete audit: every enabled check for the run's environment, "
+        "the database's score. Partial run: selected checks (a check's or a "
+        "checklist's, a manifest's drift, the command line's --check), shown "
+        "as such and never the database's score.",
+    )
+    network_included = fields.Boolean(
+        string="Network Checks",
+        readonly=True,
+        help="The network checks (tag network) were part of the run.",
+    )
     check_count = fields.Integer(string="Checks", readonly=True)
     count_pass = fields.Integer(string="Passed", readonly=True)
     count_warn = fields.Integer(string="Warnings", readonly=True)
@@ -84,7 +111,8 @@ class GoliveCheckRun(models.Model):
     count_error = fields.Integer(string="Errors", readonly=True)
     count_skipped = fields.Integer(string="Skipped", readonly=True)
     count_waived = fields.Integer(string="Waived", readonly=True)
-    score = fields.Float(digits=(16, 1), readonly=True)
+    # a score aggregated (trend, pivot, grouped list) is a mean, never a sum
+    score = fields.Float(digits=(16, 1), readonly=True, aggregator="avg")
     result_ids = fields.One2many(
         "golive.check.result",
         "run_id",
@@ -111,6 +139,7 @@ class GoliveCheckRun(models.Model):
         tags=None,
         exclude_tags=None,
         lock_wait=LOCK_WAIT_SECONDS,
+        scope=None,
     ):
         """Run the selected checks now and return the ``golive.check.run``.
 
@@ -122,6 +151,8 @@ class GoliveCheckRun(models.Model):
             these tags
         :param exclude_tags: drop checks with one of these tags
         :param lock_wait: seconds to wait for another run to finish
+        :param scope: ``complete`` or ``partial``; by default a run without a
+            selection (only the network tag left out) is complete
         :raise UserError: on an unknown code, category or tag
         :raise GoliveCheckSelectionEmpty: when no check matches the selection
         :raise GoliveCheckRunLocked: when another run is still in progress on
@@ -140,7 +171,13 @@ class GoliveCheckRun(models.Model):
         }
         checks = run_model.env["golive.check"]._sync_registry()
         specs = run_model._select_specs(checks=checks, **selection)
-        run = run_model._create_run(trigger, environment, selection, len(specs))
+        run = run_model._create_run(
+            trigger,
+            environment,
+            selection,
+            len(specs),
+            scope=scope or run_model._selection_scope(**selection),
+        )
         outcomes = run._execute_specs(specs, checks)
         result_vals = run._record_findings(outcomes)
         run._score(result_vals, started)
@@ -219,7 +256,26 @@ class GoliveCheckRun(models.Model):
         )
 
     @api.model
-    def _create_run(self, trigger, environment, selection, check_count):
+    def _selection_scope(self, codes, categories, tags, exclude_tags):
+        """``complete`` for the whole enabled catalogue (the network checks
+        may be left out), else ``partial``."""
+        if codes or categories or tags:
+            return "partial"
+        if set(exclude_tags or ()) - COMPLETE_EXCLUDABLE_TAGS:
+            return "partial"
+        return "complete"
+
+    @api.model
+    def _latest_complete(self, environment=None):
+        """The latest complete audit (of ``environment`` if given): the run
+        whose score is the database's score; an empty recordset if none."""
+        domain = [("scope", "=", "complete")]
+        if environment:
+            domain.append(("environment", "=", environment))
+        return self.sudo().search(domain, limit=1).with_env(self.env)
+
+    @api.model
+    def _create_run(self, trigger, environment, selection, check_count, scope):
         """Create the run record, in the environment it judges."""
         registry = self.env["golive.check.registry"]
         env_name, env_source = registry._golive_resolve_environment(environment)
@@ -235,6 +291,8 @@ class GoliveCheckRun(models.Model):
                 "user_id": self.env.uid,
                 "date_start": now,
                 "selection": self._describe_selection(**selection),
+                "scope": scope,
+                "network_included": "network" not in (selection["exclude_tags"] or ()),
                 "check_count": check_count,
             }
         )
@@ -543,6 +601,8 @@ class GoliveCheckRun(models.Model):
                 "trigger": self.trigger,
                 "environment": self.environment,
                 "environment_source": self.environment_source or "",
+                "scope": self.scope,
+                "network_included": self.network_included,
                 "date_start": fields.Datetime.to_string(self.date_start),
                 "duration_ms": round(self.duration_ms, 1),
                 "checks": self.check_count,

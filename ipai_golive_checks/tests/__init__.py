@@ -23,3 +23,4 @@ from . import test_checks_manifest
 from . import test_cli_manifest
 from . import test_checks_reports
 from . import test_https_trust
+from . import test_score_scope

@@ -3,7 +3,9 @@
 """Prometheus metrics of the stored self-audits of a fleet of databases.
 
 Plain Python over a database cursor: nothing here runs a check. For each
-database, :func:`collect_database` reads the latest stored run with a fixed
+database, :func:`collect_database` reads the latest stored *complete* audit
+(a partial run, such as one ``--check`` or a checklist's bound checks, never
+stands for the database's score nor hides the other checks' status) with a fixed
 number of queries (whatever the number of checks, runs or checklists), and
 :func:`exposition` turns the snapshots into the Prometheus text format with
 ``prometheus_client``'s own registry and ``generate_latest``.
@@ -63,7 +65,8 @@ def collect_database(cr, db):
     cr.execute(
         "SELECT id, environment, score, "
         "EXTRACT(EPOCH FROM COALESCE(date_end, date_start)) "
-        "FROM golive_check_run ORDER BY date_start DESC, id DESC LIMIT 1"
+        "FROM golive_check_run WHERE scope = 'complete' "
+        "ORDER BY date_start DESC, id DESC LIMIT 1"
     )
     row = cr.fetchone()
     if row:
@@ -135,23 +138,29 @@ def exposition(snapshots, now=None):
         return Gauge(name, documentation, labels, registry=registry)
 
     up = gauge("golive_database_up", "1 if ipai_golive_checks is installed.", ["db"])
-    score = gauge("golive_score", "Score (0-100) of the latest run.", ["db", "env"])
+    score = gauge(
+        "golive_score", "Score (0-100) of the latest complete audit.", ["db", "env"]
+    )
     findings = gauge(
         "golive_findings",
-        "Findings of the latest run (waived ones left out).",
+        "Findings of the latest complete audit (waived ones left out).",
         ["db", "status", "severity"],
     )
     waived = gauge("golive_findings_waived", "Waived findings of the run.", ["db"])
     check = gauge(
         "golive_check_status",
-        "Worst status of a check in the latest run: "
+        "Worst status of a check in the latest complete audit: "
         "-1 skipped, 0 pass, 1 warn, 2 fail, 3 error.",
         ["db", "code", "severity"],
     )
     run_ts = gauge(
-        "golive_last_run_timestamp_seconds", "End of the latest run.", ["db"]
+        "golive_last_run_timestamp_seconds",
+        "End of the latest complete audit.",
+        ["db"],
     )
-    run_age = gauge("golive_last_run_age_seconds", "Age of the latest run.", ["db"])
+    run_age = gauge(
+        "golive_last_run_age_seconds", "Age of the latest complete audit.", ["db"]
+    )
     red = gauge(
         "golive_checklist_red_gates", "Red gates of an open checklist.", GATE_LABELS
     )
