@@ -5,6 +5,8 @@ import logging
 import time
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, config, ormcache
@@ -12,6 +14,7 @@ from odoo.tools import SQL, config, ormcache
 from ..tools.secret_sources import column_secrets, option_secrets
 from ..tools.secrets import SECRET_KEY_RE, mask
 from ..tools.vocabulary import (
+    CATEGORIES,
     ENVIRONMENTS,
     MANAGER_GROUP,
     SEVERITY_RANK,
@@ -45,6 +48,13 @@ LOCK_RETRY_INTERVAL = 0.25
 # the network (``--exclude-tag network``) still audits the whole catalogue.
 COMPLETE_EXCLUDABLE_TAGS = frozenset({"network"})
 SCOPES = [("complete", "Complete audit"), ("partial", "Partial run")]
+# The light of a category in a run, as an EarlyWatch report colours it.
+LIGHTS = {
+    "red": ("text-bg-danger", "a high or critical check fails"),
+    "yellow": ("text-bg-warning", "a lesser check fails, or a warning"),
+    "green": ("text-bg-success", "every check determined passes"),
+    "grey": ("text-bg-secondary", "nothing could be determined"),
+}
 
 
 class GoliveCheckRunLocked(UserError):
@@ -113,6 +123,12 @@ class GoliveCheckRun(models.Model):
     count_waived = fields.Integer(string="Waived", readonly=True)
     # a score aggregated (trend, pivot, grouped list) is a mean, never a sum
     score = fields.Float(digits=(16, 1), readonly=True, aggregator="avg")
+    category_lights = fields.Html(
+        compute="_compute_category_lights",
+        sanitize=False,
+        help="Each category green, yellow or red by its worst finding; grey "
+        "when nothing could be determined (no check ran, or all skipped).",
+    )
     result_ids = fields.One2many(
         "golive.check.result",
         "run_id",
@@ -125,6 +141,47 @@ class GoliveCheckRun(models.Model):
         domain=[("waived", "=", True)],
         groups=MANAGER_GROUP,
     )
+
+    def _category_light_map(self):
+        """``{category: light}`` of this run, every category included:
+        red (a high or critical fail or error), yellow (a lesser one, or a
+        warning), green (passes only), grey (nothing determined). Waived
+        findings are left out."""
+        self.ensure_one()
+        worst = dict.fromkeys((code for code, _label in CATEGORIES), "grey")
+        rank = {"grey": 0, "green": 1, "yellow": 2, "red": 3}
+        groups = (
+            self.env["golive.check.result"]
+            .sudo()
+            ._read_group(
+                [("run_id", "=", self.id), ("waived", "=", False)],
+                ["category", "status", "severity"],
+            )
+        )
+        for category, status, severity in groups:
+            if status == "skipped":
+                continue
+            if status in ("fail", "error"):
+                light = (
+                    "red" if SEVERITY_RANK[severity] >= SEVERITY_RANK["high"] else "yellow"
+                )
+            else:
+                light = "yellow" if status == "warn" else "green"
+            if rank[light] > rank[worst.get(category, "grey")]:
+                worst[category] = light
+        return worst
+
+    def _compute_category_lights(self):
+        labels = dict(CATEGORIES)
+        for run in self:
+            if not run.id:
+                run.category_lights = False
+                continue
+            run.category_lights = Markup(" ").join(
+                Markup('<span class="badge %s" title="%s">%s</span>')
+                % (LIGHTS[light][0], LIGHTS[light][1], labels[category])
+                for category, light in run._category_light_map().items()
+            )
 
     # ------------------------------------------------------------------
     # Public API

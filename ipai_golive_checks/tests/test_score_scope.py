@@ -98,3 +98,21 @@ class TestScoreScope(GoliveCase):
         self.assertAlmostEqual(
             groups[0]["score"], (failing.score + passing.score) / 2, places=1
         )
+
+    def test_category_lights(self):
+        """The EarlyWatch picture of a run: red, yellow, green, grey."""
+        with patch.dict(config.options, {"list_db": True, "proxy_mode": False}):
+            run = complete_audit(
+                self.env, ["config.list_db", "modules.stuck", "http.endpoint"]
+            )
+        lights = run._category_light_map()
+        self.assertEqual(lights["config"], "red")  # list_db: critical fail
+        self.assertEqual(lights["modules"], "green")
+        self.assertEqual(lights["http"], "grey")  # no endpoint: skipped
+        self.assertEqual(lights["mail"], "grey")  # nothing ran
+        check = self.env["golive.check"].search([("code", "=", "config.list_db")])
+        check.severity_prod = "low"
+        with patch.dict(config.options, {"list_db": True}):
+            run = complete_audit(self.env, ["config.list_db"])
+        self.assertEqual(run._category_light_map()["config"], "yellow")
+        self.assertIn('<span class="badge text-bg-warning"', run.category_lights)
