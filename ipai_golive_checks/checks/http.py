@@ -17,6 +17,7 @@ redirect to another origin is reported, never followed.
 """
 
 import datetime
+import functools
 import ipaddress
 import ssl
 import time
@@ -32,6 +33,51 @@ from ..models.golive_check_registry import Finding, golive_check
 from ..tools import net
 
 MAX_TIMEOUT = 30.0  # seconds, as golive.check.endpoint's constraint
+
+
+def fetch_bundles(plan, base, timeout, headers, aliases, verify):
+    """``{bundle: (files, problems)}`` of the asset links of ``plan``
+    (``[(bundle, links)]``) fetched from ``base``: plain I/O, no environment,
+    run by a probe thread."""
+    fetched_by_bundle = {}
+    for bundle, links in plan:
+        fetched = []
+        problems = []
+        for link in links:
+            url = base + link
+            started = time.perf_counter()
+            try:
+                response, _hops, offhost, _downgrade = net.http_request(
+                    "GET",
+                    url,
+                    timeout,
+                    headers=headers,
+                    aliases=aliases,
+                    verify=verify,
+                )
+            except requests.RequestException as exc:
+                problems.append(f"{link}: {net.short_error(exc)}")
+                fetched.append({"url": link, "error": net.short_error(exc)})
+                continue
+            # The body read is capped: Content-Length tells the full size.
+            length = response.headers.get("Content-Length") or ""
+            size = int(length) if length.isdigit() else len(response.content)
+            fetched.append(
+                {
+                    "url": link,
+                    "status": response.status_code,
+                    "bytes": size,
+                    "duration_ms": net.elapsed_ms(started),
+                }
+            )
+            if offhost:
+                problems.append(f"{link}: redirected to {net.origin_text(offhost)}")
+            elif response.status_code != 200:
+                problems.append(f"{link}: {response.status_code}")
+            elif not size:
+                problems.append(f"{link}: empty")
+        fetched_by_bundle[bundle] = (fetched, problems)
+    return fetched_by_bundle
 
 
 # One file per check family, by design.
@@ -355,20 +401,12 @@ class GoliveCheckRegistry(models.AbstractModel):
             "network_timeout": 60,
         },
         timeout=60.0,
+        probe="_golive_probe_assets",
     )
     def _check_http_assets(self, ctx):
-        bundles = ctx.params.get("bundles") or []
-        if isinstance(bundles, str):
-            bundles = [name.strip() for name in bundles.split(",") if name.strip()]
-        base = self._golive_http_base(ctx)
-        headers, public = self._golive_public_headers(ctx)
-        aliases = {net.origin(public): base} if public else {}
-        for bundle in bundles:
-            links = [
-                link
-                for link in self.env["ir.qweb"]._get_asset_links(bundle)
-                if link and link.startswith("/")
-            ]
+        bundles, probe = self._golive_assets_plan(ctx)
+        fetched_by_bundle = ctx.probed(probe)
+        for bundle, links in bundles:
             if not links:
                 yield Finding.fail(
                     self.env._("Bundle %s has no files (unknown bundle?).", bundle),
@@ -376,41 +414,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     bundle=bundle,
                 )
                 continue
-            fetched = []
-            problems = []
-            for link in links:
-                url = base + link
-                started = time.perf_counter()
-                try:
-                    response, _hops, offhost, _downgrade = net.http_request(
-                        "GET",
-                        url,
-                        ctx.network_timeout,
-                        headers=headers,
-                        aliases=aliases,
-                        verify=net.ca_bundle(ctx.params.get("ca_file")),
-                    )
-                except requests.RequestException as exc:
-                    problems.append(f"{link}: {net.short_error(exc)}")
-                    fetched.append({"url": link, "error": net.short_error(exc)})
-                    continue
-                # The body read is capped: Content-Length tells the full size.
-                length = response.headers.get("Content-Length") or ""
-                size = int(length) if length.isdigit() else len(response.content)
-                fetched.append(
-                    {
-                        "url": link,
-                        "status": response.status_code,
-                        "bytes": size,
-                        "duration_ms": net.elapsed_ms(started),
-                    }
-                )
-                if offhost:
-                    problems.append(f"{link}: redirected to {net.origin_text(offhost)}")
-                elif response.status_code != 200:
-                    problems.append(f"{link}: {response.status_code}")
-                elif not size:
-                    problems.append(f"{link}: empty")
+            fetched, problems = fetched_by_bundle[bundle]
             if problems:
                 yield Finding.fail(
                     self.env._(
@@ -434,6 +438,39 @@ class GoliveCheckRegistry(models.AbstractModel):
                     bundle=bundle,
                     files=fetched,
                 )
+
+    def _golive_assets_plan(self, ctx):
+        """``([(bundle, links)], probe)``: the probe fetches the links of every
+        bundle (no environment used) and returns ``{bundle: (files, problems)}``."""
+        bundles = ctx.params.get("bundles") or []
+        if isinstance(bundles, str):
+            bundles = [name.strip() for name in bundles.split(",") if name.strip()]
+        base = self._golive_http_base(ctx)
+        headers, public = self._golive_public_headers(ctx)
+        plan = [
+            (
+                bundle,
+                [
+                    link
+                    for link in self.env["ir.qweb"]._get_asset_links(bundle)
+                    if link and link.startswith("/")
+                ],
+            )
+            for bundle in bundles
+        ]
+        probe = functools.partial(
+            fetch_bundles,
+            plan,
+            base,
+            ctx.network_timeout,
+            headers,
+            {net.origin(public): base} if public else {},
+            net.ca_bundle(ctx.params.get("ca_file")),
+        )
+        return plan, probe
+
+    def _golive_probe_assets(self, ctx):
+        return self._golive_assets_plan(ctx)[1]
 
     # ------------------------------------------------------------------
     # Checks on the public URL

@@ -76,6 +76,7 @@ class CheckSpec:
     timeout: float = DEFAULT_TIMEOUT
     enabled: bool = True
     method_name: str = ""
+    probe: str = ""
 
     @property
     def all_tags(self):
@@ -106,6 +107,7 @@ def golive_check(
     process=False,
     timeout=DEFAULT_TIMEOUT,
     enabled=True,
+    probe=None,
 ):
     """Mark a method of ``golive.check.registry`` as the check ``code``.
 
@@ -120,6 +122,12 @@ def golive_check(
     :param timeout: SQL statement timeout of the check, in seconds
     :param enabled: whether the check runs by default (an opt-in check runs
         only when enabled on its record or selected by code)
+    :param probe: name of a method ``(ctx) -> callable or None`` that reads
+        what the check's slow part needs (in the run's thread) and returns
+        that part as a callable using no environment, cursor or record
+        (network I/O, password hashing). A run starts the probes in worker
+        threads before the database checks and the check, run afterwards in
+        the run's thread, gets the probe's value with ``ctx.probed(callable)``
     """
     if not CODE_RE.match(code):
         raise ValueError(f"Invalid check code {code!r}")
@@ -146,6 +154,7 @@ def golive_check(
             timeout=timeout,
             enabled=enabled,
             method_name=method.__name__,
+            probe=probe or "",
         )
         return method
 
@@ -208,6 +217,16 @@ class CheckContext:
     memory: dict
     check: models.Model  # the golive.check record
     network_timeout: float = DEFAULT_NETWORK_TIMEOUT
+    probe_future: object = None  # concurrent.futures.Future of the probe
+
+    def probed(self, probe):
+        """The value of the check's probe: computed in a worker thread while
+        the database checks ran, or now by calling ``probe`` (the same
+        callable its probe method returns) when the run started none. An
+        exception of the probe is raised here, in the check."""
+        if self.probe_future is not None:
+            return self.probe_future.result()
+        return probe()
 
     @property
     def is_prod(self):

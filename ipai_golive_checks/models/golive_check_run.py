@@ -3,6 +3,7 @@
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -44,6 +45,8 @@ KEEP_LAST_RUNS = 10
 LOCK_WAIT_SECONDS = 5.0
 EXCLUSIVE_LOCK_WAIT = 120.0
 LOCK_RETRY_INTERVAL = 0.25
+# Worker threads of the probes of a run (network I/O, password hashing).
+PROBE_WORKERS = 4
 # Tags a complete audit may leave out: a server configured to audit without
 # the network (``--exclude-tag network``) still audits the whole catalogue.
 COMPLETE_EXCLUDABLE_TAGS = frozenset({"network"})
@@ -163,7 +166,9 @@ class GoliveCheckRun(models.Model):
                 continue
             if status in ("fail", "error"):
                 light = (
-                    "red" if SEVERITY_RANK[severity] >= SEVERITY_RANK["high"] else "yellow"
+                    "red"
+                    if SEVERITY_RANK[severity] >= SEVERITY_RANK["high"]
+                    else "yellow"
                 )
             else:
                 light = "yellow" if status == "warn" else "green"
@@ -355,26 +360,62 @@ class GoliveCheckRun(models.Model):
         )
 
     def _execute_specs(self, specs, checks):
-        """Run each check isolated; return its :class:`CheckOutcome`."""
+        """Run each check isolated; return its :class:`CheckOutcome`, in the
+        order of ``specs``.
+
+        The probes of the checks that have one (network I/O, password
+        hashing: work that waits or releases the GIL) start first in worker
+        threads; the other checks run meanwhile, then the checks with a probe
+        judge its value. Every verdict is recorded in this run's cursor, in
+        this thread: a probe touches no environment.
+        """
         self.ensure_one()
         timeout_before = self._current_statement_timeout()
-        outcomes = []
-        for spec in specs:
-            check = checks[spec.code]
-            if self.trigger == "cli" and spec.is_process:
-                # not run: the check's last status stays the server's own
-                outcomes.append(
-                    CheckOutcome(
+        outcomes = [None] * len(specs)
+        later = []
+        with ThreadPoolExecutor(
+            max_workers=PROBE_WORKERS, thread_name_prefix="golive-probe"
+        ) as pool:
+            for index, spec in enumerate(specs):
+                check = checks[spec.code]
+                if self.trigger == "cli" and spec.is_process:
+                    # not run: the check's last status stays the server's own
+                    outcomes[index] = CheckOutcome(
                         spec, check, [Finding.skip(PROCESS_SKIP_REASON)], ran=False
                     )
-                )
-            else:
-                outcomes.append(
-                    self._execute_check(
-                        spec, check, self.environment, self.trigger, timeout_before
+                elif spec.probe:
+                    later.append((index, spec, self._start_probe(pool, spec, check)))
+            for index, spec in enumerate(specs):
+                if outcomes[index] is None and not spec.probe:
+                    outcomes[index] = self._execute_check(
+                        spec,
+                        checks[spec.code],
+                        self.environment,
+                        self.trigger,
+                        timeout_before,
                     )
+            for index, spec, future in later:
+                outcomes[index] = self._execute_check(
+                    spec,
+                    checks[spec.code],
+                    self.environment,
+                    self.trigger,
+                    timeout_before,
+                    probe_future=future,
                 )
         return outcomes
+
+    def _start_probe(self, pool, spec, check):
+        """Submit the probe of ``spec`` to ``pool``; return its future, or
+        None when there is nothing to probe or preparing it failed (the check
+        then probes inline and reports the failure as its own)."""
+        try:
+            ctx = self._make_context(spec, check, self.environment, self.trigger)
+            with self.env.cr.savepoint(flush=False):
+                probe = getattr(self.env["golive.check.registry"], spec.probe)(ctx)
+        except Exception:  # pylint: disable=broad-except
+            return None
+        return pool.submit(probe) if probe is not None else None
 
     def _record_findings(self, outcomes):
         """Store the findings as results: masked, with their waivers; keep

@@ -50,7 +50,9 @@ class GoliveCheckSandbox(models.AbstractModel):
         self.env.cr.execute("SHOW statement_timeout")
         return self.env.cr.fetchone()[0]
 
-    def _execute_check(self, spec, check, environment, trigger, timeout_before):
+    def _execute_check(
+        self, spec, check, environment, trigger, timeout_before, probe_future=None
+    ):
         """Run one check isolated; return its :class:`CheckOutcome`.
 
         The check runs in its own savepoint with ``SET LOCAL statement_timeout``
@@ -68,6 +70,7 @@ class GoliveCheckSandbox(models.AbstractModel):
         memory = None
         try:
             ctx = self._make_context(spec, check, environment, trigger)
+            ctx.probe_future = probe_future
             with self._check_savepoint(spec.timeout, timeout_before):
                 method = getattr(self.env["golive.check.registry"], spec.method_name)
                 for item in method(ctx) or ():

@@ -24,3 +24,4 @@ from . import test_cli_manifest
 from . import test_checks_reports
 from . import test_https_trust
 from . import test_score_scope
+from . import test_probes

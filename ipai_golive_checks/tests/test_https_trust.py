@@ -14,7 +14,12 @@ from ..tools.net import ca_bundle
 from ._net_servers import CertFactory, RecordingHTTPServer
 from .common import GoliveCase
 
-TRUST_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")
+TRUST_VARIABLES = (
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+)
 HEALTHY = (200, {"Content-Type": "application/json"}, b'{"status": "pass"}')
 
 

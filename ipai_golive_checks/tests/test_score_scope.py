@@ -54,7 +54,9 @@ class TestScoreScope(GoliveCase):
         self.assertEqual(set(before.checks), set(codes))
 
         partial = self.run_checks(["modules.stuck"])
-        self.env["golive.check"].search([("code", "=", "config.list_db")]).action_run_now()
+        self.env["golive.check"].search(
+            [("code", "=", "config.list_db")]
+        ).action_run_now()
         self.assertEqual(partial.score, 100.0)
         self.env.flush_all()
         after = collect_database(self.env.cr, self.env.cr.dbname)
@@ -84,9 +86,7 @@ class TestScoreScope(GoliveCase):
         snapshot = collect_database(self.env.cr, self.env.cr.dbname)
         self.assertIsNone(snapshot.run_id)
         values = samples(exposition([snapshot]).decode())
-        self.assertNotIn(
-            key("golive_score", db=self.env.cr.dbname, env="prod"), values
-        )
+        self.assertNotIn(key("golive_score", db=self.env.cr.dbname, env="prod"), values)
 
     def test_trend_aggregate_is_the_mean(self):
         with patch.dict(config.options, {"list_db": True}):
