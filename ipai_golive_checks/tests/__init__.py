@@ -25,3 +25,4 @@ from . import test_checks_reports
 from . import test_https_trust
 from . import test_score_scope
 from . import test_probes
+from . import test_well_run_server
