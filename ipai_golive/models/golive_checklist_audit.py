@@ -61,7 +61,6 @@ class GoliveChecklist(models.Model):
         "database's score, whatever partial runs came after it.",
     )
     database_score = fields.Float(
-        string="Database Score",
         digits=(16, 1),
         compute="_compute_database_audit",
     )
