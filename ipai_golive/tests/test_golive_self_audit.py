@@ -143,6 +143,11 @@ class TestGoliveSelfAudit(GoliveCase):
         }
         self.assertEqual(severity[dev_run], "info")
         self.assertEqual(severity[prod_run], "critical")
+        # the dev checklist's checks are a partial run; the rest of the
+        # catalogue, with them, is the server's complete audit: its score
+        self.assertEqual(dev_run.scope, "partial")
+        self.assertEqual(prod_run.scope, "complete")
+        self.assertEqual(self.env["golive.check.run"]._latest_complete(), prod_run)
         self.assertEqual(dev_task.check_status, "fail")
         self.assertIn("proxy_mode is off", dev_task.check_message)
 
