@@ -373,6 +373,9 @@ class GoliveCheckRun(models.Model):
         timeout_before = self._current_statement_timeout()
         outcomes = [None] * len(specs)
         later = []
+        # A test server (HttpCase) serves every request on the test's single
+        # cursor: its requests to itself must not overlap, probes run inline.
+        side_by_side = not self.env.registry.in_test_mode()
         with ThreadPoolExecutor(
             max_workers=PROBE_WORKERS, thread_name_prefix="golive-probe"
         ) as pool:
@@ -384,7 +387,8 @@ class GoliveCheckRun(models.Model):
                         spec, check, [Finding.skip(PROCESS_SKIP_REASON)], ran=False
                     )
                 elif spec.probe:
-                    later.append((index, spec, self._start_probe(pool, spec, check)))
+                    future = side_by_side and self._start_probe(pool, spec, check)
+                    later.append((index, spec, future or None))
             for index, spec in enumerate(specs):
                 if outcomes[index] is None and not spec.probe:
                     outcomes[index] = self._execute_check(
