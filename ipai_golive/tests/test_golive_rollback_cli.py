@@ -106,6 +106,11 @@ class TestGoliveRollbackCli(TransactionCase):
             cmd, capture_output=True, text=True, timeout=600, env=env, check=False
         )
 
+    def _ours(self):
+        """This test's databases and restore copies (other test runs may
+        create databases of their own meanwhile)."""
+        return {n for n in databases() if n.startswith((self.db, "golive_rb_"))}
+
     def _state(self):
         """What a rollback must put back: the module's version in the
         database, the admin's password hash, the probe's rows."""
@@ -240,10 +245,10 @@ class TestGoliveRollbackCli(TransactionCase):
         )[0][0]
         with open(dump, "ab") as stream:
             stream.write(b"corrupted")
-        names = databases()
+        names = self._ours()
         state = self._state()
         proc = self._odoo(command="golive-restore")
         self.assertEqual(proc.returncode, 2, proc.stderr)
         self.assertIn("changed since it was written (SHA-256): refused", proc.stderr)
-        self.assertEqual(databases(), names)
+        self.assertEqual(self._ours(), names)
         self.assertEqual(self._state(), state)
