@@ -320,6 +320,8 @@ def print_report(report, fmt):
         lines.append(f"  {stage['stage']:<14} {stage['status']:<7} {stage['seconds']:.1f} s")
     if report.get("release"):
         lines.append(f"release: {report['release']['name']}")
+    elif report["result"] == "updated":
+        lines.append("no open checklist: no release taken (--checklist ID)")
     if report.get("reason"):
         lines.append(f"rolled back: {report['reason']}")
         for finding in report["findings"]:

@@ -12,6 +12,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import zlib
 from contextlib import closing
 
 import psycopg2
@@ -23,6 +24,8 @@ from odoo.tools import config
 from odoo.tools.misc import file_path
 
 from odoo.addons.ipai_golive_checks.tests.common import ODOO_CMD
+
+from ..cli.golive_restore import LOCK_NAMESPACE
 
 PROBE = "golive_update_probe"
 
@@ -236,6 +239,16 @@ class TestGoliveRollbackCli(TransactionCase):
             - self.databases_before,
             "no copy is left behind",
         )
+
+        # another update or restore of the database running: refused
+        with closing(connect("postgres")) as conn, conn.cursor() as cur:
+            cur.execute(
+                "SELECT pg_advisory_lock(%s, %s)",
+                [LOCK_NAMESPACE, zlib.crc32(self.db.encode()) - 2**31],
+            )
+            proc = self._odoo("-u", PROBE, command="golive-update")
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(f"Another golive-update or golive-restore of {self.db}", proc.stderr)
 
         # a corrupted dump is refused: exit 2, nothing touched
         dump = query(
