@@ -123,9 +123,7 @@ def check_golive(dbname):
 
     try:
         with closing(connector()(dbname)) as conn, conn.cursor() as cur:
-            cur.execute(
-                "SELECT state FROM ir_module_module WHERE name = 'ipai_golive'"
-            )
+            cur.execute("SELECT state FROM ir_module_module WHERE name = 'ipai_golive'")
             row = cur.fetchone()
     except psycopg2.Error as exc:
         first = (str(exc).strip().splitlines() or [""])[0]
@@ -148,7 +146,7 @@ def open_env(dbname):
 
         def __exit__(self, exc_type, exc, tb):
             if exc_type is None:
-                self.cr.commit()
+                self.cr.commit()  # pylint: disable=invalid-commit
             else:
                 self.cr.rollback()
             self.cr.close()
@@ -286,7 +284,9 @@ def run_restore(options, rest, progress):
             if options.request:
                 request = env["golive.rollback"].browse(options.request).exists()
                 if not request or request.state not in ("queued", "running"):
-                    raise RollbackError(f"No pending rollback request {options.request}.")
+                    raise RollbackError(
+                        f"No pending rollback request {options.request}."
+                    )
                 request_vals.update(trigger="app", user_id=request.user_id.id)
             restorer = prepare_restore(env, backup, options.drop_current, progress)
             synced = backup._golive_synced_values()

@@ -78,8 +78,9 @@ def build_parser():
     parser.add_argument("--fail-on", choices=FAIL_ON, default="critical")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
-        "--checklist", type=int, help="the checklist to record on (default: the "
-        "latest open one)"
+        "--checklist",
+        type=int,
+        help="the checklist to record on (default: the latest open one)",
     )
     parser.add_argument("--debug", action="store_true", help="print tracebacks")
     return parser
@@ -117,8 +118,7 @@ def audit(rest, fail_on):
     )
     if proc.returncode not in (0, 1):
         raise BackupError(
-            f"the audit failed (exit {proc.returncode}): "
-            f"{proc.stderr.strip()[-500:]}"
+            f"the audit failed (exit {proc.returncode}): {proc.stderr.strip()[-500:]}"
         )
     data = json.loads(proc.stdout)
     return {(r["code"], r["object"]): r for r in data["results"]}
@@ -157,9 +157,7 @@ def update(rest, modules, log_path):
         )
     with open(log_path, encoding="utf-8") as log:
         tail = [
-            line.strip()
-            for line in log
-            if " ERROR " in line or " CRITICAL " in line
+            line.strip() for line in log if " ERROR " in line or " CRITICAL " in line
         ]
     if proc.returncode or tail:
         raise BackupError(
@@ -232,7 +230,9 @@ def run_update(options, rest, progress):
             restorer = prepare_restore(env, backup, False, progress)
             synced = backup._golive_synced_values()
         release_database(dbname)
-        handle, log_path = tempfile.mkstemp(prefix=f"golive-update-{dbname}-", suffix=".log")
+        handle, log_path = tempfile.mkstemp(
+            prefix=f"golive-update-{dbname}-", suffix=".log"
+        )
         os.close(handle)
         report["update_log"] = log_path
         failure = None
@@ -252,7 +252,12 @@ def run_update(options, rest, progress):
         if not failure:
             with open_env(dbname) as env:
                 report["release"] = progress.run(
-                    "release", record_update, env, checklist.id, modules, backup.id,
+                    "release",
+                    record_update,
+                    env,
+                    checklist.id,
+                    modules,
+                    backup.id,
                     progress.stages,
                 )
             report["result"] = "updated"
@@ -317,7 +322,9 @@ def print_report(report, fmt):
     if report.get("backup"):
         lines.append(f"backup: {report['backup']['name']}")
     for stage in report["stages"]:
-        lines.append(f"  {stage['stage']:<14} {stage['status']:<7} {stage['seconds']:.1f} s")
+        lines.append(
+            f"  {stage['stage']:<14} {stage['status']:<7} {stage['seconds']:.1f} s"
+        )
     if report.get("release"):
         lines.append(f"release: {report['release']['name']}")
     elif report["result"] == "updated":

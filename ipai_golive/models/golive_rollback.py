@@ -78,9 +78,7 @@ class GoliveRollback(models.Model):
         "connections: ALTER DATABASE ... ALLOW_CONNECTIONS true to open it).",
     )
     kept_filestore = fields.Char(readonly=True)
-    dropped_current = fields.Boolean(
-        string="Replaced Database Dropped", readonly=True
-    )
+    dropped_current = fields.Boolean(string="Replaced Database Dropped", readonly=True)
     update_modules = fields.Char(string="Updated Modules", readonly=True)
     findings = fields.Text(
         readonly=True, help="The findings that triggered the rollback (JSON)."

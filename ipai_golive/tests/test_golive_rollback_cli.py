@@ -151,9 +151,7 @@ class TestGoliveRollbackCli(TransactionCase):
         self.assertEqual(before["version"], "18.0.1.0.0")
         # v2 resets the admin password to admin: a new critical finding
         self._deploy(2)
-        proc = self._odoo(
-            "-u", PROBE, "--format", "json", command="golive-update"
-        )
+        proc = self._odoo("-u", PROBE, "--format", "json", command="golive-update")
         self.assertEqual(proc.returncode, 1, proc.stderr)
         report = json.loads(proc.stdout)
         self.assertEqual(report["result"], "rolled_back")
@@ -185,16 +183,14 @@ class TestGoliveRollbackCli(TransactionCase):
         )
         note = query(
             self.db,
-            "SELECT evidence_note FROM golive_task WHERE name = "
-            "'Rollback plan tested'",
+            "SELECT evidence_note FROM golive_task WHERE name = 'Rollback plan tested'",
         )[0][0]
         self.assertIn(f"kept as {kept}", note)
         # the failed update is what the replaced database holds
         self.assertEqual(
             self._kept_rows(
                 kept,
-                "SELECT latest_version FROM ir_module_module WHERE name = "
-                f"'{PROBE}'",
+                f"SELECT latest_version FROM ir_module_module WHERE name = '{PROBE}'",
             ),
             [("18.0.2.0.0",)],
         )
@@ -210,8 +206,7 @@ class TestGoliveRollbackCli(TransactionCase):
         self.assertEqual(releases, [("update",)])
         note = query(
             self.db,
-            "SELECT evidence_note FROM golive_task WHERE name = "
-            "'Install/upgrade test'",
+            "SELECT evidence_note FROM golive_task WHERE name = 'Install/upgrade test'",
         )[0][0]
         self.assertIn(f"Guarded update of {PROBE}", note)
 
@@ -248,7 +243,9 @@ class TestGoliveRollbackCli(TransactionCase):
             )
             proc = self._odoo("-u", PROBE, command="golive-update")
         self.assertEqual(proc.returncode, 2, proc.stderr)
-        self.assertIn(f"Another golive-update or golive-restore of {self.db}", proc.stderr)
+        self.assertIn(
+            f"Another golive-update or golive-restore of {self.db}", proc.stderr
+        )
 
         # a corrupted dump is refused: exit 2, nothing touched
         dump = query(

@@ -234,9 +234,7 @@ class Restorer:
                 f"Refused: {name} is the database being restored.", EXIT_PARTIAL
             )
         if name == self.kept and not self.swapped:
-            raise RollbackError(
-                f"Refused: {name} is not replaced yet.", EXIT_PARTIAL
-            )
+            raise RollbackError(f"Refused: {name} is not replaced yet.", EXIT_PARTIAL)
         if name not in self.created and name != self.kept:
             raise RollbackError(
                 f"Refused: {name} was not created by this restore.", EXIT_PARTIAL
