@@ -223,6 +223,8 @@ def record_restore(dbname, restorer, synced, vals):
             # its own row was dumped while the backup was still running
             backup.sudo().write(synced)
         outcome = restorer.outcome()
+        if not env["res.users"].browse(vals.get("user_id")).exists():
+            vals.pop("user_id", None)  # the requester came after the backup
         rollback = env["golive.rollback"]._golive_record(
             {
                 "backup_id": backup.id,

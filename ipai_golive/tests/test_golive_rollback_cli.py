@@ -26,6 +26,7 @@ from odoo.tools.misc import file_path
 from odoo.addons.ipai_golive_checks.tests.common import ODOO_CMD
 
 from ..cli.golive_restore import LOCK_NAMESPACE
+from ..tools import rollback as mechanics
 
 PROBE = "golive_update_probe"
 
@@ -260,5 +261,23 @@ class TestGoliveRollbackCli(TransactionCase):
         proc = self._odoo(command="golive-restore")
         self.assertEqual(proc.returncode, 2, proc.stderr)
         self.assertIn("changed since it was written (SHA-256): refused", proc.stderr)
+        self.assertEqual(self._ours(), names)
+        self.assertEqual(self._state(), state)
+
+        # a dump whose checksum matches but that does not restore (written
+        # broken): exit 3, the original is in place and no copy is left
+        with open(dump, "r+b") as stream:
+            stream.truncate(os.path.getsize(dump) // 2)
+        query(
+            self.db,
+            "UPDATE golive_backup SET dump_sha256 = %s WHERE dump_path = %s",
+            [mechanics.sha256_file(dump), dump],
+        )
+        proc = self._odoo(command="golive-restore")
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        self.assertIn("The restore failed before the swap", proc.stderr)
+        self.assertIn(
+            f"Database {self.db} and its filestore are untouched", proc.stderr
+        )
         self.assertEqual(self._ours(), names)
         self.assertEqual(self._state(), state)
