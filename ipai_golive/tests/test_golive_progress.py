@@ -5,8 +5,9 @@ from odoo.tests import tagged
 from .common import GoliveCase, field_spec
 
 # Queries of one web_read of the checklist form, whatever its number of tasks
-# (two of them read its releases: their count and their list).
-FORM_READ_QUERIES = 16
+# (two of them read its releases: their count and their list; one its
+# rollbacks, in the Rollback tab).
+FORM_READ_QUERIES = 17
 
 
 @tagged("post_install", "-at_install")
