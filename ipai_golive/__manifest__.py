@@ -23,6 +23,7 @@
         "views/golive_backup_views.xml",
         "views/golive_preflight_templates.xml",
         "views/golive_release_views.xml",
+        "views/golive_rollback_views.xml",
         "report/golive_release_reports.xml",
         "report/golive_release_templates.xml",
         "report/golive_release_markdown.xml",
@@ -31,6 +32,7 @@
         "data/golive_checklist_template_data.xml",
         "data/golive_check_endpoint_data.xml",
         "data/golive_backup_data.xml",
+        "data/golive_rollback_data.xml",
     ],
     "demo": ["demo/golive_demo.xml"],
     "assets": {

@@ -20,3 +20,7 @@ from . import golive_hotfix
 from . import ir_module_module
 from . import golive_release
 from . import ir_actions_report
+from . import golive_rollback
+from . import golive_checklist_rollback
+from . import golive_backup_restore_point
+from . import golive_release_update

@@ -21,3 +21,5 @@ from . import test_golive_manifest
 from . import test_golive_release
 from . import test_golive_release_cli
 from . import test_golive_score_scope
+from . import test_golive_rollback_cli
+from . import test_golive_rollback

@@ -6,8 +6,9 @@ from .common import GoliveCase, field_spec
 
 # Queries of one web_read of the checklist form, whatever its number of tasks
 # (two of them read its releases: their count and their list; one finds the
-# latest complete audit, whose score is the database's).
-FORM_READ_QUERIES = 17
+# latest complete audit, whose score is the database's; one reads its
+# rollbacks, in the Rollback tab).
+FORM_READ_QUERIES = 18
 
 
 @tagged("post_install", "-at_install")

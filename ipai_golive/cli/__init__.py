@@ -1,0 +1,2 @@
+from . import golive_restore
+from . import golive_update

@@ -1,0 +1,232 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from datetime import datetime
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import connection_info_for
+from odoo.tests import tagged
+from odoo.tools import config
+
+from ..models import golive_rollback
+from ..tools import rollback as mechanics
+from .common import GoliveCase
+
+
+def connect(dbname):
+    import psycopg2
+
+    _dsn, info = connection_info_for(dbname)
+    return psycopg2.connect(**info)
+
+
+@tagged("post_install", "-at_install")
+class TestGoliveRollbackNames(GoliveCase):
+    """The names a restore drops or renames away can never be the source."""
+
+    def test_kept_name_never_equals_the_source(self):
+        when = datetime(2026, 12, 6, 1, 2, 3)
+        self.assertEqual(
+            mechanics.kept_name("acme", when), "acme_replaced_20261206_010203"
+        )
+        for source in ("a" * 63, "é" * 31, "x" * 40 + "é" * 11):
+            name = mechanics.kept_name(source, when)
+            self.assertLessEqual(len(name.encode()), 63)
+            self.assertNotEqual(name, source)
+            self.assertNotEqual(name.encode()[:63], source.encode()[:63])
+            self.assertTrue(name.endswith("_replaced_20261206_010203"))
+        self.assertTrue(mechanics.scratch_name().startswith("golive_rb_"))
+        self.assertNotEqual(mechanics.scratch_name(), mechanics.scratch_name())
+
+    def _restorer(self, dbname=None):
+        point = mechanics.RestorePoint(
+            backup_id=1,
+            name="b",
+            database=dbname or self.env.cr.dbname,
+            verified=True,
+            dump_path="/nonexistent",
+            dump_sha256="0",
+            filestore_path="/nonexistent",
+            filestore_sha256="0",
+        )
+        return mechanics.Restorer(
+            dbname or self.env.cr.dbname,
+            point,
+            connect=connect,
+            pg_env=dict(os.environ),
+            filestore_root=tempfile.gettempdir(),
+            pg_restore="pg_restore",
+            timeout=10,
+        )
+
+    def test_the_source_cannot_be_dropped(self):
+        restorer = self._restorer()
+        source = self.env.cr.dbname
+        for name in (source, restorer.kept, "postgres", "template1"):
+            with self.assertRaisesRegex(mechanics.RollbackError, "Refused"):
+                restorer._drop(name)
+        with self.assertRaisesRegex(mechanics.RollbackError, "nothing was swapped"):
+            restorer.drop_replaced()
+        # even listed as created, the source is refused before the swap
+        restorer.created.add(source)
+        with self.assertRaisesRegex(
+            mechanics.RollbackError, "is the database being restored"
+        ):
+            restorer._drop(source)
+        restorer.cleanup()  # skips the source
+        self.env.cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [source])
+        self.assertTrue(self.env.cr.fetchone())
+
+    def test_refusals_touch_nothing(self):
+        point = self._restorer().point
+        point.verified = False
+        with self.assertRaisesRegex(mechanics.RollbackError, "is not verified"):
+            mechanics.check_restore_point(point, 15, [], {})
+        point.verified = True
+        with self.assertRaisesRegex(
+            mechanics.RollbackError, "dump /nonexistent is missing"
+        ):
+            mechanics.check_restore_point(point, 15, [], {})
+        folder = tempfile.mkdtemp(prefix="golive_t21_")
+        self.addCleanup(shutil.rmtree, folder)
+        dump = os.path.join(folder, "x.dump")
+        self.env.cr.execute("SHOW server_version_num")
+        major = int(self.env.cr.fetchone()[0]) // 10000
+        dirs = self.env["golive.backup"]._golive_pg_search_dirs()
+        pg_dump, _version = mechanics.find_pg_tool("pg_dump", major, dirs)
+        subprocess.run(
+            [
+                pg_dump,
+                "--format=custom",
+                f"--file={dump}",
+                "--schema-only",
+                "--table=res_lang",
+                self.env.cr.dbname,
+            ],
+            check=True,
+            env=dict(os.environ),
+        )
+        archive = os.path.join(folder, "x.tar.gz")
+        with tarfile.open(archive, "w:gz"):
+            pass
+        point.dump_path, point.filestore_path = dump, archive
+        point.dump_sha256 = mechanics.sha256_file(dump)
+        point.filestore_sha256 = mechanics.sha256_file(archive)
+        environ = dict(os.environ)
+        self.assertTrue(mechanics.check_restore_point(point, major, dirs, environ))
+        # another major version of PostgreSQL is refused, and says why
+        with self.assertRaisesRegex(
+            mechanics.RollbackError,
+            f"was dumped from PostgreSQL {major}; this server runs PostgreSQL "
+            f"{major - 1}",
+        ):
+            mechanics.check_restore_point(point, major - 1, dirs, environ)
+        # a checksum that changed is refused
+        with open(dump, "ab") as stream:
+            stream.write(b"x")
+        with self.assertRaisesRegex(mechanics.RollbackError, "changed since"):
+            mechanics.check_restore_point(point, major, dirs, environ)
+        with self.assertRaisesRegex(mechanics.RollbackError, "does not exist"):
+            self._restorer("golive_t21_missing").prepare()
+
+
+@tagged("post_install", "-at_install")
+class TestGoliveRollbackApp(GoliveCase):
+    """Roll Back from the checklist: a Go-Live Manager queues the restore; the
+    job starts it outside of any request."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.backup = cls.env["golive.backup"].create(
+            {
+                "checklist_id": cls.checklist.id,
+                "database": cls.env.cr.dbname,
+                "name": "acme-20260216-1",
+                "state": "done",
+                "restore_state": "passed",
+                "dump_path": "/backups/acme-20260216-1.dump",
+                "dump_sha256": "a" * 64,
+                "filestore_path": "/backups/acme-20260216-1.filestore.tar.gz",
+                "filestore_sha256": "b" * 64,
+            }
+        )
+        cls.unverified = cls.env["golive.backup"].create(
+            {
+                "checklist_id": cls.checklist.id,
+                "database": cls.env.cr.dbname,
+                "state": "done",
+                "restore_state": "failed",
+            }
+        )
+
+    def test_restore_points_are_the_verified_backups(self):
+        self.assertEqual(self.checklist.restore_point_ids, self.backup)
+
+    def test_only_a_manager_rolls_back(self):
+        for user in (self.user, self.employee, self.portal):
+            with self.assertUserError("Only a Go-Live Manager can roll back."):
+                self.backup.with_user(user).action_golive_roll_back()
+        self.assertFalse(self.env["golive.rollback"].search([]))
+        with self.assertRaisesRegex(UserError, "Roll back with the Roll Back action"):
+            self.env["golive.rollback"].with_user(self.manager).create(
+                {"trigger": "app"}
+            )
+
+    def test_roll_back_queues_the_restore(self):
+        with self.assertRaisesRegex(UserError, "is not a restore point"):
+            self.unverified.with_user(self.manager).action_golive_roll_back()
+        self.backup.with_user(self.manager).action_golive_roll_back()
+        rollback = self.env["golive.rollback"].search([])
+        self.assertEqual(rollback.state, "queued")
+        self.assertEqual(rollback.user_id, self.manager)
+        self.assertEqual(rollback.backup_id, self.backup)
+        cron = self.env.ref("ipai_golive.ir_cron_golive_rollback")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        )
+        self.assertIn("Rollback to backup", self.checklist.message_ids[:1].body)
+        with self.assertRaisesRegex(UserError, "already queued or running"):
+            self.backup.with_user(self.manager).action_golive_roll_back()
+        # a user reads the rollbacks, nobody writes them
+        self.assertEqual(
+            self.checklist.with_user(self.user).rollback_ids.backup_name,
+            self.backup.name,
+        )
+        with self.assertRaises(AccessError):
+            rollback.with_user(self.manager).write({"state": "done"})
+
+    def test_the_job_starts_golive_restore_detached(self):
+        self.backup.with_user(self.manager).action_golive_roll_back()
+        rollback = self.env["golive.rollback"].search([])
+        cron = self.env.ref("ipai_golive.ir_cron_golive_rollback")
+        with (
+            patch.object(golive_rollback.subprocess, "Popen") as popen,
+            patch.object(self.env.cr, "commit") as commit,
+            patch.dict(config.options, {"db_host": "127.0.0.1"}),
+        ):
+            cron.method_direct_trigger()
+        self.assertEqual(commit.call_count, 1)
+        self.assertEqual(rollback.state, "running")
+        cmd = popen.call_args.args[0]
+        self.assertEqual(cmd[1:3], ["-m", "odoo"])
+        self.assertTrue(cmd[3].startswith("--addons-path="))
+        self.assertEqual(cmd[4], "golive-restore")
+        self.assertIn("--db_host=127.0.0.1", cmd)
+        self.assertEqual(
+            cmd[-6:],
+            [
+                "-d",
+                self.env.cr.dbname,
+                "--backup",
+                str(self.backup.id),
+                "--request",
+                str(rollback.id),
+            ],
+        )
+        self.assertTrue(popen.call_args.kwargs["start_new_session"])
