@@ -11,6 +11,14 @@ die() {
     exit 2
 }
 
+# The Debian packages an entry point needs (chromium, wkhtmltopdf, ...): present,
+# installed now (root with apt-get), or a stop naming them, within seconds and
+# before any set-up or database work. Argument: test, demo or ci.
+require_system_packages() {
+    command -v python3 >/dev/null || die "python3 is not on PATH; it is needed to set up the environment."
+    python3 "$REPO_ROOT/scripts/system_packages.py" "$1" || exit 2
+}
+
 # The project's Python environment: Odoo 18.0 CE and our requirements in .venv
 # (or ODOO_PYTHON), set up by scripts/odoo_env.py from ODOO_SOURCE, skipped when
 # its stamp shows nothing changed. Sets PYTHON and ODOO_BIN. Arguments: extra
