@@ -23,7 +23,7 @@ pytest:  ## the same tests under pytest-odoo (on the database `make test` left)
 	bash scripts/pytest
 
 env:  ## only set up .venv (Odoo 18.0 CE + requirements)
-	python3 scripts/odoo_env.py requirements.txt
+	python3 scripts/odoo_env.py requirements.txt test-requirements.txt
 
 screenshots:  ## the README's screenshots, from a running `make demo`
 	bash scripts/screenshots
