@@ -37,6 +37,21 @@ setup_env() {
     export PYTHON ODOO_BIN
 }
 
+# prettier and eslint (package.json, pinned by package-lock.json) in the repo's
+# node_modules/ (git-ignored), installed by npm once; again when the lock changes.
+setup_node() {
+    command -v npm >/dev/null || die "npm is not on PATH: prettier and eslint run on Node.js.
+Install it (Debian: apt-get install -y nodejs npm), then run the command again."
+    local stamp="$REPO_ROOT/node_modules/.golive-lock.sha256" digest
+    digest=$(sha256sum "$REPO_ROOT/package-lock.json" | cut -d" " -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+        echo "Installing prettier and eslint (npm ci, into node_modules/)..."
+        (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error) \
+            || die "npm ci failed (see above)."
+        echo "$digest" >"$stamp"
+    fi
+}
+
 # PostgreSQL reachable with the libpq defaults (PGHOST, PGPORT, PGUSER, ...).
 # Before the environment exists (a first run), pg_isready answers; afterwards,
 # a real connection by psycopg2.

@@ -210,7 +210,9 @@ class WorkersModeTest(unittest.TestCase):
             status_line, r"^HTTP/1\.1 101 ", f"WebSocket handshake; {self.cause()}"
         )
         self.assertEqual(headers.get("sec-websocket-accept"), accept)
-        print(f"WebSocket /websocket on the gevent port {self.gevent_port}: {status_line}")
+        print(
+            f"WebSocket /websocket on the gevent port {self.gevent_port}:", status_line
+        )
         log = (self.tmp / "server.log").read_text(errors="replace")
         self.assertNotIn("Traceback", log, self.cause())
 
