@@ -23,3 +23,4 @@ from . import test_checks_manifest
 from . import test_cli_manifest
 from . import test_checks_reports
 from . import test_i18n
+from . import test_scaffold_template
