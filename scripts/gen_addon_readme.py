@@ -21,20 +21,34 @@ FRAGMENTS = ("DESCRIPTION", "CONFIGURE", "USAGE", "CATALOGUE", "CONTRIBUTORS")
 
 
 INLINE_CODE = re.compile(r"(?<![`\\])`([^`\n]+)`(?![`_])")
+LITERAL = re.compile(r"(``.+?``)", re.S)
+# _emphasis_ (prettier writes emphasis with underscores), within a paragraph
+EMPHASIS = re.compile(r"(?<![\w*])_(?=\S)((?:(?!\n\s*\n)[^_])+?)(?<=\S)_(?!\w)")
 IMAGE = re.compile(r"^!\[([^\]]*)\]\(([^)\s]+)\)$")
 LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)")
 HEADING = re.compile(r"^(#{2,4}) (.+)$")
 UNDERLINES = {2: "-", 3: "~", 4: "^"}
 
 
-def inline(line):
-    """Markdown inline code and links of one line, as RST."""
-    line = INLINE_CODE.sub(r"``\1``", line)
-    return LINK.sub(r"`\1 <\2>`__", line)
+def inline(text):
+    """Markdown inline code, emphasis and links of a run of lines, as RST."""
+    parts = LITERAL.split(INLINE_CODE.sub(r"``\1``", text))
+    return "".join(
+        part
+        if i % 2
+        else LINK.sub(r"`\1 <\2>`__", EMPHASIS.sub(r"*\1*", part))
+        for i, part in enumerate(parts)
+    )
 
 
 def markdown_to_rst(text):
-    out, fence = [], None
+    out, prose, fence = [], [], None
+
+    def flush():
+        if prose:
+            out.extend(inline("\n".join(prose)).split("\n"))
+            prose.clear()
+
     for line in text.splitlines():
         if fence is not None:
             if line.strip() == "```":
@@ -44,21 +58,25 @@ def markdown_to_rst(text):
                 out.append(f"   {line}" if line else "")
             continue
         if line.startswith("```"):
+            flush()
             fence = line[3:].strip() or "text"
             if out and out[-1]:
                 out.append("")
             out += [f".. code-block:: {fence}", ""]
             continue
         if image := IMAGE.match(line):
+            flush()
             # the fragment's path is relative to readme/, README.rst's to the addon
             path = image[2].removeprefix("../")
             out += [f".. image:: {path}", f"   :alt: {image[1]}"]
             continue
         if heading := HEADING.match(line):
+            flush()
             title = inline(heading[2])
             out += [title, UNDERLINES[len(heading[1])] * len(title)]
             continue
-        out.append(inline(line))
+        prose.append(line)
+    flush()
     if fence is not None:
         raise ValueError("a code fence (```) is not closed")
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
