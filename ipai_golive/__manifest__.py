@@ -4,11 +4,12 @@
     "name": "Go-Live",
     "summary": "Checklists, phases, tasks, gates and sign-off from kickoff to "
     "production",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Project",
     "website": "https://github.com/ipai/golive",
     "author": "IPAI",
     "maintainers": ["ipai"],
+    "development_status": "Beta",
     "license": "LGPL-3",
     "application": True,
     "depends": ["mail", "ipai_golive_checks"],

@@ -11,6 +11,14 @@ die() {
     exit 2
 }
 
+# The Debian packages an entry point needs (chromium, wkhtmltopdf, ...): present,
+# installed now (root with apt-get), or a stop naming them, within seconds and
+# before any set-up or database work. Argument: test, demo or ci.
+require_system_packages() {
+    command -v python3 >/dev/null || die "python3 is not on PATH; it is needed to set up the environment."
+    python3 "$REPO_ROOT/scripts/system_packages.py" "$1" || exit 2
+}
+
 # The project's Python environment: Odoo 18.0 CE and our requirements in .venv
 # (or ODOO_PYTHON), set up by scripts/odoo_env.py from ODOO_SOURCE, skipped when
 # its stamp shows nothing changed. Sets PYTHON and ODOO_BIN. Arguments: extra
@@ -27,6 +35,21 @@ setup_env() {
         printf '#!/bin/sh\nexec "%s" -m odoo "$@"\n' "$PYTHON" >"$ODOO_BIN" && chmod +x "$ODOO_BIN"
     fi
     export PYTHON ODOO_BIN
+}
+
+# prettier and eslint (package.json, pinned by package-lock.json) in the repo's
+# node_modules/ (git-ignored), installed by npm once; again when the lock changes.
+setup_node() {
+    command -v npm >/dev/null || die "npm is not on PATH: prettier and eslint run on Node.js.
+Install it (Debian: apt-get install -y nodejs npm), then run the command again."
+    local stamp="$REPO_ROOT/node_modules/.golive-lock.sha256" digest
+    digest=$(sha256sum "$REPO_ROOT/package-lock.json" | cut -d" " -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+        echo "Installing prettier and eslint (npm ci, into node_modules/)..."
+        (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error) \
+            || die "npm ci failed (see above)."
+        echo "$digest" >"$stamp"
+    fi
 }
 
 # PostgreSQL reachable with the libpq defaults (PGHOST, PGPORT, PGUSER, ...).

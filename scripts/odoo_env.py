@@ -15,8 +15,9 @@ Where Odoo comes from is one setting, ``ODOO_SOURCE``:
 Odoo goes into a project-local virtual environment (``.venv``, or
 ``GOLIVE_VENV``), never into the system Python: first Odoo's pinned
 requirements (``setuptools<70`` in the build environments of old sdists), then
-Odoo itself with ``--no-deps``, then each project requirements file given on
-the command line. A stamp in the venv remembers what was installed; when the
+Odoo itself with ``--no-deps``, then ``SERVER_PINS`` (what production mode,
+``--workers``, needs beyond Odoo's pins), then each project requirements file
+given on the command line. A stamp in the venv remembers what was installed; when the
 source and the requirements are unchanged, nothing is done. The stamp is
 written only after every step succeeded.
 
@@ -47,6 +48,14 @@ SUPPORTED_PYTHONS = ((3, 10), (3, 11), (3, 12))
 BUILD_CONSTRAINTS = "setuptools<70\n"  # old sdists of Odoo's pins import pkg_resources
 LDAP_HEADERS = ("/usr/include/ldap.h", "/usr/include/sasl/sasl.h")
 LDAP_PACKAGES = ("libldap2-dev", "libsasl2-dev")
+# Pins over Odoo's own requirements so that its production mode works from the
+# venv. With --workers, the websocket (gevent) process runs
+# gevent.monkey.patch_all(), which loads gevent's plugin entry points through
+# pkg_resources; the setuptools 65.5 a Python 3.11 venv starts with cannot find
+# zope.interface under the normalized name of today's wheels
+# (zope_interface-*.dist-info): DistributionNotFound, the websocket process
+# dies and the bus is dead. Odoo pins gevent and greenlet, not zope.*/setuptools.
+SERVER_PINS = ("setuptools==78.1.1",)
 STAMP_NAME = ".golive-env.json"
 RELEASE_RE = re.compile(r"^version_info\s*=\s*\((\d+),\s*(\d+)", re.M)
 
@@ -435,6 +444,7 @@ class Environment:
             source.download()
         stamp.pop("odoo", None)
         stamp.pop("requirements", None)  # what follows may change their pins
+        stamp.pop("server_pins", None)
         if self.stamp_path.exists():
             self.write_stamp(stamp)
         log(
@@ -496,6 +506,19 @@ class Environment:
             stamp["requirements"] = installed
             self.write_stamp(stamp)
 
+    def install_server_pins(self, stamp):
+        """SERVER_PINS into the venv, once (the stamp remembers them)."""
+        if stamp.get("server_pins") == list(SERVER_PINS):
+            return
+        run_pip(
+            self.python,
+            ["--quiet", *SERVER_PINS],
+            f"Installing {', '.join(SERVER_PINS)} (production mode, --workers).",
+            self.log_path,
+        )
+        stamp["server_pins"] = list(SERVER_PINS)
+        self.write_stamp(stamp)
+
     def _build_constraint(self, constraints):
         """--build-constraint (pip >= 25.3), else PIP_CONSTRAINT reaches build envs."""
         command = [str(self.python), "-m", "pip", "install", "--help"]
@@ -539,6 +562,12 @@ def use_existing_python(python, requirements):
     log(f"Using Odoo {proc.stdout.strip()} of ODOO_PYTHON={python}.")
     cache = REPO_ROOT / ".local" / "odoo-env"
     cache.mkdir(parents=True, exist_ok=True)
+    run_pip(
+        python,
+        ["--quiet", *SERVER_PINS],
+        "Installing the server pins into ODOO_PYTHON.",
+        cache / "pip.log",
+    )
     for path in requirements:
         run_pip(
             python,
@@ -571,6 +600,7 @@ def main(argv=None):
         env = Environment(venv, args.requirements)
         env.ensure_venv()
         stamp = env.install_odoo(os.environ.get("ODOO_SOURCE"), refresh=args.refresh)
+        env.install_server_pins(stamp)
         env.install_requirements(stamp)
     except SetupError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)

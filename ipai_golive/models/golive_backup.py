@@ -532,7 +532,7 @@ class GoliveBackup(models.Model):
             size=self.size_display,
             version=self.pg_dump_version,
             sha=self.dump_sha256,
-            duration=f"{self.duration:.1f}",
+            duration=format(self.duration, ".1f"),
         )
 
     def _golive_restore_note(self):
@@ -541,7 +541,7 @@ class GoliveBackup(models.Model):
             "%(message)s",
             name=self.name,
             date=fields.Datetime.to_string(self.restore_date),
-            duration=f"{self.restore_duration:.1f}",
+            duration=format(self.restore_duration, ".1f"),
             message=self.restore_message,
         )
 

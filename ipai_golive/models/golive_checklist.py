@@ -561,7 +561,7 @@ class GoliveChecklist(models.Model):
             raise UserError(
                 self.env._(
                     "Cannot go live:\n%(lines)s",
-                    lines="\n".join(f"- {message}" for message in messages),
+                    lines="\n".join("- " + message for message in messages),
                 )
             )
 

@@ -198,7 +198,7 @@ class GoliveChecklist(models.Model):
                 "Automated checks (%(env)s): score %(score)s, %(passed)s passed, "
                 "%(warn)s warnings, %(failed)s failed, %(errors)s errors.",
                 env=run.environment,
-                score=f"{run.score:.1f}",
+                score=format(run.score, ".1f"),
                 passed=run.count_pass,
                 warn=run.count_warn,
                 failed=run.count_fail,
@@ -440,7 +440,7 @@ class GoliveChecklist(models.Model):
             self.env._(
                 "New findings in the self-audit %(run)s (score %(score)s):",
                 run=run.display_name,
-                score=f"{run.score:.1f}",
+                score=format(run.score, ".1f"),
             ),
             _finding_list(news),
         )
@@ -472,7 +472,7 @@ class GoliveChecklist(models.Model):
         body = Markup("<p>%s</p>") % self.env._(
             "Daily digest: audit score %(score)s, %(news)s new failure(s), "
             "%(overdue)s overdue routine(s), %(red)s red gate(s).",
-            score=f"{run.score:.1f}",
+            score=format(run.score, ".1f"),
             news=len(news),
             overdue=len(overdue),
             red=self.gate_red_count,

@@ -877,7 +877,7 @@ class GoliveRelease(models.Model):
                 self.env._("Audit"),
                 self.env._(
                     "score %(score)s/100, %(checks)s checks (%(date)s)",
-                    score=f"{self.audit_score:.1f}",
+                    score=format(self.audit_score, ".1f"),
                     checks=counts.get("checks", 0),
                     date=self._format_datetime(self.audit_date),
                 )
@@ -894,7 +894,7 @@ class GoliveRelease(models.Model):
         return self.env._(
             "Score %(score)s/100: %(pass)s passed, %(warn)s warnings, %(fail)s "
             "failed, %(error)s errors, %(skipped)s skipped, %(waived)s waived.",
-            score=f"{self.audit_score:.1f}",
+            score=format(self.audit_score, ".1f"),
             **{
                 key: counts.get(key, 0)
                 for key in ("pass", "warn", "fail", "error", "skipped", "waived")

@@ -15,6 +15,8 @@ bundle, a route, a variable, a gate) so that a task may bind to one of them.
 import os
 import re
 import shlex
+import threading
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import werkzeug.exceptions
@@ -90,6 +92,22 @@ def _plain_get_url(command):
     if len(urls) != 1 or not urls[0].startswith(("http://", "https://")):
         return None
     return urls[0]
+
+
+@contextmanager
+def thread_database(dbname):
+    """``threading.current_thread().dbname`` set to ``dbname`` for the block."""
+    thread = threading.current_thread()
+    missing = object()
+    previous = getattr(thread, "dbname", missing)
+    thread.dbname = dbname
+    try:
+        yield
+    finally:
+        if previous is missing:
+            del thread.dbname
+        else:
+            thread.dbname = previous
 
 
 # One file per check family, by design.
@@ -520,14 +538,19 @@ class GoliveCheckRegistry(models.AbstractModel):
         return bundles
 
     def _golive_route_exists(self, path):
-        routing_map = self.env["ir.http"].routing_map()
-        try:
-            routing_map.bind("localhost").match(path, method="GET")
-        except werkzeug.routing.RequestRedirect:
+        # Odoo's routing (ir.http.routing_map() and its model converters) finds
+        # its database in threading.current_thread().dbname, which only Odoo's
+        # HTTP, cron and server threads set: under pytest-odoo, odoo-bin shell
+        # or a script it is missing and the check crashed. Name this one.
+        with thread_database(self.env.cr.dbname):
+            routing_map = self.env["ir.http"].routing_map()
+            try:
+                routing_map.bind("localhost").match(path, method="GET")
+            except werkzeug.routing.RequestRedirect:
+                return True
+            except werkzeug.exceptions.HTTPException:
+                return False
             return True
-        except werkzeug.exceptions.HTTPException:
-            return False
-        return True
 
     @golive_check(
         "manifest.assets",

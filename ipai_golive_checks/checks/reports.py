@@ -58,7 +58,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     "wkhtmltopdf at %(path)s does not run: %(error)s. No PDF "
                     "report can be printed.",
                     path=binary,
-                    error=f"{type(exc).__name__}: {exc}",
+                    error=type(exc).__name__ + ": " + str(exc),
                 ),
                 "wkhtmltopdf",
                 path=binary,

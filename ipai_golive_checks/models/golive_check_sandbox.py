@@ -138,7 +138,7 @@ class GoliveCheckSandbox(models.AbstractModel):
                 self.env._(
                     "The check returned evidence that cannot be stored as JSON "
                     "(%(error)s): %(message)s",
-                    error=f"{type(exc).__name__}: {str(exc)[:200]}",
+                    error=type(exc).__name__ + ": " + str(exc)[:200],
                     message=str(finding.message)[:500],
                 ),
                 finding.object_key,
@@ -180,7 +180,7 @@ class GoliveCheckSandbox(models.AbstractModel):
             "error",
             self.env._(
                 "The check crashed: %(error)s",
-                error=f"{type(exc).__name__}: {str(exc).strip()[:500]}",
+                error=type(exc).__name__ + ": " + str(exc).strip()[:500],
             ),
             "",
             {"exception": type(exc).__name__, "traceback": short},

@@ -26,3 +26,5 @@ from . import test_https_trust
 from . import test_score_scope
 from . import test_probes
 from . import test_well_run_server
+from . import test_i18n
+from . import test_scaffold_template

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import threading
 from unittest.mock import patch
 
 import yaml
@@ -287,6 +288,27 @@ class TestChecksManifest(ManifestChecksMixin, GoliveCase):
             self.result(run, code, "/x/no/route").message,
             "Route /x/no/route does not exist on this server (no controller of an "
             "installed module answers it).",
+        )
+
+    def test_assets_outside_a_server_thread(self):
+        """Under pytest-odoo or odoo-bin shell, no thread names the database.
+
+        ir.http.routing_map() reads threading.current_thread().dbname: the
+        check crashed there ('error' finding with no object key).
+        """
+        code = "manifest.assets"
+        thread = threading.current_thread()
+        saved = thread.__dict__.pop("dbname", None)
+        try:
+            run = self.run_manifest(
+                ship(assets={"endpoints": ["/web/login", "/x/no/route"]}), [code]
+            )
+            self.assertFalse(hasattr(thread, "dbname"), "the thread is left as found")
+        finally:
+            if saved is not None:
+                thread.dbname = saved
+        self.assertEqual(
+            self.statuses(run, code), {"/web/login": "pass", "/x/no/route": "fail"}
         )
 
     def test_which_manifest(self):

@@ -140,5 +140,23 @@ class StampTest(unittest.TestCase):
         self.assertNotIn("requirements", env.read_stamp())
 
 
+class ServerPinsTest(unittest.TestCase):
+    def test_pins_are_installed_once_and_remembered(self):
+        tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, tmp, True)
+        (tmp / "venv").mkdir()
+        env = odoo_env.Environment(tmp / "venv", [])
+        calls = []
+        original = odoo_env.run_pip
+        odoo_env.run_pip = lambda python, args, what, log: calls.append(args)
+        self.addCleanup(setattr, odoo_env, "run_pip", original)
+        stamp = {"odoo": {"sha256": "x"}}
+        env.install_server_pins(stamp)
+        self.assertEqual(calls, [["--quiet", *odoo_env.SERVER_PINS]])
+        self.assertEqual(env.read_stamp()["server_pins"], list(odoo_env.SERVER_PINS))
+        env.install_server_pins(env.read_stamp())
+        self.assertEqual(len(calls), 1, "the second set-up skips the pins")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,5 +1,5 @@
 # Copyright 2026 IPAI
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Checks added by inheritance alone: nothing else in this addon."""
 
 import socket

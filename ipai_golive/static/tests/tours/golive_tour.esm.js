@@ -1,4 +1,3 @@
-/** @odoo-module **/
 // Copyright 2026 IPAI
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import {registry} from "@web/core/registry";
