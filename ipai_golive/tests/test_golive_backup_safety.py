@@ -14,11 +14,13 @@ import tarfile
 import tempfile
 import time
 from contextlib import closing
+from datetime import timedelta
 from unittest.mock import patch
 
 from psycopg2 import sql
 
 import odoo
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
 from odoo.service import db as db_service
@@ -304,3 +306,71 @@ class TestGoliveBackupSafety(GoliveCase):
         with patch.dict(config.options, dict(options, limit_time_real_cron=0)):
             self.assertEqual(self._queue().state, "queued")
         self.assertIsNone(tools.cron_time_limit({"workers": 0}))
+
+
+@tagged("post_install", "-at_install")
+class TestGoliveBackupChecks(GoliveCase):
+    """The gates follow the backups: backup.recent, bound to §8.1 and §2.2."""
+
+    def _backup(self, hours_ago, restore_state):
+        return self.env["golive.backup"].create(
+            {
+                "state": "done",
+                "restore_state": restore_state,
+                "database": self.env.cr.dbname,
+                "name": f"b-{hours_ago}-{restore_state}",
+                "date_end": fields.Datetime.now() - timedelta(hours=hours_ago),
+            }
+        )
+
+    def _audit(self):
+        self.gate_backup.check_codes = "backup.recent"
+        self.checklist.with_user(self.manager).action_run_checks()
+        return self.gate_backup
+
+    def test_template_binds_backup_recent_to_both_gates(self):
+        lines = self.env["golive.checklist.template.line"].search(
+            [("check_codes", "ilike", "backup.recent")]
+        )
+        self.assertEqual(
+            sorted(lines.mapped("name")),
+            ["Backup taken right before cutover", "Restore test executed (staging)"],
+        )
+
+    def test_backup_recent_follows_the_backups(self):
+        self.env["golive.backup"].search([]).unlink()
+        gate = self._audit()
+        self.assertEqual(gate.check_status, "fail")
+        self.assertIn("No backup of this database passed", gate.check_message)
+        self._backup(2, "passed")
+        gate = self._audit()
+        self.assertEqual(gate.check_status, "pass", gate.check_message)
+        self.assertEqual(gate.state, "done")
+        # the last backup's restore test fails: red again
+        self._backup(1, "failed")
+        gate = self._audit()
+        self.assertEqual(gate.check_status, "fail")
+        self.assertIn("restore test of the last backup", gate.check_message)
+        # only an old verified backup: red
+        self.env["golive.backup"].search([]).unlink()
+        self._backup(30, "passed")
+        gate = self._audit()
+        self.assertEqual(gate.check_status, "fail")
+        self.assertRegex(gate.check_message, r"is 30\.0 h old \(at most 24\.0 h\)")
+
+    def test_backup_cron_time_limit(self):
+        run = self.env["golive.check.run"].sudo()
+        for options, status in (
+            (
+                {"workers": 2, "limit_time_real": 120, "limit_time_real_cron": -1},
+                "fail",
+            ),
+            ({"workers": 2, "limit_time_real": 120, "limit_time_real_cron": 0}, "pass"),
+            ({"workers": 2, "limit_time_real_cron": 9000}, "pass"),
+            ({"workers": 0, "limit_time_real": 120}, "pass"),
+        ):
+            with self.subTest(options=options), patch.dict(config.options, options):
+                result = run._run_checks(
+                    codes=["backup.cron_time_limit"], environment="prod"
+                ).result_ids
+                self.assertEqual(result.status, status, result.message)

@@ -273,7 +273,8 @@ def create_scratch(connect, name, source, backup_id):
         [
             (
                 sql.SQL(
-                    "CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0 IS_TEMPLATE true"
+                    "CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0"
+                    " IS_TEMPLATE true"
                 ).format(sql.Identifier(name)),
                 None,
             ),
@@ -316,7 +317,8 @@ def leftover_scratches(connect, source):
         connect,
         [
             (
-                "SELECT d.datname, coalesce(shobj_description(d.oid, 'pg_database'), '')"
+                "SELECT d.datname,"
+                " coalesce(shobj_description(d.oid, 'pg_database'), '')"
                 " FROM pg_database d WHERE d.datname LIKE %s ORDER BY d.datname",
                 [SCRATCH_PREFIX.replace("_", r"\_") + "%"],
             )
@@ -421,7 +423,8 @@ def job_lock_held(cur):
     (read from ``pg_locks``, without taking it)."""
     cur.execute(
         "SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
-        " WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()"
+        " WHERE l.locktype = 'advisory' AND l.granted"
+        " AND d.datname = current_database()"
         " AND l.classid = %s AND l.objid = 0 AND l.objsubid = 2",
         [JOB_LOCK_KEY],
     )
