@@ -36,7 +36,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         """The newest backup of this database that passed its restore test is
         younger than ``max_age_hours``."""
         backups = self.env["golive.backup"].sudo()
-        backups._golive_sweep()
         hours = float(ctx.params["max_age_hours"])
         verified = backups._golive_last_verified()
         last = backups.search(
