@@ -96,7 +96,7 @@ class GoliveCheckRegistry(models.AbstractModel):
     @golive_check(
         "backup.cron_time_limit",
         title="The backup job outlives the cron watchdog",
-        category="config",
+        category="storage",
         severity="high",
         severity_by_env={"dev": "low"},
         remediation="In the Odoo configuration file, set limit_time_real_cron = 0 "
