@@ -110,6 +110,7 @@ KNOWN_CHECK_CODES = frozenset(
     manifest.modules_installed manifest.modules_unlisted manifest.install_order
     manifest.server_options manifest.dbfilter manifest.environment manifest.assets
     manifest.gates
+    backup.recent backup.cron_time_limit
     """.split()
 )
 

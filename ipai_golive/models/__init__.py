@@ -8,6 +8,7 @@ from . import golive_checklist_freeze
 from . import golive_checklist_hypercare
 from . import golive_checklist_manifest
 from . import golive_checklist_release
+from . import golive_checklist_backup
 from . import golive_phase
 from . import golive_task
 from . import res_company
@@ -16,6 +17,7 @@ from . import golive_check_run
 from . import golive_check_finding
 from . import golive_decision
 from . import golive_backup
+from . import golive_check_registry_backup
 from . import golive_hotfix
 from . import ir_module_module
 from . import golive_release

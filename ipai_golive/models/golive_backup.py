@@ -8,15 +8,16 @@ import os
 import tempfile
 import time
 from contextlib import closing, contextmanager
-from datetime import timedelta
 
 import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError
-from odoo.tools import SQL, config
+from odoo.tools import config, mute_logger
 from odoo.tools.misc import exec_pg_environ
+
+from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP
 
 from ..tools import backup as tools
 from ..tools.backup import BackupError
@@ -42,6 +43,9 @@ RESTORE_GATES = (
 )
 DEFAULT_KEEP = 5
 DEFAULT_TIMEOUT = 7200
+# Context key: set by the backup job, whose steps commit (a test calls them
+# without it, inside its transaction).
+JOB_KEY = "golive_backup_job"
 
 
 class GoliveBackup(models.Model):
@@ -50,8 +54,15 @@ class GoliveBackup(models.Model):
     in an HTTP request, then restored into a scratch database to prove it.
 
     Server options (the Odoo configuration file, never a system parameter):
-    ``golive_backup_dir`` (required), ``golive_backup_keep`` (backups kept,
-    default 5), ``golive_backup_timeout`` (seconds per tool, default 7200).
+    ``golive_backup_dir`` (required), ``golive_backup_keep`` (verified
+    backups kept, default 5), ``golive_backup_timeout`` (seconds per tool,
+    default 7200).
+
+    A backup is *verified* when ``state == "done"`` and ``restore_state ==
+    "passed"`` (``_golive_is_verified``, ``_golive_last_verified``). One
+    backup at a time: a partial unique index allows one queued-or-running
+    backup, and the job holds ``tools.backup.JOB_LOCK_KEY`` (a PostgreSQL
+    advisory lock) while it runs (``_golive_job_running``).
     """
 
     _name = "golive.backup"
@@ -80,15 +91,17 @@ class GoliveBackup(models.Model):
         index=True,
         help="Expired: removed from disk by the retention (only the record stays).",
     )
-    error = fields.Text(readonly=True)
+    error = fields.Text(readonly=True, groups=MANAGER_GROUP)
     database = fields.Char(readonly=True)
     date_start = fields.Datetime(string="Started", readonly=True)
     date_end = fields.Datetime(string="Finished", readonly=True)
     duration = fields.Float(string="Backup Duration (s)", digits=(16, 1), readonly=True)
-    dump_path = fields.Char(string="Dump", readonly=True)
+    dump_path = fields.Char(string="Dump", readonly=True, groups=MANAGER_GROUP)
     dump_size = fields.Integer(string="Dump Size (bytes)", readonly=True)
     dump_sha256 = fields.Char(string="Dump SHA-256", readonly=True)
-    filestore_path = fields.Char(string="Filestore Archive", readonly=True)
+    filestore_path = fields.Char(
+        string="Filestore Archive", readonly=True, groups=MANAGER_GROUP
+    )
     filestore_size = fields.Integer(string="Filestore Size (bytes)", readonly=True)
     filestore_sha256 = fields.Char(string="Filestore SHA-256", readonly=True)
     filestore_file_count = fields.Integer(string="Filestore Files", readonly=True)
@@ -112,8 +125,24 @@ class GoliveBackup(models.Model):
     restore_counts = fields.Text(
         readonly=True, help="Rows per key table in the restored copy (JSON)."
     )
-    restore_message = fields.Text(readonly=True)
+    restore_message = fields.Text(readonly=True, groups=MANAGER_GROUP)
+    restore_database = fields.Char(
+        string="Scratch Database",
+        readonly=True,
+        groups=MANAGER_GROUP,
+        help="The database the restore test restores into, dropped afterwards "
+        "(or by the sweeper when the job was killed).",
+    )
     size_display = fields.Char(string="Size", compute="_compute_size_display")
+
+    def init(self):
+        # One backup queued or running at a time, whoever clicks: the
+        # database refuses the second one (a concurrent click waits for the
+        # first transaction, then fails).
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS golive_backup_one_active_uniq "
+            "ON golive_backup ((true)) WHERE state IN ('queued', 'running')"
+        )
 
     @api.depends("name", "state")
     def _compute_display_name(self):
@@ -140,17 +169,15 @@ class GoliveBackup(models.Model):
     @api.model
     def _golive_queue(self, checklist):
         """Queue a backup of the database for ``checklist`` and wake the job."""
-        self._golive_fail_interrupted()
-        busy = self.sudo().search_count([("state", "in", ("queued", "running"))])
-        if busy:
-            raise UserError(
-                self.env._("A backup is already queued or running: wait for it.")
-            )
+        self._golive_sweep()
+        problem = tools.cron_limit_problem(config.options, self._golive_timeout())
+        if problem:
+            raise UserError(problem)
         try:
             self._golive_backup_dir()
         except BackupError as exc:
             raise UserError(str(exc)) from exc
-        backup = self.sudo().create(
+        backup = self._golive_create_queued(
             {
                 "checklist_id": checklist.id,
                 "company_id": checklist.company_id.id,
@@ -168,38 +195,112 @@ class GoliveBackup(models.Model):
         return backup
 
     @api.model
+    def _golive_create_queued(self, vals):
+        """Create the queued backup; the database's unique index refuses a
+        second queued or running one (also from a concurrent transaction)."""
+        busy = UserError(
+            self.env._("A backup is already queued or running: wait for it.")
+        )
+        if self.sudo().search_count([("state", "in", ("queued", "running"))]):
+            raise busy
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                return self.sudo().create(vals)
+        except (psycopg2.errors.UniqueViolation, psycopg2.errors.LockNotAvailable):
+            raise busy from None
+
+    @api.model
     def _cron_run_queue(self):
-        """The backup job: run the queued backups, each in its own transaction.
+        """The backup job: run the queued backups, each in its own transaction,
+        holding the job lock on a session of its own for the whole run.
 
         It commits (a cron job, not a request): the form shows the backup
         running while pg_dump works, and each outcome is kept whatever follows.
         """
-        self._golive_fail_interrupted()
-        if not self.search_count([("state", "=", "running")]):
-            self._golive_remove_partial_files()
-        for backup in self.search([("state", "=", "queued")], order="id"):
-            backup.write({"state": "running", "date_start": fields.Datetime.now()})
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-            backup._golive_execute()
+        with closing(self._golive_connect(self.env.cr.dbname)) as lock:
+            lock.autocommit = True
+            if not tools.try_job_lock(lock):
+                _logger.info("Go-live backup job already running: skipped.")
+                return False
+            job = self.with_context(**{JOB_KEY: True})
+            job._golive_sweep(own_lock=True)
+            for backup in job.search([("state", "=", "queued")], order="id"):
+                backup.write({"state": "running", "date_start": fields.Datetime.now()})
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                backup._golive_execute()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
+
+    def _golive_commit(self):
+        """Commit in the backup job (never in a request or a test)."""
+        if self.env.context.get(JOB_KEY):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
-    def _golive_fail_interrupted(self):
-        """Backups still running after twice the tools' time budget were cut
-        short (server restarted, worker killed): mark them failed."""
-        limit = fields.Datetime.now() - timedelta(seconds=2 * self._golive_timeout())
-        interrupted = self.sudo().search(
-            [("state", "=", "running"), ("date_start", "<", limit)]
+    def _golive_connect(self, dbname):
+        _dsn, info = sql_db.connection_info_for(dbname)
+        return psycopg2.connect(**info)
+
+    @api.model
+    def _golive_job_running(self):
+        """Whether a backup job holds the job lock right now (a killed job's
+        lock is released by PostgreSQL with its session)."""
+        return tools.job_lock_held(self.env.cr)
+
+    @api.model
+    def _golive_sweep(self, own_lock=False):
+        """When no job runs: fail the backups a killed job left running, drop
+        the scratch databases of their restore tests, remove half-written
+        files. Says what it did (log, backup error, checklist chatter).
+        Returns the backups it failed."""
+        if not own_lock and self._golive_job_running():
+            return self.browse()
+        interrupted = self.sudo().search([("state", "=", "running")])
+        dropped = []
+        recorded = set(
+            self.sudo()
+            .search([("restore_database", "!=", False)])
+            .mapped("restore_database")
         )
-        interrupted.write(
-            {
-                "state": "failed",
-                "error": self.env._(
-                    "Interrupted: the server stopped while the backup was running."
-                ),
-            }
-        )
+        leftovers = tools.leftover_scratches(self._golive_connect, self.env.cr.dbname)
+        for name in sorted(
+            set(leftovers)
+            | (recorded & set(tools.existing_databases(self._golive_connect)))
+        ):
+            if tools.drop_scratch(self._golive_connect, name):
+                dropped.append(name)
+                _logger.info(
+                    "Go-live backup sweep: dropped leftover scratch database %s", name
+                )
+        for backup in interrupted:
+            message = self.env._(
+                "Interrupted: the backup job stopped while the backup was "
+                "running (worker killed, e.g. by the cron time limit "
+                "limit_time_real_cron, or server restarted)."
+            )
+            if backup.restore_database in dropped:
+                message += " " + self.env._(
+                    "Its scratch database %(name)s was dropped.",
+                    name=backup.restore_database,
+                )
+            backup.write({"state": "failed", "error": message})
+            if backup.checklist_id:
+                backup.checklist_id.message_post(body=message)
+        removed = self._golive_remove_partial_files()
+        if interrupted or dropped or removed:
+            _logger.info(
+                "Go-live backup sweep: %s interrupted backup(s) failed, %s scratch "
+                "database(s) dropped, %s partial file(s) removed.",
+                len(interrupted),
+                len(dropped),
+                len(removed),
+            )
         return interrupted
+
+    @api.model
+    def _golive_fail_interrupted(self):
+        """Kept for callers of the previous API: the sweep."""
+        return self._golive_sweep()
 
     @api.model
     def _golive_remove_partial_files(self):
@@ -211,6 +312,24 @@ class GoliveBackup(models.Model):
         for path in partial:
             tools.remove_quietly(path)
         return partial
+
+    def _golive_is_verified(self):
+        """Done and restore-tested: what can be restored from."""
+        self.ensure_one()
+        return self.state == "done" and self.restore_state == "passed"
+
+    @api.model
+    def _golive_last_verified(self, database=None):
+        """The newest verified backup of ``database`` (default: this one)."""
+        return self.sudo().search(
+            [
+                ("state", "=", "done"),
+                ("restore_state", "=", "passed"),
+                ("database", "=", database or self.env.cr.dbname),
+            ],
+            order="id desc",
+            limit=1,
+        )
 
     # Server options
 
@@ -226,15 +345,8 @@ class GoliveBackup(models.Model):
                     "server configuration file."
                 )
             )
-        if not os.path.isabs(directory):
-            raise BackupError(
-                self.env._(
-                    "golive_backup_dir must be an absolute path, not %(dir)s.",
-                    dir=directory,
-                )
-            )
         try:
-            os.makedirs(directory, exist_ok=True)
+            tools.private_dir(directory)
             with tempfile.NamedTemporaryFile(dir=directory, prefix=".golive-probe-"):
                 pass
         except OSError as exc:
@@ -273,8 +385,9 @@ class GoliveBackup(models.Model):
     # The job
 
     def _golive_execute(self):
-        """Back up, keep the last backups, then test the restore. A failure is
-        recorded on the backup and leaves no file behind."""
+        """Back up, test the restore, then (only after a passed restore test)
+        keep the last verified backups. A failure is recorded on the backup and
+        leaves no file behind."""
         self.ensure_one()
         started = time.monotonic()
         if not self.date_start:
@@ -310,8 +423,10 @@ class GoliveBackup(models.Model):
         )
         self.write(vals)
         self._golive_record_evidence(BACKUP_GATES, self._golive_backup_note())
-        self._golive_apply_retention()
-        self._golive_restore_test()
+        self._golive_commit()
+        if self._golive_restore_test():
+            self._golive_commit()
+            self._golive_apply_retention()
         return True
 
     def _golive_dump(self):
@@ -349,6 +464,8 @@ class GoliveBackup(models.Model):
         partial_dump = os.path.join(directory, f".{base}.dump.partial")
         partial_filestore = os.path.join(directory, f".{base}.filestore.partial")
         try:
+            tools.create_private_file(partial_dump)
+            tools.create_private_file(partial_filestore)
             with self._golive_snapshot(dbname) as (snapshot, counts):
                 tools.run(
                     [
@@ -406,26 +523,7 @@ class GoliveBackup(models.Model):
 
     @api.model
     def _golive_count_tables(self, cur):
-        counts = {}
-        for table in COUNTED_TABLES:
-            cur.execute("SELECT to_regclass(%s)", [table])
-            if cur.fetchone()[0]:
-                query = SQL("SELECT count(*) FROM %s", SQL.identifier(table))
-                cur.execute(query.code, query.params)
-                counts[table] = cur.fetchone()[0]
-        return counts
-
-    def _golive_scratch_name(self):
-        return f"{self.database}_golive_restore_{self.id}"[:63]
-
-    @api.model
-    def _golive_admin_sql(self, query):
-        """Run ``query`` (CREATE/DROP DATABASE) outside of any transaction."""
-        _dsn, info = sql_db.connection_info_for("postgres")
-        with closing(psycopg2.connect(**info)) as conn:
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                cur.execute(query.code, query.params)
+        return tools.count_tables(cur, COUNTED_TABLES)
 
     def _golive_restore_test(self):
         """Restore the dump into a scratch database, count the key tables
@@ -433,7 +531,6 @@ class GoliveBackup(models.Model):
         database; on success, the backup is the evidence of the restore gates."""
         self.ensure_one()
         started = time.monotonic()
-        scratch = self._golive_scratch_name()
         vals = {"restore_date": fields.Datetime.now()}
         try:
             if tools.sha256_file(self.dump_path) != self.dump_sha256:
@@ -446,36 +543,24 @@ class GoliveBackup(models.Model):
                 "pg_restore", server_major, self._golive_pg_search_dirs()
             )
             vals["pg_restore_version"] = "{}.{}".format(*version)
-            drop = SQL(
-                "DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(scratch)
+            source_db = self.database or self.env.cr.dbname
+            scratch = tools.scratch_name(
+                self.id, source_db, tools.existing_databases(self._golive_connect)
             )
-            self._golive_admin_sql(drop)
-            self._golive_admin_sql(
-                SQL(
-                    "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0",
-                    SQL.identifier(scratch),
-                )
+            # known before it exists: the sweeper finds it if the job is killed
+            self.restore_database = scratch
+            self._golive_commit()
+            restored = tools.restore_into_scratch(
+                pg_restore,
+                self.dump_path,
+                scratch,
+                source=source_db,
+                backup_id=self.id,
+                connect=self._golive_connect,
+                env=exec_pg_environ(),
+                timeout=self._golive_timeout(),
+                tables=COUNTED_TABLES,
             )
-            try:
-                tools.run(
-                    [
-                        pg_restore,
-                        "--no-owner",
-                        "--no-acl",
-                        "--exit-on-error",
-                        "--jobs=2",
-                        f"--dbname={scratch}",
-                        self.dump_path,
-                    ],
-                    exec_pg_environ(),
-                    self._golive_timeout(),
-                )
-                _dsn, info = sql_db.connection_info_for(scratch)
-                with closing(psycopg2.connect(**info)) as conn:
-                    with conn.cursor() as cur:
-                        restored = self._golive_count_tables(cur)
-            finally:
-                self._golive_admin_sql(drop)
             files = tools.archive_file_count(self.filestore_path)
             vals["restore_counts"] = json.dumps(restored, sort_keys=True)
             source = json.loads(self.source_counts)
@@ -564,11 +649,14 @@ class GoliveBackup(models.Model):
 
     @api.model
     def _golive_apply_retention(self):
-        """Keep the last ``golive_backup_keep`` good backups of this database
-        in the backup directory; files elsewhere (an earlier directory) are
-        left alone."""
+        """Keep the last ``golive_backup_keep`` verified backups of this
+        database in the backup directory (the newest verified one always);
+        the older backups of the directory expire. Records are committed
+        before files are deleted (in the job), so a crash never leaves a
+        "done" backup without its files. Files elsewhere (an earlier
+        directory) are left alone."""
         directory = os.path.realpath(config.get("golive_backup_dir") or "")
-        old = (
+        backups = (
             self.sudo()
             .search(
                 [("state", "=", "done"), ("database", "=", self.env.cr.dbname)],
@@ -577,10 +665,18 @@ class GoliveBackup(models.Model):
             .filtered(
                 lambda b: os.path.dirname(os.path.realpath(b.dump_path or ""))
                 == directory
-            )[self._golive_keep() :]
+            )
         )
-        for backup in old:
-            tools.remove_quietly(backup.dump_path)
-            tools.remove_quietly(backup.filestore_path)
+        kept = backups.filtered(lambda b: b.restore_state == "passed")[
+            : self._golive_keep()
+        ]
+        if not kept:
+            return self.browse()
+        old = backups.filtered(lambda b: b.id < kept[-1].id) - kept
+        paths = [p for b in old for p in (b.dump_path, b.filestore_path) if p]
         old.write({"state": "expired"})
+        self.env.flush_all()
+        self._golive_commit()
+        for path in paths:
+            tools.remove_quietly(path)
         return old

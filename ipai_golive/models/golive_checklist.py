@@ -634,12 +634,3 @@ class GoliveChecklist(models.Model):
             RED_GATE_DOMAIN,
             self.env._("Red Gates"),
         )
-
-    # Backup
-
-    def action_backup(self):
-        """Queue a pre-cutover backup; the backup job runs it in the background."""
-        self.ensure_one()
-        self._check_manager()
-        self.env["golive.backup"]._golive_queue(self)
-        return True

@@ -23,3 +23,4 @@ from . import test_golive_release_cli
 from . import test_golive_score_scope
 from . import test_golive_rollback_cli
 from . import test_golive_rollback
+from . import test_golive_backup_safety

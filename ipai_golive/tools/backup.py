@@ -4,11 +4,16 @@
 archives, checksums. No ORM here."""
 
 import contextlib
+import ctypes
+import ctypes.util
 import glob
 import hashlib
 import os
 import re
+import secrets
 import shutil
+import signal
+import stat
 import subprocess
 import tarfile
 
@@ -78,7 +83,13 @@ def run(cmd, env, timeout):
     """Run ``cmd``; a failure raises ``BackupError`` with its error output."""
     try:
         proc = subprocess.run(
-            cmd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+            cmd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509
         )
     except subprocess.TimeoutExpired as exc:
         name = os.path.basename(cmd[0])
@@ -143,3 +154,312 @@ def human_size(size):
 def remove_quietly(path):
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
+
+
+# Private files ------------------------------------------------------------
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def private_dir(directory):
+    """``directory`` ready to hold backups that only the server's user reads:
+    created 0700 when missing; refused when it is a symlink, not owned by the
+    server's user, or writable by group or others (the message says what to
+    fix). Returns the directory."""
+    if not os.path.isabs(directory):
+        raise BackupError(
+            f"golive_backup_dir must be an absolute path, not {directory}."
+        )
+    if os.path.islink(directory):
+        raise BackupError(
+            f"{directory} is a symbolic link: point golive_backup_dir at the real "
+            f"directory ({os.path.realpath(directory)})."
+        )
+    if not os.path.exists(directory):
+        os.makedirs(directory, mode=DIR_MODE)
+        os.chmod(directory, DIR_MODE)  # makedirs' mode is filtered by the umask
+    info = os.lstat(directory)
+    if not stat.S_ISDIR(info.st_mode):
+        raise BackupError(f"{directory} is not a directory.")
+    if info.st_uid != os.geteuid():
+        raise BackupError(
+            f"{directory} belongs to uid {info.st_uid}, not to the Odoo server's "
+            f"user (uid {os.geteuid()}): chown it to that user."
+        )
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise BackupError(
+            f"{directory} is writable by other users (mode "
+            f"{stat.S_IMODE(info.st_mode):04o}): chmod 700 {directory}."
+        )
+    return directory
+
+
+def create_private_file(path):
+    """Create ``path`` empty, 0600, failing if it exists: tools that write
+    into it afterwards (pg_dump, tarfile) keep that mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    os.close(fd)
+    return path
+
+
+# Child processes -----------------------------------------------------------
+
+
+def _die_with_parent():  # pragma: no cover - runs in the child
+    """In the child, before exec: be killed when the server's worker dies
+    (Linux), so no pg_dump/pg_restore outlives a SIGKILLed job."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+# The scratch database -----------------------------------------------------
+
+SCRATCH_PREFIX = "golive_restore_"
+SCRATCH_COMMENT = "ipai_golive restore test of {source} (backup {backup_id})"
+
+
+def scratch_name(backup_id, source, existing):
+    """A short name of its own for the restore test of backup ``backup_id``:
+    ``golive_restore_<id>_<random>``, never ``source`` nor any of ``existing``
+    whatever their length (PostgreSQL truncates names to 63 bytes)."""
+    taken = {name.encode()[:63] for name in existing} | {source.encode()[:63]}
+    for _attempt in range(5):
+        name = f"{SCRATCH_PREFIX}{int(backup_id)}_{secrets.token_hex(4)}"
+        if len(name.encode()) <= 63 and name.encode() not in taken:
+            return name
+    raise BackupError("No free name for the scratch database.")
+
+
+def admin_execute(connect, statements):
+    """Run ``statements`` (``(sql, params)``) in autocommit on a connection
+    to the maintenance database given by ``connect()``; last row fetched."""
+    with contextlib.closing(connect("postgres")) as conn:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            rows = None
+            for query, params in statements:
+                cur.execute(query, params)
+                rows = cur.fetchall() if cur.description else None
+            return rows
+
+
+def existing_databases(connect):
+    return [
+        row[0]
+        for row in admin_execute(connect, [("SELECT datname FROM pg_database", None)])
+    ]
+
+
+def create_scratch(connect, name, source, backup_id):
+    """Create the scratch database ``name``, hidden from Odoo from its first
+    instant: a template database (``list_dbs`` skips templates, so no cron
+    worker, database selector or dbfilter reaches it) with a comment naming
+    its source, which the sweeper reads."""
+    if (
+        not name.startswith(SCRATCH_PREFIX)
+        or name.encode()[:63] == source.encode()[:63]
+    ):
+        raise BackupError(f"Refusing {name!r} as scratch database of {source!r}.")
+    from psycopg2 import sql
+
+    comment = SCRATCH_COMMENT.format(source=source, backup_id=backup_id)
+    admin_execute(
+        connect,
+        [
+            (
+                sql.SQL(
+                    "CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0"
+                    " IS_TEMPLATE true"
+                ).format(sql.Identifier(name)),
+                None,
+            ),
+            (
+                sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                    sql.Identifier(name), sql.Literal(comment)
+                ),
+                None,
+            ),
+        ],
+    )
+
+
+def drop_scratch(connect, name):
+    """Drop the scratch database ``name`` (only ever a ``golive_restore_``
+    one); True when it existed."""
+    if not name.startswith(SCRATCH_PREFIX):
+        raise BackupError(f"Refusing to drop {name!r}: not a scratch database.")
+    from psycopg2 import sql
+
+    rows = admin_execute(
+        connect, [("SELECT 1 FROM pg_database WHERE datname = %s", [name])]
+    )
+    if not rows:
+        return False
+    ident = sql.Identifier(name)
+    admin_execute(
+        connect,
+        [
+            (sql.SQL("ALTER DATABASE {} IS_TEMPLATE false").format(ident), None),
+            (sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident), None),
+        ],
+    )
+    return True
+
+
+def leftover_scratches(connect, source):
+    """Scratch databases that restore tests of ``source`` left behind."""
+    rows = admin_execute(
+        connect,
+        [
+            (
+                "SELECT d.datname,"
+                " coalesce(shobj_description(d.oid, 'pg_database'), '')"
+                " FROM pg_database d WHERE d.datname LIKE %s ORDER BY d.datname",
+                [SCRATCH_PREFIX.replace("_", r"\_") + "%"],
+            )
+        ],
+    )
+    mark = SCRATCH_COMMENT.format(source=source, backup_id="")[:-1]
+    return [name for name, comment in rows if comment.startswith(mark)]
+
+
+NEUTRALIZE = (
+    "UPDATE ir_cron SET active = false",
+    "UPDATE ir_mail_server SET active = false",
+    "UPDATE fetchmail_server SET active = false",
+)
+
+
+def neutralize(cur):
+    """Disable crons and mail servers of a restored copy (each table that
+    exists), in the restore's own connection."""
+    for query in NEUTRALIZE:
+        table = query.split()[1]
+        cur.execute("SELECT to_regclass(%s)", [table])
+        if cur.fetchone()[0]:
+            cur.execute(query)
+
+
+def count_tables(cur, tables):
+    """Rows of each of ``tables`` that exists."""
+    from psycopg2 import sql
+
+    counts = {}
+    for table in tables:
+        cur.execute("SELECT to_regclass(%s)", [table])
+        if cur.fetchone()[0]:
+            cur.execute(
+                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+            )
+            counts[table] = cur.fetchone()[0]
+    return counts
+
+
+def restore_into_scratch(
+    pg_restore,
+    dump_path,
+    scratch,
+    *,
+    source,
+    backup_id,
+    connect,
+    env,
+    timeout,
+    tables=(),
+    jobs=2,
+):
+    """Restore ``dump_path`` into the new scratch database ``scratch``,
+    neutralize it, count ``tables`` in it, and drop it, whatever happens
+    once it was created (a killed process leaves it to
+    :func:`leftover_scratches`). Returns the counts."""
+    create_scratch(connect, scratch, source, backup_id)
+    try:
+        run(
+            [
+                pg_restore,
+                "--no-owner",
+                "--no-acl",
+                "--exit-on-error",
+                f"--jobs={jobs}",
+                f"--dbname={scratch}",
+                dump_path,
+            ],
+            env,
+            timeout,
+        )
+        with contextlib.closing(connect(scratch)) as conn:
+            with conn.cursor() as cur:
+                neutralize(cur)
+                counts = count_tables(cur, tables)
+            conn.commit()
+    finally:
+        drop_scratch(connect, scratch)
+    return counts
+
+
+# The job lock ---------------------------------------------------------------
+
+# pg_advisory_lock(JOB_LOCK_KEY, 0): held by the backup job for its whole run
+# on a session of its own; the database releases it when the session ends,
+# however the job ends (even SIGKILL).
+JOB_LOCK_KEY = 0x60_1BAC  # "golive backup"
+
+
+def try_job_lock(conn):
+    """Take the backup job lock on ``conn`` (session level); False when
+    another session holds it."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_try_advisory_lock(%s, 0)", [JOB_LOCK_KEY])
+        return cur.fetchone()[0]
+
+
+def job_lock_held(cur):
+    """Whether any session holds the backup job lock of ``cur``'s database
+    (read from ``pg_locks``, without taking it)."""
+    cur.execute(
+        "SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
+        " WHERE l.locktype = 'advisory' AND l.granted"
+        " AND d.datname = current_database()"
+        " AND l.classid = %s AND l.objid = 0 AND l.objsubid = 2",
+        [JOB_LOCK_KEY],
+    )
+    return bool(cur.fetchone())
+
+
+# Cron watchdog ----------------------------------------------------------------
+
+
+def cron_time_limit(options):
+    """Seconds the server lets a cron job run before killing it, from the
+    Odoo options ``options`` (None: no limit). Only workers mode kills."""
+    if not int(options.get("workers") or 0):
+        return None
+    cron = options.get("limit_time_real_cron")
+    if cron is not None and int(cron) >= 0:
+        return int(cron) or None
+    real = int(options.get("limit_time_real") or 0)
+    return real or None
+
+
+def cron_limit_problem(options, timeout):
+    """Why the backup job (``timeout`` s per tool) cannot outlive the cron
+    watchdog, or None."""
+    limit = cron_time_limit(options)
+    if limit is None or limit >= timeout:
+        return None
+    source = (
+        "limit_time_real_cron"
+        if options.get("limit_time_real_cron") is not None
+        and int(options["limit_time_real_cron"]) >= 0
+        else "limit_time_real (limit_time_real_cron is unset)"
+    )
+    return (
+        f"The cron watchdog kills jobs after {limit} s ({source}), less than "
+        f"golive_backup_timeout ({timeout} s): set limit_time_real_cron = 0 (no "
+        f"limit) or at least {timeout} in the Odoo configuration file."
+    )
