@@ -21,8 +21,6 @@ from prometheus_client import CollectorRegistry, Gauge, generate_latest
 # The value of golive_check_status: the gravity of the worst finding.
 STATUS_VALUE = {"skipped": -1, "pass": 0, "warn": 1, "fail": 2, "error": 3}
 OPEN_CHECKLIST_STATES = ("draft", "in_progress", "ready", "live", "stabilizing")
-GREEN_GATE_STATES = ("done", "waived")
-FAILING = ("fail", "error")
 GATE_LABELS = ["db", "checklist", "state"]
 
 
@@ -99,19 +97,14 @@ def _collect_checklists(cr, snapshot):
         SELECT c.id, c.name, c.state,
                EXTRACT(EPOCH FROM c.date_golive::timestamp),
                EXTRACT(EPOCH FROM c.date_freeze_end),
-               COUNT(t.id) FILTER (
-                   WHERE t.is_gate AND (
-                       t.state NOT IN %s
-                       OR (t.state = 'done' AND t.check_status IN %s)
-                   )
-               )
+               COUNT(t.id) FILTER (WHERE t.is_red_gate)
           FROM golive_checklist c
           LEFT JOIN golive_task t ON t.checklist_id = c.id
          WHERE c.state IN %s AND c.active
          GROUP BY c.id
          ORDER BY c.id
         """,
-        (GREEN_GATE_STATES, FAILING, OPEN_CHECKLIST_STATES),
+        (OPEN_CHECKLIST_STATES,),
     )
     for row in cr.fetchall():
         snapshot.checklists.append(
