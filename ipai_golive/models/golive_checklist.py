@@ -11,11 +11,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import ENVIRONMENTS, MANAGER_GROUP
 
-from .golive_task import (
-    CLOSED_STATES,
-    RED_CHECKS,
-    RED_GATE_DOMAIN,
-)
+from ..tools.policy import RED_CHECKS
+from .golive_task import CLOSED_STATES, RED_GATE_DOMAIN
 
 ARCHITECTURES = [
     ("single_node", "Single-node"),

@@ -1,7 +1,7 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -157,10 +157,18 @@ class TestGoliveReadiness(GoliveCase):
         self.assertEqual(self.checklist.gate_red_count, 2)
         self.env.flush_all()
         text = exposition([collect_database(self.env.cr, self.env.cr.dbname)])
-        self.assertIn(
-            f'golive_checklist_red_gates{{checklist="{self.checklist.name}",'
-            'db="' + self.env.cr.dbname + '",state="draft"} 2.0',
-            text.decode(),
+        values = {
+            (sample.name, sample.labels["checklist"]): sample.value
+            for family in text_string_to_metric_families(text.decode())
+            for sample in family.samples
+            if "checklist" in sample.labels
+        }
+        name = self.checklist.name
+        self.assertEqual(values["golive_checklist_red_gates", name], 2.0)
+        # the app's other families, contributed to the engine's exposition
+        golive = datetime(2026, 2, 16, tzinfo=timezone.utc).timestamp()
+        self.assertEqual(
+            values["golive_checklist_golive_timestamp_seconds", name], golive
         )
 
     def test_old_audit_does_not_hide_red_gates(self):
