@@ -11,12 +11,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import ENVIRONMENTS, MANAGER_GROUP
 
-from .golive_task import (
-    CLOSED_STATES,
-    RED_CHECKS,
-    RED_GATE_DOMAIN,
-    gate_passes,
-)
+from ..tools.policy import RED_CHECKS
+from .golive_task import CLOSED_STATES, RED_GATE_DOMAIN
 
 ARCHITECTURES = [
     ("single_node", "Single-node"),
@@ -64,8 +60,12 @@ class GoliveChecklist(models.Model):
     * ``draft`` -- being prepared: scope, dates, RACI and tasks are set up.
     * ``in_progress`` -- the implementation is under way; tasks are worked on.
     * ``ready`` -- preparation is finished and the go/no-go decision is due.
-    * ``live`` -- the release runs in production. Refused on the server while
-      any gate task is not green (done or waived), whoever writes the state.
+    * ``live`` -- the release runs in production. Refused on the server, by
+      ``create()`` and ``write()`` whoever writes the state, while
+      :meth:`_golive_readiness` gives a reason: a gate is red (not done or
+      waived; done with bound checks failing or not run, or with its sign-off
+      missing), the audit of the bound gates is missing or too old, or the
+      last decision is not a Go for the current gates.
     * ``stabilizing`` -- hypercare after go-live (phase 9): daily reviews,
       known issues closed.
     * ``closed`` -- the go-live is over; the checklist is the record of it.
@@ -202,23 +202,17 @@ class GoliveChecklist(models.Model):
         ),
     ]
 
-    @api.depends(
-        "task_ids.state",
-        "task_ids.is_gate",
-        "task_ids.check_status",
-        "task_ids.signoff_missing",
-    )
+    @api.depends("task_ids.state", "task_ids.is_gate", "task_ids.is_red_gate")
     def _compute_progress(self):
         counts = defaultdict(Counter)
-        for checklist, state, is_gate, checks, unsigned, count in self.env[
+        for checklist, state, is_gate, red, count in self.env[
             "golive.task"
         ]._read_group(
             [("checklist_id", "in", self.ids)],
-            ["checklist_id", "state", "is_gate", "check_status", "signoff_missing"],
+            ["checklist_id", "state", "is_gate", "is_red_gate"],
             ["__count"],
         ):
-            green = gate_passes(state, checks, unsigned)
-            counts[checklist.id][state, is_gate, green] += count
+            counts[checklist.id][state, is_gate, not red] += count
         for checklist in self:
             stats = counts[checklist.id]
             total = stats.total()
@@ -240,17 +234,14 @@ class GoliveChecklist(models.Model):
         """A bar per phase: share of applicable tasks done or waived, and red
         gates; one grouped read for all the checklists."""
         counts = defaultdict(Counter)
-        for phase, state, is_gate, checks, unsigned, count in self.env[
-            "golive.task"
-        ]._read_group(
+        for phase, state, red, count in self.env["golive.task"]._read_group(
             [("checklist_id", "in", self.ids)],
-            ["phase_id", "state", "is_gate", "check_status", "signoff_missing"],
+            ["phase_id", "state", "is_red_gate"],
             ["__count"],
         ):
             stats = counts[phase.id]
             stats["total"] += count if state != "na" else 0
             stats["closed"] += count if state in CLOSED_STATES else 0
-            red = is_gate and not gate_passes(state, checks, unsigned)
             stats["red"] += count if red else 0
         phases = self.env["golive.phase"].search_fetch(
             [("checklist_id", "in", self.ids)], ["checklist_id", "code", "name"]
@@ -318,8 +309,7 @@ class GoliveChecklist(models.Model):
             )
         checklists = super().create(vals_list)
         live = checklists.filtered(lambda c: c.state == "live")
-        live._check_gates_green()
-        live._check_live_blockers()
+        live._check_golive_ready()
         live._take_release("go_live")
         return checklists
 
@@ -397,9 +387,7 @@ class GoliveChecklist(models.Model):
             )
         vals = dict(vals)
         if target == "live":
-            moving._check_audit_fresh()
-            moving._check_gates_green()
-            moving._check_live_blockers()
+            moving._check_golive_ready()
             vals.setdefault("date_live", fields.Datetime.now())
             vals["module_versions"] = json.dumps(
                 self._golive_module_snapshot(), sort_keys=True
@@ -429,9 +417,36 @@ class GoliveChecklist(models.Model):
         for checklist in self:
             checklist.template_id._populate_checklist(checklist)
 
-    def _check_gates_green(self):
-        """Refuse the go-live while any gate is not green: done (with no failing
-        automated check) or waived."""
+    def _golive_readiness(self):
+        """Every reason these checklists cannot go live yet, all at once: an
+        empty list when they can.
+
+        The go-live policy in one place: the freshness of the audit, the red
+        gates (``golive.task.is_red_gate``, see ``tools/policy.py``) and the
+        other blockers of :meth:`_golive_live_blockers` (the Go decision).
+        ``create()`` and ``write()`` refuse ``state='live'`` with these
+        reasons; extend the blockers, not this method.
+        """
+        reasons = [*self._golive_audit_reasons(), *self._golive_red_gate_reasons()]
+        blockers = self._golive_live_blockers()
+        if blockers:
+            reasons.append(
+                self.env._(
+                    "Cannot go live:\n%(lines)s",
+                    lines="\n".join(f"- {message}" for message in blockers),
+                )
+            )
+        return reasons
+
+    def _check_golive_ready(self):
+        """Refuse the go-live with every reason of :meth:`_golive_readiness`."""
+        reasons = self._golive_readiness()
+        if reasons:
+            raise UserError("\n\n".join(reasons))
+
+    def _golive_red_gate_reasons(self):
+        """The refusal for the gates that are not green: done (with no failing
+        or missing automated check and no missing sign-off) or waived."""
         red = self.env["golive.task"].search(
             [("checklist_id", "in", self.ids), *RED_GATE_DOMAIN],
             order="checklist_id, sequence, id",
@@ -458,14 +473,15 @@ class GoliveChecklist(models.Model):
                 + ")"
                 for task in red
             )
-            raise UserError(
+            return [
                 self.env._(
                     "Cannot go live while %(count)s gate(s) are not green "
                     "(done or waived):\n%(lines)s",
                     count=len(red),
                     lines=lines,
                 )
-            )
+            ]
+        return []
 
     @api.model
     def _audit_max_age_hours(self):
@@ -479,9 +495,11 @@ class GoliveChecklist(models.Model):
         except ValueError:
             return DEFAULT_AUDIT_MAX_AGE_HOURS
 
-    def _check_audit_fresh(self):
-        """Refuse the go-live of a checklist with gates bound to automated
-        checks unless its last audit is younger than the configured age."""
+    def _golive_audit_reasons(self):
+        """The refusal of the go-live of a checklist with gates bound to
+        automated checks unless its last audit is younger than the configured
+        age."""
+        reasons = []
         max_age = self._audit_max_age_hours()
         gated = self.env["golive.task"]._read_group(
             [
@@ -495,16 +513,17 @@ class GoliveChecklist(models.Model):
         now = fields.Datetime.now()
         for (checklist,) in gated:
             if not checklist.check_run_date:
-                raise UserError(
+                reasons.append(
                     self.env._(
                         "Cannot go live: %(name)s has gates bound to automated "
                         "checks and no audit. Press Run Checks first.",
                         name=checklist.name,
                     )
                 )
+                continue
             age = now - checklist.check_run_date
             if age > timedelta(hours=max_age):
-                raise UserError(
+                reasons.append(
                     self.env._(
                         "Cannot go live: the last audit of %(name)s is %(hours)s "
                         "hours old, older than %(max)s hours. Press Run Checks "
@@ -514,6 +533,7 @@ class GoliveChecklist(models.Model):
                         max=max_age,
                     )
                 )
+        return reasons
 
     def _golive_live_blockers(self):
         """Why these checklists cannot go live yet, besides red gates.
@@ -554,16 +574,6 @@ class GoliveChecklist(models.Model):
                     )
                 )
         return messages
-
-    def _check_live_blockers(self):
-        messages = self._golive_live_blockers()
-        if messages:
-            raise UserError(
-                self.env._(
-                    "Cannot go live:\n%(lines)s",
-                    lines="\n".join("- " + message for message in messages),
-                )
-            )
 
     def _check_manager(self):
         if not self._is_manager():

@@ -9,6 +9,13 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP, STATUSES
 
+from ..tools.policy import (
+    FAILING_CHECKS,
+    GREEN_STATES,
+    NOT_RUN,
+    is_red_gate,
+)
+
 TASK_STATES = [
     ("todo", "To Do"),
     ("in_progress", "In Progress"),
@@ -20,39 +27,15 @@ TASK_STATES = [
 OPEN_STATES = ("todo", "in_progress", "blocked")
 # Counted as progress; n/a tasks leave the denominator instead.
 CLOSED_STATES = ("done", "waived")
-# A gate is green only when done or waived, never n/a; a done gate whose bound
-# automated checks fail, or did not run, in the checklist's last audit stays
-# red, and so does a done gate still waiting for the sign-off its row asks for.
-GREEN_STATES = ("done", "waived")
-FAILING_CHECKS = ("fail", "error")
-# Check status of a bound task when the checklist's last audit has no finding
-# for one of its bindings (never audited, check not installed, skipped).
-NOT_RUN = "not_run"
-RED_CHECKS = (*FAILING_CHECKS, NOT_RUN)
+# When a gate is red: tools/policy.py, the one statement of the rule.
 CHECK_STATUSES = [*STATUSES, (NOT_RUN, "Not Run")]
 # Worst first when a task has several bindings: a failure says more than an
 # absence, an absence more than a warning.
 CHECK_GRAVITY = {"pass": 1, "warn": 2, NOT_RUN: 3, "fail": 4, "error": 5}
-RED_GATE_DOMAIN = [
-    ("is_gate", "=", True),
-    "|",
-    ("state", "not in", GREEN_STATES),
-    "&",
-    ("state", "=", "done"),
-    "|",
-    ("check_status", "in", RED_CHECKS),
-    ("signoff_missing", "=", True),
-]
+# The search of the red gates: the stored verdict of the policy.
+RED_GATE_DOMAIN = [("is_red_gate", "=", True)]
 # Longest failing message kept on a task.
 MAX_CHECK_MESSAGE = 2000
-
-
-def gate_passes(state, check_status, signoff_missing=False):
-    """Whether a gate task in ``state`` with ``check_status`` is green: the
-    rule ``RED_GATE_DOMAIN`` states for searches."""
-    return state == "waived" or (
-        state == "done" and check_status not in RED_CHECKS and not signoff_missing
-    )
 
 
 VERIFICATION_MODES = [
@@ -191,6 +174,15 @@ class GoliveTask(models.Model):
     signoff_missing = fields.Boolean(
         compute="_compute_signoff_missing", store=True, index=True
     )
+    is_red_gate = fields.Boolean(
+        string="Red Gate",
+        compute="_compute_is_red_gate",
+        store=True,
+        index=True,
+        help="A gate that blocks the go-live: not done or waived, or done while "
+        "its bound checks fail or did not run in the last audit, or while its "
+        "sign-off is missing.",
+    )
 
     @api.depends("phase_id")
     def _compute_checklist_id(self):
@@ -297,15 +289,20 @@ class GoliveTask(models.Model):
             task.signoff_missing = task.signoff_required and not task.signoff_user_id
 
     @api.depends("state", "is_gate", "check_status", "signoff_missing")
+    def _compute_is_red_gate(self):
+        for task in self:
+            task.is_red_gate = is_red_gate(
+                task.is_gate, task.state, task.check_status, task.signoff_missing
+            )
+
+    @api.depends("is_gate", "is_red_gate")
     def _compute_is_green(self):
         for task in self:
-            task.is_green = task.is_gate and not task._is_red_gate()
+            task.is_green = task.is_gate and not task.is_red_gate
 
     def _is_red_gate(self):
         self.ensure_one()
-        return self.is_gate and not gate_passes(
-            self.state, self.check_status, self.signoff_missing
-        )
+        return self.is_red_gate
 
     @api.depends("state", "date_deadline")
     @api.depends_context("tz")

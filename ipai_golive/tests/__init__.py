@@ -24,3 +24,4 @@ from . import test_golive_score_scope
 from . import test_golive_rollback_cli
 from . import test_golive_rollback
 from . import test_golive_backup_safety
+from . import test_golive_policy

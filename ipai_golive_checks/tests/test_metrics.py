@@ -10,7 +10,13 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import config
 
 from ..controllers.metrics import TOKEN_OPTION
-from ..tools.metrics import DatabaseSnapshot, collect_database, exposition
+from ..tools.metrics import (
+    FAMILIES,
+    DatabaseSnapshot,
+    MetricFamilies,
+    collect_database,
+    exposition,
+)
 from .common import GoliveCase
 
 TOKEN = "Scrape-Token-Planted-8w1"
@@ -96,16 +102,7 @@ class TestMetricsCollect(GoliveCase):
             run_timestamp=1_000.0,
             findings={("pass", "high"): 3},
             checks={"config.list_db": ("critical", "pass")},
-            checklists=[
-                {
-                    "id": 1,
-                    "name": "AIUX v2",
-                    "state": "ready",
-                    "golive": 5_000.0,
-                    "freeze_end": None,
-                    "red_gates": 2,
-                }
-            ],
+            extra={"x_widget_addon": {"red": 2, "blue": 5}},
         )
         failing = DatabaseSnapshot(
             db="beta_prod",
@@ -118,7 +115,18 @@ class TestMetricsCollect(GoliveCase):
             checks={"config.list_db": ("critical", "fail")},
         )
         bare = DatabaseSnapshot(db="no_addon")
-        values = samples(exposition([healthy, failing, bare], now=2_000.0).decode())
+
+        def expose_widgets(gauge, rows):
+            widgets = gauge("x_widgets", "Widgets by colour.", ["db", "colour"])
+            for db, counts in rows:
+                for colour, count in counts.items():
+                    widgets.labels(db, colour).set(count)
+
+        # the families an installed addon registers
+        families = MetricFamilies("x_widget_addon", dict, expose_widgets)
+        with patch.dict(FAMILIES, {"x_widget_addon": families}):
+            text = exposition([healthy, failing, bare], now=2_000.0).decode()
+        values = samples(text)
         self.assertEqual(
             values[key("golive_score", db="beta_prod", env="prod")],
             40.0,
@@ -135,11 +143,10 @@ class TestMetricsCollect(GoliveCase):
             1_000.0,
         )
         self.assertEqual(values[key("golive_database_up", db="no_addon")], 0.0)
-        gate = {"db": "acme_prod", "checklist": "AIUX v2", "state": "ready"}
-        self.assertEqual(values[key("golive_checklist_red_gates", **gate)], 2.0)
-        self.assertEqual(
-            values[key("golive_checklist_golive_timestamp_seconds", **gate)], 5_000.0
-        )
+        widget = {"db": "acme_prod", "colour": "blue"}
+        self.assertEqual(values[key("x_widgets", **widget)], 5.0)
+        # only the databases where the addon is installed
+        self.assertNotIn(key("x_widgets", db="beta_prod", colour="blue"), values)
         self.assertNotIn(key("golive_score", db="no_addon", env=""), values)
 
 

@@ -10,22 +10,49 @@ number of queries (whatever the number of checks, runs or checklists), and
 :func:`exposition` turns the snapshots into the Prometheus text format with
 ``prometheus_client``'s own registry and ``generate_latest``.
 
-Labels carry database names, check codes, severities, statuses and checklist
-names only: never an object key, message or evidence, where a secret could
-hide.
+Installed addons add their own metric families with :func:`register_families`
+(the go-live app adds its checklists): the engine names none of them.
+
+Labels carry database names, check codes, severities, statuses and the names
+an addon's families choose: never an object key, message or evidence, where a
+secret could hide.
 """
 
 import dataclasses
+import importlib
 import time
+from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 # The value of golive_check_status: the gravity of the worst finding.
 STATUS_VALUE = {"skipped": -1, "pass": 0, "warn": 1, "fail": 2, "error": 3}
-OPEN_CHECKLIST_STATES = ("draft", "in_progress", "ready", "live", "stabilizing")
-GREEN_GATE_STATES = ("done", "waived")
-FAILING = ("fail", "error")
-GATE_LABELS = ["db", "checklist", "state"]
+ENGINE_MODULE = "ipai_golive_checks"
+
+
+@dataclasses.dataclass(frozen=True)
+class MetricFamilies:
+    """The metric families an addon adds to the exposition.
+
+    ``collect(cr)`` reads what a database says (read only, a fixed number of
+    queries) and returns data; ``expose(gauge, rows)`` declares its gauges
+    with ``gauge(name, documentation, labels)`` and sets them from ``rows``,
+    the ``[(db, data)]`` of the databases where the addon is installed.
+    """
+
+    module: str
+    collect: Callable
+    expose: Callable
+
+
+# addon name -> MetricFamilies, filled by the addons when they are imported
+FAMILIES = {}
+
+
+def register_families(module, collect, expose):
+    """Add the metric families of the addon ``module`` to the exposition of
+    every database where it is installed."""
+    FAMILIES[module] = MetricFamilies(module, collect, expose)
 
 
 @dataclasses.dataclass
@@ -41,7 +68,8 @@ class DatabaseSnapshot:
     findings: dict = dataclasses.field(default_factory=dict)  # (status, sev) -> n
     waived: int = 0
     checks: dict = dataclasses.field(default_factory=dict)  # code -> (sev, status)
-    checklists: list = dataclasses.field(default_factory=list)  # dicts
+    # addon name -> what its registered families collected
+    extra: dict = dataclasses.field(default_factory=dict)
 
 
 def _table_exists(cr, table):
@@ -73,9 +101,31 @@ def collect_database(cr, db):
         snapshot.run_id, snapshot.environment = row[0], row[1] or ""
         snapshot.score, snapshot.run_timestamp = float(row[2] or 0), float(row[3] or 0)
         _collect_results(cr, snapshot)
-    if _table_exists(cr, "golive_checklist") and _table_exists(cr, "golive_task"):
-        _collect_checklists(cr, snapshot)
+    for families in _installed_families(cr):
+        snapshot.extra[families.module] = families.collect(cr)
     return snapshot
+
+
+def _installed_families(cr):
+    """The registered families of the addons installed in the database that
+    depend on the engine; such an addon not imported yet by this process (its
+    database's registry is not loaded) is imported, which registers them."""
+    cr.execute(
+        "SELECT m.name FROM ir_module_module m "
+        "JOIN ir_module_module_dependency d ON d.module_id = m.id "
+        "WHERE m.state = 'installed' AND d.name = %s ORDER BY m.name",
+        (ENGINE_MODULE,),
+    )
+    found = []
+    for (name,) in cr.fetchall():
+        if name not in FAMILIES:
+            try:
+                importlib.import_module(f"odoo.addons.{name}")
+            except ModuleNotFoundError:
+                continue
+        if name in FAMILIES:
+            found.append(FAMILIES[name])
+    return found
 
 
 def _collect_results(cr, snapshot):
@@ -94,39 +144,6 @@ def _collect_results(cr, snapshot):
         previous = snapshot.checks.get(code)
         if previous is None or STATUS_VALUE[status] > STATUS_VALUE[previous[1]]:
             snapshot.checks[code] = (severity, status)
-
-
-def _collect_checklists(cr, snapshot):
-    cr.execute(
-        """
-        SELECT c.id, c.name, c.state,
-               EXTRACT(EPOCH FROM c.date_golive::timestamp),
-               EXTRACT(EPOCH FROM c.date_freeze_end),
-               COUNT(t.id) FILTER (
-                   WHERE t.is_gate AND (
-                       t.state NOT IN %s
-                       OR (t.state = 'done' AND t.check_status IN %s)
-                   )
-               )
-          FROM golive_checklist c
-          LEFT JOIN golive_task t ON t.checklist_id = c.id
-         WHERE c.state IN %s AND c.active
-         GROUP BY c.id
-         ORDER BY c.id
-        """,
-        (GREEN_GATE_STATES, FAILING, OPEN_CHECKLIST_STATES),
-    )
-    for row in cr.fetchall():
-        snapshot.checklists.append(
-            {
-                "id": row[0],
-                "name": row[1],
-                "state": row[2],
-                "golive": float(row[3]) if row[3] is not None else None,
-                "freeze_end": float(row[4]) if row[4] is not None else None,
-                "red_gates": row[5],
-            }
-        )
 
 
 def exposition(snapshots, now=None):
@@ -161,19 +178,6 @@ def exposition(snapshots, now=None):
     run_age = gauge(
         "golive_last_run_age_seconds", "Age of the latest complete audit.", ["db"]
     )
-    red = gauge(
-        "golive_checklist_red_gates", "Red gates of an open checklist.", GATE_LABELS
-    )
-    golive = gauge(
-        "golive_checklist_golive_timestamp_seconds",
-        "Target go-live date of an open checklist.",
-        GATE_LABELS,
-    )
-    freeze = gauge(
-        "golive_checklist_freeze_end_timestamp_seconds",
-        "End of the change freeze after go-live.",
-        GATE_LABELS,
-    )
     for snap in snapshots:
         up.labels(snap.db).set(1 if snap.installed else 0)
         if snap.run_id is not None:
@@ -185,11 +189,12 @@ def exposition(snapshots, now=None):
                 findings.labels(snap.db, status, severity).set(count)
             for code, (severity, status) in sorted(snap.checks.items()):
                 check.labels(snap.db, code, severity).set(STATUS_VALUE[status])
-        for checklist in snap.checklists:
-            labels = (snap.db, checklist["name"], checklist["state"])
-            red.labels(*labels).set(checklist["red_gates"])
-            if checklist["golive"] is not None:
-                golive.labels(*labels).set(checklist["golive"])
-            if checklist["freeze_end"] is not None:
-                freeze.labels(*labels).set(checklist["freeze_end"])
+    for families in FAMILIES.values():
+        rows = [
+            (snap.db, snap.extra[families.module])
+            for snap in snapshots
+            if families.module in snap.extra
+        ]
+        if rows:
+            families.expose(gauge, rows)
     return generate_latest(registry)
