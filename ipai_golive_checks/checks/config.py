@@ -10,6 +10,7 @@ from odoo.tools import config
 from odoo.tools.config import crypt_context
 
 from ..models.golive_check_registry import Finding, golive_check
+from ..tools import conffile
 
 MB = 1024 * 1024
 
@@ -412,3 +413,173 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         else:
             yield Finding.pass_(self.env._("No demo data installed."), "demo")
+
+    @golive_check(
+        "config.ignored_options",
+        title="No option of the configuration file ignored by Odoo",
+        category="config",
+        severity="medium",
+        remediation="Fix the spelling of the named options (underscores, as in "
+        "odoo-bin --save output: dbfilter, data_dir, log_level): Odoo keeps an "
+        "unknown option without using it.",
+    )
+    def _check_config_ignored_options(self, ctx):
+        rcfile = config.rcfile
+        options = conffile.read_options(rcfile) if rcfile else None
+        if options is None:
+            yield Finding.skip(
+                self.env._("No readable configuration file: nothing to read."),
+                "rcfile",
+                rcfile=rcfile or "",
+            )
+            return
+        unknown = conffile.unknown_options(options, set(config.casts))
+        for line, name in unknown:
+            yield Finding.fail(
+                self.env._(
+                    "%(file)s line %(line)s: Odoo ignores the option %(name)r.",
+                    file=rcfile,
+                    line=line,
+                    name=name,
+                ),
+                name,
+                rcfile=rcfile,
+                line=line,
+            )
+        if not unknown:
+            yield Finding.pass_(
+                self.env._(
+                    "All %(count)s options of %(file)s are known to Odoo.",
+                    count=len(options),
+                    file=rcfile,
+                ),
+                "rcfile",
+                rcfile=rcfile,
+            )
+
+    @golive_check(
+        "config.dev_settings",
+        title="No development setting (dev_mode, debug logging)",
+        category="config",
+        severity="high",
+        severity_by_env={"dev": "info", "staging": "low"},
+        remediation="Remove dev_mode (--dev) and set log_level = info (or warn) "
+        "in production: auto-reload, unminified assets and debug logs expose "
+        "and slow the server.",
+        tags=("security",),
+    )
+    def _check_config_dev_settings(self, ctx):
+        dev_mode = [mode for mode in config.get("dev_mode") or [] if mode]
+        log_level = config.get("log_level") or "info"
+        if dev_mode:
+            yield Finding.fail(
+                self.env._(
+                    "dev_mode is on (%(modes)s).", modes=", ".join(sorted(dev_mode))
+                ),
+                "dev_mode",
+                dev_mode=sorted(dev_mode),
+            )
+        else:
+            yield Finding.pass_(self.env._("dev_mode is off."), "dev_mode")
+        if log_level.startswith("debug"):
+            yield Finding.fail(
+                self.env._("log_level is %(level)s.", level=log_level),
+                "log_level",
+                log_level=log_level,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._("log_level is %(level)s.", level=log_level),
+                "log_level",
+                log_level=log_level,
+            )
+
+    @golive_check(
+        "config.placeholder_secrets",
+        title="No placeholder secret in the configuration",
+        category="config",
+        severity="critical",
+        severity_by_env={"dev": "info", "staging": "medium"},
+        remediation="Replace the named secret with a generated one (and set "
+        "admin_passwd from the database manager so Odoo stores its hash).",
+        tags=("security",),
+    )
+    def _check_config_placeholder_secrets(self, ctx):
+        """admin_passwd, db_password, smtp_password and the outgoing mail
+        servers' passwords. The default master password ``admin`` is
+        config.admin_passwd's finding, not repeated here."""
+        secrets = [
+            (option, config.get(option))
+            for option in conffile.SECRET_OPTIONS
+            if not (option == "admin_passwd" and config.get(option) == "admin")
+        ]
+        servers = self.env["ir.mail_server"].sudo().search([])
+        secrets += [(f"ir.mail_server,{s.id}", s.smtp_pass) for s in servers]
+        found = 0
+        for key, value in secrets:
+            kind = conffile.placeholder_kind(value)
+            if kind:
+                found += 1
+                yield Finding.fail(
+                    self.env._("%(key)s holds a %(kind)s.", key=key, kind=kind),
+                    key,
+                    kind=kind,
+                )
+        if not found:
+            yield Finding.pass_(
+                self.env._(
+                    "No placeholder among %(count)s secrets.",
+                    count=sum(bool(value) for _key, value in secrets),
+                ),
+                "secrets",
+            )
+
+    @golive_check(
+        "config.file_mode",
+        title="Configuration file with secrets not readable by other users",
+        category="config",
+        severity="high",
+        severity_by_env={"dev": "info"},
+        remediation="chmod 640 (or 600) the configuration file and chown it to "
+        "the Odoo user: it holds passwords.",
+        tags=("security",),
+    )
+    def _check_config_file_mode(self, ctx):
+        rcfile = config.rcfile
+        options = conffile.read_options(rcfile) if rcfile else None
+        if options is None:
+            yield Finding.skip(
+                self.env._("No readable configuration file: nothing to judge."),
+                "rcfile",
+                rcfile=rcfile or "",
+            )
+            return
+        secrets = [
+            name
+            for name in conffile.SECRET_OPTIONS
+            if options.get(name, (0, ""))[1] not in ("", "False", "false")
+        ]
+        mode, _uid, others, _group = conffile.file_exposure(rcfile)
+        evidence = {"rcfile": rcfile, "mode": f"{mode:04o}", "sensitive_options": secrets}
+        if secrets and others:
+            yield Finding.fail(
+                self.env._(
+                    "%(file)s (mode %(mode)s) is readable by every user and holds "
+                    "%(secrets)s.",
+                    file=rcfile,
+                    mode=f"{mode:04o}",
+                    secrets=", ".join(secrets),
+                ),
+                "rcfile",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "%(file)s (mode %(mode)s): no secret readable by other users.",
+                    file=rcfile,
+                    mode=f"{mode:04o}",
+                ),
+                "rcfile",
+                **evidence,
+            )

@@ -539,3 +539,53 @@ class GoliveCheckRegistry(models.AbstractModel):
             recipient,
             evidence,
         )
+
+    @golive_check(
+        "mail.queue_stalled",
+        title="Outgoing mail queue moving",
+        category="mail",
+        severity="medium",
+        severity_by_env={"dev": "info"},
+        remediation="Check that the 'Mail: Email Queue Manager' scheduled action "
+        "is active and runs (cron worker, outgoing server), then send the queue "
+        "from Settings > Technical > Emails.",
+        params={"minutes": 120},
+    )
+    def _check_mail_queue_stalled(self, ctx):
+        """Mails still outgoing well after the queue manager should have sent
+        them (scheduled mails count from their scheduled date)."""
+        minutes = int(ctx.params["minutes"])
+        limit = fields.Datetime.now() - timedelta(minutes=minutes)
+        Mail = self.env["mail.mail"].sudo()
+        domain = [
+            ("state", "=", "outgoing"),
+            "|",
+            "&",
+            ("scheduled_date", "=", False),
+            ("create_date", "<", limit),
+            ("scheduled_date", "<", limit),
+        ]
+        count = Mail.search_count(domain)
+        oldest = Mail.search(domain, order="create_date, id", limit=1).create_date
+        evidence = {"minutes": minutes, "count": count}
+        if count:
+            evidence["oldest"] = fields.Datetime.to_string(oldest)
+            yield Finding.fail(
+                self.env._(
+                    "%(count)s outgoing mail(s) waiting for more than %(minutes)s "
+                    "minutes (oldest %(oldest)s).",
+                    count=count,
+                    minutes=minutes,
+                    oldest=evidence["oldest"],
+                ),
+                "mail.mail",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "No outgoing mail waiting for more than %s minutes.", minutes
+                ),
+                "mail.mail",
+                **evidence,
+            )
