@@ -19,6 +19,7 @@
             "manifestoo-core",
             "prometheus_client",
             "jsonschema",
+            "dnspython",
         ]
     },
     "data": [

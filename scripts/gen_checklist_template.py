@@ -98,7 +98,7 @@ KNOWN_CHECK_CODES = frozenset(
     config.ignored_options config.dev_settings config.placeholder_secrets
     config.file_mode
     mail.outgoing_server mail.smtp_probe mail.exceptions mail.alias_domain
-    mail.test_send mail.queue_stalled
+    mail.test_send mail.queue_stalled mail.domain_auth
     http.health http.login http.websocket http.assets http.tls_certificate
     http.dns http.endpoint
     postgres.version postgres.max_connections postgres.connections

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Config hygiene, process owner, capacity and the mail queue (issue 23)."""
 
+import json
 import os
 import tempfile
 from datetime import timedelta
@@ -13,6 +14,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import config
 
+from ._dns_server import LoopbackDns
 from .common import GoliveCase
 
 CONF = """\
@@ -175,3 +177,68 @@ class TestChecksHygiene(GoliveCase):
         mail.scheduled_date = fields.Datetime.now() + timedelta(hours=1)
         run = self.run_checks(["mail.queue_stalled"])
         self.assertStatus(run, "mail.queue_stalled", "pass")
+
+
+@tagged("post_install", "-at_install")
+class TestChecksMailDomainAuth(GoliveCase):
+    CODE = "mail.domain_auth"
+
+    def setUp(self):
+        super().setUp()
+        self.env["mail.alias.domain"].search([]).unlink()
+        self.env["mail.alias.domain"].create({"name": "shop.example.com"})
+        self.env["ir.mail_server"].search([]).unlink()
+        self.env["ir.mail_server"].create(
+            {"name": "Mailgun", "smtp_host": "smtp.mailgun.org"}
+        )
+
+    def run_against(self, nameserver, **params):
+        self.env["golive.check"]._sync_registry()[self.CODE].parameters = json.dumps(
+            dict({"nameserver": nameserver, "dkim_selectors": "mx"}, **params)
+        )
+        return self.run_checks([self.CODE])
+
+    def test_authenticated(self):
+        records = {
+            "shop.example.com": ["v=spf1 include:mailgun.org ~all"],
+            "_dmarc.shop.example.com": ["v=DMARC1; p=quarantine; rua=mailto:d@x"],
+            "mx._domainkey.shop.example.com": ["k=rsa; p=MIGfMA0GCSqGSIb3DQEB"],
+        }
+        with LoopbackDns(records) as server:
+            run = self.run_against(server.nameserver)
+        self.assertEqual(
+            self.statuses(run, self.CODE),
+            {
+                "shop.example.com:spf": "pass",
+                "shop.example.com:dmarc": "pass",
+                "shop.example.com:dkim:mx": "pass",
+            },
+        )
+
+    def test_not_authenticated(self):
+        records = {
+            "shop.example.com": ["v=spf1 include:_spf.google.com -all"],
+            "_dmarc.shop.example.com": ["v=DMARC1; p=none"],
+        }
+        with LoopbackDns(records) as server:
+            run = self.run_against(server.nameserver)
+        self.assertEqual(
+            self.statuses(run, self.CODE),
+            {
+                "shop.example.com:spf": "fail",
+                "shop.example.com:dmarc": "warn",
+                "shop.example.com:dkim:mx": "fail",
+            },
+        )
+        with LoopbackDns({}) as server:
+            run = self.run_against(server.nameserver)
+        self.assertEqual(
+            set(self.statuses(run, self.CODE).values()), {"fail"}
+        )
+
+    def test_dns_unreachable(self):
+        with LoopbackDns({}) as server:
+            closed = server.nameserver  # the port is closed after the block
+        run = self.run_against(closed, network_timeout=1)
+        self.assertStatus(run, self.CODE, "skipped")
+        self.assertIn("DNS unreachable", self.results(run).message)
