@@ -513,7 +513,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             for option in conffile.SECRET_OPTIONS
             if not (option == "admin_passwd" and config.get(option) == "admin")
         ]
-        servers = self.env["ir.mail_server"].sudo().search([])
+        servers = self.env["ir.mail_server"].sudo().search([("smtp_pass", "!=", False)])
         secrets += [(f"ir.mail_server,{s.id}", s.smtp_pass) for s in servers]
         found = 0
         for key, value in secrets:
@@ -560,7 +560,11 @@ class GoliveCheckRegistry(models.AbstractModel):
             if options.get(name, (0, ""))[1] not in ("", "False", "false")
         ]
         mode, _uid, others, _group = conffile.file_exposure(rcfile)
-        evidence = {"rcfile": rcfile, "mode": f"{mode:04o}", "sensitive_options": secrets}
+        evidence = {
+            "rcfile": rcfile,
+            "mode": f"{mode:04o}",
+            "sensitive_options": secrets,
+        }
         if secrets and others:
             yield Finding.fail(
                 self.env._(

@@ -22,8 +22,7 @@ from odoo import fields, models
 from odoo.tools import config
 
 from ..models.golive_check_registry import Finding, golive_check
-from ..tools import net
-from ..tools import mail_dns
+from ..tools import mail_dns, net
 
 DEFAULT_SMTP_HOST = "localhost"
 RESERVED_DOMAINS = ("localhost", "example.com", "example.org", "example.net")
@@ -604,7 +603,12 @@ class GoliveCheckRegistry(models.AbstractModel):
         params={"nameserver": "", "dkim_selectors": ""},
     )
     def _check_mail_domain_auth(self, ctx):
-        domains = self.env["mail.alias.domain"].sudo().search([]).mapped("name")
+        domains = (
+            self.env["mail.alias.domain"]
+            .sudo()
+            .search([("name", "!=", False)])
+            .mapped("name")
+        )
         if not domains:
             yield Finding.skip(
                 self.env._("No alias domain: no sending domain to look up."),
@@ -614,7 +618,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         server = self.env["ir.mail_server"].sudo().search([], limit=1)
         host = server.smtp_host or config.get("smtp_server") or ""
         selectors = [
-            s.strip() for s in (ctx.params["dkim_selectors"] or "").split(",") if s.strip()
+            s.strip()
+            for s in (ctx.params["dkim_selectors"] or "").split(",")
+            if s.strip()
         ]
         resolver = mail_dns.make_resolver(
             ctx.params["nameserver"] or "", ctx.network_timeout
@@ -670,8 +676,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         elif policy not in ("quarantine", "reject"):
             yield Finding.warn(
                 self.env._(
-                    "The DMARC policy of %(domain)s is %(policy)r: "
-                    "monitoring only.",
+                    "The DMARC policy of %(domain)s is %(policy)r: monitoring only.",
                     domain=domain,
                     policy=policy or "missing",
                 ),

@@ -18,7 +18,9 @@ class LoopbackDns:
     """
 
     def __init__(self, records):
-        self.records = {name.rstrip(".").lower(): txts for name, txts in records.items()}
+        self.records = {
+            name.rstrip(".").lower(): txts for name, txts in records.items()
+        }
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.2)

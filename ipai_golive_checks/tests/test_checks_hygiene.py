@@ -73,9 +73,7 @@ class TestChecksHygiene(GoliveCase):
         self.assertEqual(self.results(run)[0].severity, "high")
         with patch.dict(config.options, {"dev_mode": ["reload"]}):
             run = self.run_checks(["config.dev_settings"], environment="dev")
-        self.assertEqual(
-            self.results(run, "config.dev_settings")[0].severity, "info"
-        )
+        self.assertEqual(self.results(run, "config.dev_settings")[0].severity, "info")
 
     def test_placeholder_secrets(self):
         good = {
@@ -87,7 +85,11 @@ class TestChecksHygiene(GoliveCase):
             run = self.run_checks(["config.placeholder_secrets"])
         self.assertStatus(run, "config.placeholder_secrets", "pass")
         self.env["ir.mail_server"].create(
-            {"name": "Mailgun", "smtp_host": "smtp.example.com", "smtp_pass": "changeme"}
+            {
+                "name": "Mailgun",
+                "smtp_host": "smtp.example.com",
+                "smtp_pass": "changeme",
+            }
         )
         bad = dict(
             good,
@@ -114,7 +116,9 @@ class TestChecksHygiene(GoliveCase):
         path = self.write_conf(mode=0o644)
         run = self.run_with_conf("config.file_mode", path)
         self.assertStatus(run, "config.file_mode", "fail")
-        self.assertEqual(self.results(run).evidence["sensitive_options"], ["db_password"])
+        self.assertEqual(
+            self.results(run).evidence["sensitive_options"], ["db_password"]
+        )
         # readable, but no secret in it
         path = self.write_conf(mode=0o644, password="")
         run = self.run_with_conf("config.file_mode", path)
@@ -153,9 +157,7 @@ class TestChecksHygiene(GoliveCase):
             self.statuses(run, "process.capacity"),
             {"workers": "fail", "memory": "fail"},
         )
-        self.assertEqual(
-            self.results(run)[0].evidence["max_workers"], 2 * cpus + 1
-        )
+        self.assertEqual(self.results(run)[0].evidence["max_workers"], 2 * cpus + 1)
 
     def test_mail_queue_stalled(self):
         # this database's own queue is not the subject of the test
@@ -232,9 +234,7 @@ class TestChecksMailDomainAuth(GoliveCase):
         )
         with LoopbackDns({}) as server:
             run = self.run_against(server.nameserver)
-        self.assertEqual(
-            set(self.statuses(run, self.CODE).values()), {"fail"}
-        )
+        self.assertEqual(set(self.statuses(run, self.CODE).values()), {"fail"})
 
     def test_dns_unreachable(self):
         with LoopbackDns({}) as server:

@@ -37,13 +37,13 @@ def txt_records(resolver, name):
         return []
     except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
         raise DnsUnreachable(str(exc)) from exc
-    return [
-        b"".join(record.strings).decode("utf-8", "replace") for record in answer
-    ]
+    return [b"".join(record.strings).decode("utf-8", "replace") for record in answer]
 
 
 def spf_record(resolver, domain):
-    records = [r for r in txt_records(resolver, domain) if r.lower().startswith("v=spf1")]
+    records = [
+        r for r in txt_records(resolver, domain) if r.lower().startswith("v=spf1")
+    ]
     return records[0] if records else None
 
 
@@ -52,9 +52,7 @@ def dmarc_policy(resolver, domain):
     for record in txt_records(resolver, f"_dmarc.{domain}"):
         if record.lower().startswith("v=dmarc1"):
             tags = dict(
-                part.strip().split("=", 1)
-                for part in record.split(";")
-                if "=" in part
+                part.strip().split("=", 1) for part in record.split(";") if "=" in part
             )
             return tags.get("p", "").strip().lower()
     return None
