@@ -96,7 +96,7 @@ KNOWN_CHECK_CODES = frozenset(
     config.proxy_mode config.dbfilter config.list_db config.admin_passwd
     config.workers config.limits config.data_dir config.logfile config.demo_data
     config.ignored_options config.dev_settings config.placeholder_secrets
-    config.file_mode
+    config.file_mode config.absurd_values config.db_tls
     mail.outgoing_server mail.smtp_probe mail.exceptions mail.alias_domain
     mail.test_send mail.queue_stalled mail.domain_auth
     http.health http.login http.websocket http.assets http.tls_certificate

@@ -5,6 +5,8 @@ import re
 import tempfile
 from urllib.parse import urlsplit
 
+import psutil
+
 from odoo import models
 from odoo.tools import config
 from odoo.tools.config import crypt_context
@@ -13,6 +15,7 @@ from ..models.golive_check_registry import Finding, golive_check
 from ..tools import conffile
 
 MB = 1024 * 1024
+LOCAL_DB_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def _is_hashed(value):
@@ -585,5 +588,146 @@ class GoliveCheckRegistry(models.AbstractModel):
                     mode=f"{mode:04o}",
                 ),
                 "rcfile",
+                **evidence,
+            )
+
+    @golive_check(
+        "config.absurd_values",
+        title="No misread or absurd value in the configuration",
+        category="config",
+        severity="medium",
+        severity_by_env={"dev": "info"},
+        remediation="Write one plain value per option (no inline comment: "
+        "put comments on their own line), a log_level Odoo knows, memory limits "
+        "below the host's memory (Odoo's defaults: 2048/2560 MiB) and time limits "
+        "of minutes (defaults: limit_time_cpu 60 s, limit_time_real 120 s).",
+        tags=("performance",),
+        params={"max_time_limit": 86400},
+    )
+    def _check_config_absurd_values(self, ctx):
+        rcfile = config.rcfile
+        options = (conffile.read_options(rcfile) if rcfile else None) or {}
+        found = 0
+        for line, name, kind in conffile.misread_values(options, config.casts):
+            found += 1
+            value = options[name][1]
+            if kind == "number":
+                message = self.env._(
+                    "%(file)s line %(line)s: %(name)s = %(value)r is not a number "
+                    "(an inline comment is read as part of the value).",
+                    file=rcfile,
+                    line=line,
+                    name=name,
+                    value=value,
+                )
+            else:
+                message = self.env._(
+                    "%(file)s line %(line)s: %(name)s = %(value)r is not one of "
+                    "Odoo's values (%(choices)s).",
+                    file=rcfile,
+                    line=line,
+                    name=name,
+                    value=value,
+                    choices=", ".join(config.casts[name].choices),
+                )
+            yield Finding.fail(message, name, rcfile=rcfile, line=line, kind=kind)
+        max_time = int(ctx.params["max_time_limit"])
+        memory = psutil.virtual_memory().total
+        for name in ("limit_memory_soft", "limit_memory_hard"):
+            value = config.get(name)
+            if isinstance(value, int) and value > memory:
+                found += 1
+                yield Finding.fail(
+                    self.env._(
+                        "%(where)s: %(name)s is %(value)s MB, more than the host's "
+                        "%(memory)s MB: it never applies.",
+                        where=self._golive_option_where(options, name),
+                        name=name,
+                        value=value // MB,
+                        memory=memory // MB,
+                    ),
+                    name,
+                    value_mb=value // MB,
+                    host_memory_mb=memory // MB,
+                )
+        for name in ("limit_time_cpu", "limit_time_real"):
+            value = config.get(name)
+            if isinstance(value, int) and (value == 0 or value > max_time):
+                found += 1
+                yield Finding.fail(
+                    self.env._(
+                        "%(where)s: %(name)s = %(value)s s: %(why)s",
+                        where=self._golive_option_where(options, name),
+                        name=name,
+                        value=value,
+                        why=self.env._("workers are killed at once.")
+                        if value == 0
+                        else self.env._(
+                            "more than %(max)s s, it never stops a runaway request.",
+                            max=max_time,
+                        ),
+                    ),
+                    name,
+                    value=value,
+                    max_time_limit=max_time,
+                )
+        if not found:
+            yield Finding.pass_(
+                self.env._("No misread or absurd value among the options."),
+                "options",
+                rcfile=rcfile or "",
+            )
+
+    def _golive_option_where(self, options, name):
+        """Where an option's value comes from: its line, or the command line."""
+        if name in options:
+            return self.env._(
+                "%(file)s line %(line)s", file=config.rcfile, line=options[name][0]
+            )
+        return self.env._("set outside the file")
+
+    @golive_check(
+        "config.db_tls",
+        title="A remote database reached over TLS",
+        category="config",
+        severity="high",
+        severity_by_env={"dev": "info"},
+        remediation="Set db_sslmode = require (or verify-full with the server's "
+        "CA) when db_host is another machine: disable, allow and prefer let the "
+        "password and the data cross the network in clear.",
+        tags=("security",),
+    )
+    def _check_config_db_tls(self, ctx):
+        host = config.get("db_host") or ""
+        sslmode = config.get("db_sslmode") or "prefer"
+        evidence = {"db_host": host, "db_sslmode": sslmode}
+        if not host or host.startswith("/") or host in LOCAL_DB_HOSTS:
+            yield Finding.pass_(
+                self.env._(
+                    "The database is local (%(host)s): no network to protect.",
+                    host=host or self.env._("Unix socket"),
+                ),
+                "db_host",
+                **evidence,
+            )
+        elif sslmode in ("disable", "allow", "prefer"):
+            yield Finding.fail(
+                self.env._(
+                    "db_host %(host)s is reached with db_sslmode = %(mode)s: TLS "
+                    "is not required.",
+                    host=host,
+                    mode=sslmode,
+                ),
+                "db_host",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "db_host %(host)s is reached with db_sslmode = %(mode)s.",
+                    host=host,
+                    mode=sslmode,
+                ),
+                "db_host",
                 **evidence,
             )

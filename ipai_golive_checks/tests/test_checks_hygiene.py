@@ -61,6 +61,70 @@ class TestChecksHygiene(GoliveCase):
         run = self.run_with_conf("config.ignored_options", "/nonexistent/odoo.conf")
         self.assertStatus(run, "config.ignored_options", "skipped")
 
+    def test_absurd_values(self):
+        sane = {
+            "limit_memory_soft": 2048 * 1024 * 1024,
+            "limit_memory_hard": 2560 * 1024 * 1024,
+            "limit_time_cpu": 60,
+            "limit_time_real": 120,
+        }
+        path = self.write_conf(extra="workers = 4\nlog_level = warn")
+        run = self.run_with_conf("config.absurd_values", path, **sane)
+        self.assertStatus(run, "config.absurd_values", "pass")
+        path = self.write_conf(extra="workers = 4 ; four\nlog_level = warning")
+        huge = 250 * 1024**3
+        self.assertGreater(huge, psutil.virtual_memory().total)
+        run = self.run_with_conf(
+            "config.absurd_values",
+            path,
+            **dict(sane, limit_memory_hard=huge, limit_time_real=600000000),
+        )
+        self.assertEqual(
+            self.statuses(run, "config.absurd_values"),
+            {
+                "workers": "fail",
+                "log_level": "fail",
+                "limit_memory_hard": "fail",
+                "limit_time_real": "fail",
+            },
+        )
+        results = self.results(run)
+        workers = results.filtered(lambda r: r.object_key == "workers")
+        self.assertIn("line 5", workers.message)
+        self.assertIn("not a number", workers.message)
+        level = results.filtered(lambda r: r.object_key == "log_level")
+        self.assertEqual(level.evidence["line"], 6)
+        self.assertIn("'warning'", level.message)
+        run = self.run_with_conf(
+            "config.absurd_values", path, **dict(sane, limit_time_real=0)
+        )
+        zero = self.results(run).filtered(lambda r: r.object_key == "limit_time_real")
+        self.assertEqual(zero.status, "fail")
+        self.assertIn("killed at once", zero.message)
+
+    def test_db_tls(self):
+        for host in (False, "/var/run/postgresql", "127.0.0.1", "::1", "localhost"):
+            with patch.dict(config.options, {"db_host": host, "db_sslmode": "disable"}):
+                run = self.run_checks(["config.db_tls"])
+            self.assertStatus(run, "config.db_tls", "pass")
+        for mode in ("disable", "allow", "prefer"):
+            with patch.dict(
+                config.options, {"db_host": "db.example.com", "db_sslmode": mode}
+            ):
+                run = self.run_checks(["config.db_tls"])
+            self.assertStatus(run, "config.db_tls", "fail")
+            self.assertEqual(self.results(run)[0].severity, "high")
+        with patch.dict(
+            config.options, {"db_host": "db.example.com", "db_sslmode": "verify-full"}
+        ):
+            run = self.run_checks(["config.db_tls"])
+        self.assertStatus(run, "config.db_tls", "pass")
+        with patch.dict(
+            config.options, {"db_host": "db.example.com", "db_sslmode": "prefer"}
+        ):
+            run = self.run_checks(["config.db_tls"], environment="dev")
+        self.assertEqual(self.results(run, "config.db_tls")[0].severity, "info")
+
     def test_dev_settings(self):
         with patch.dict(config.options, {"dev_mode": [], "log_level": "info"}):
             run = self.run_checks(["config.dev_settings"])

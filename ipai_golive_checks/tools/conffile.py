@@ -108,3 +108,26 @@ def file_exposure(path):
     info = os.stat(path)
     mode = stat.S_IMODE(info.st_mode)
     return mode, info.st_uid, bool(mode & stat.S_IROTH), bool(mode & stat.S_IRGRP)
+
+
+def misread_values(options, casts):
+    """``[(line, option, kind)]`` of values Odoo cannot use as written.
+
+    ``RawConfigParser`` keeps an inline comment as part of the value
+    (``workers = 4 ; four``) and Odoo stores a ``choice`` option without
+    checking it against its choices (``log_level = warning``). ``kind`` is
+    ``"number"`` or ``"choice"``; the checked options hold no secret.
+    """
+    found = []
+    for name, (line, value) in options.items():
+        option = casts.get(name)
+        if option is None or value in ("", "False", "false", "None"):
+            continue
+        if option.type in ("int", "float"):
+            try:
+                float(value)
+            except ValueError:
+                found.append((line, name, "number"))
+        elif option.type == "choice" and value not in option.choices:
+            found.append((line, name, "choice"))
+    return sorted(found)
