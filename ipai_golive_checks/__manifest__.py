@@ -20,6 +20,7 @@
             "manifestoo-core",
             "prometheus_client",
             "jsonschema",
+            "dnspython",
         ]
     },
     "data": [

@@ -95,8 +95,10 @@ KNOWN_CHECK_CODES = frozenset(
     params.no_enterprise_params params.neutralized
     config.proxy_mode config.dbfilter config.list_db config.admin_passwd
     config.workers config.limits config.data_dir config.logfile config.demo_data
+    config.ignored_options config.dev_settings config.placeholder_secrets
+    config.file_mode config.absurd_values config.db_tls
     mail.outgoing_server mail.smtp_probe mail.exceptions mail.alias_domain
-    mail.test_send
+    mail.test_send mail.queue_stalled mail.domain_auth
     http.health http.login http.websocket http.assets http.tls_certificate
     http.dns http.endpoint
     postgres.version postgres.max_connections postgres.connections
@@ -106,7 +108,7 @@ KNOWN_CHECK_CODES = frozenset(
     security.admin_password security.settings_users security.inactive_users
     security.company_settings security.user_timezone security.audit_trail
     security.two_factor
-    process.memory process.uptime process.host
+    process.memory process.uptime process.host process.owner process.capacity
     manifest.modules_installed manifest.modules_unlisted manifest.install_order
     manifest.server_options manifest.dbfilter manifest.environment manifest.assets
     manifest.gates

@@ -5,13 +5,17 @@ import re
 import tempfile
 from urllib.parse import urlsplit
 
+import psutil
+
 from odoo import models
 from odoo.tools import config
 from odoo.tools.config import crypt_context
 
 from ..models.golive_check_registry import Finding, golive_check
+from ..tools import conffile
 
 MB = 1024 * 1024
+LOCAL_DB_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def _is_hashed(value):
@@ -412,3 +416,318 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         else:
             yield Finding.pass_(self.env._("No demo data installed."), "demo")
+
+    @golive_check(
+        "config.ignored_options",
+        title="No option of the configuration file ignored by Odoo",
+        category="config",
+        severity="medium",
+        remediation="Fix the spelling of the named options (underscores, as in "
+        "odoo-bin --save output: dbfilter, data_dir, log_level): Odoo keeps an "
+        "unknown option without using it.",
+    )
+    def _check_config_ignored_options(self, ctx):
+        rcfile = config.rcfile
+        options = conffile.read_options(rcfile) if rcfile else None
+        if options is None:
+            yield Finding.skip(
+                self.env._("No readable configuration file: nothing to read."),
+                "rcfile",
+                rcfile=rcfile or "",
+            )
+            return
+        unknown = conffile.unknown_options(options, set(config.casts))
+        for line, name in unknown:
+            yield Finding.fail(
+                self.env._(
+                    "%(file)s line %(line)s: Odoo ignores the option %(name)r.",
+                    file=rcfile,
+                    line=line,
+                    name=name,
+                ),
+                name,
+                rcfile=rcfile,
+                line=line,
+            )
+        if not unknown:
+            yield Finding.pass_(
+                self.env._(
+                    "All %(count)s options of %(file)s are known to Odoo.",
+                    count=len(options),
+                    file=rcfile,
+                ),
+                "rcfile",
+                rcfile=rcfile,
+            )
+
+    @golive_check(
+        "config.dev_settings",
+        title="No development setting (dev_mode, debug logging)",
+        category="config",
+        severity="high",
+        severity_by_env={"dev": "info", "staging": "low"},
+        remediation="Remove dev_mode (--dev) and set log_level = info (or warn) "
+        "in production: auto-reload, unminified assets and debug logs expose "
+        "and slow the server.",
+        tags=("security",),
+    )
+    def _check_config_dev_settings(self, ctx):
+        dev_mode = [mode for mode in config.get("dev_mode") or [] if mode]
+        log_level = config.get("log_level") or "info"
+        if dev_mode:
+            yield Finding.fail(
+                self.env._(
+                    "dev_mode is on (%(modes)s).", modes=", ".join(sorted(dev_mode))
+                ),
+                "dev_mode",
+                dev_mode=sorted(dev_mode),
+            )
+        else:
+            yield Finding.pass_(self.env._("dev_mode is off."), "dev_mode")
+        if log_level.startswith("debug"):
+            yield Finding.fail(
+                self.env._("log_level is %(level)s.", level=log_level),
+                "log_level",
+                log_level=log_level,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._("log_level is %(level)s.", level=log_level),
+                "log_level",
+                log_level=log_level,
+            )
+
+    @golive_check(
+        "config.placeholder_secrets",
+        title="No placeholder secret in the configuration",
+        category="config",
+        severity="critical",
+        severity_by_env={"dev": "info", "staging": "medium"},
+        remediation="Replace the named secret with a generated one (and set "
+        "admin_passwd from the database manager so Odoo stores its hash).",
+        tags=("security",),
+    )
+    def _check_config_placeholder_secrets(self, ctx):
+        """admin_passwd, db_password, smtp_password and the outgoing mail
+        servers' passwords. The default master password ``admin`` is
+        config.admin_passwd's finding, not repeated here."""
+        secrets = [
+            (option, config.get(option))
+            for option in conffile.SECRET_OPTIONS
+            if not (option == "admin_passwd" and config.get(option) == "admin")
+        ]
+        servers = self.env["ir.mail_server"].sudo().search([("smtp_pass", "!=", False)])
+        secrets += [(f"ir.mail_server,{s.id}", s.smtp_pass) for s in servers]
+        found = 0
+        for key, value in secrets:
+            kind = conffile.placeholder_kind(value)
+            if kind:
+                found += 1
+                yield Finding.fail(
+                    self.env._("%(key)s holds a %(kind)s.", key=key, kind=kind),
+                    key,
+                    kind=kind,
+                )
+        if not found:
+            yield Finding.pass_(
+                self.env._(
+                    "No placeholder among %(count)s secrets.",
+                    count=sum(bool(value) for _key, value in secrets),
+                ),
+                "secrets",
+            )
+
+    @golive_check(
+        "config.file_mode",
+        title="Configuration file with secrets not readable by other users",
+        category="config",
+        severity="high",
+        severity_by_env={"dev": "info"},
+        remediation="chmod 640 (or 600) the configuration file and chown it to "
+        "the Odoo user: it holds passwords.",
+        tags=("security",),
+    )
+    def _check_config_file_mode(self, ctx):
+        rcfile = config.rcfile
+        options = conffile.read_options(rcfile) if rcfile else None
+        if options is None:
+            yield Finding.skip(
+                self.env._("No readable configuration file: nothing to judge."),
+                "rcfile",
+                rcfile=rcfile or "",
+            )
+            return
+        secrets = [
+            name
+            for name in conffile.SECRET_OPTIONS
+            if options.get(name, (0, ""))[1] not in ("", "False", "false")
+        ]
+        mode, _uid, others, _group = conffile.file_exposure(rcfile)
+        evidence = {
+            "rcfile": rcfile,
+            "mode": f"{mode:04o}",
+            "sensitive_options": secrets,
+        }
+        if secrets and others:
+            yield Finding.fail(
+                self.env._(
+                    "%(file)s (mode %(mode)s) is readable by every user and holds "
+                    "%(secrets)s.",
+                    file=rcfile,
+                    mode=f"{mode:04o}",
+                    secrets=", ".join(secrets),
+                ),
+                "rcfile",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "%(file)s (mode %(mode)s): no secret readable by other users.",
+                    file=rcfile,
+                    mode=f"{mode:04o}",
+                ),
+                "rcfile",
+                **evidence,
+            )
+
+    @golive_check(
+        "config.absurd_values",
+        title="No misread or absurd value in the configuration",
+        category="config",
+        severity="medium",
+        severity_by_env={"dev": "info"},
+        remediation="Write one plain value per option (no inline comment: "
+        "put comments on their own line), a log_level Odoo knows, memory limits "
+        "below the host's memory (Odoo's defaults: 2048/2560 MiB) and time limits "
+        "of minutes (defaults: limit_time_cpu 60 s, limit_time_real 120 s).",
+        tags=("performance",),
+        params={"max_time_limit": 86400},
+    )
+    def _check_config_absurd_values(self, ctx):
+        rcfile = config.rcfile
+        options = (conffile.read_options(rcfile) if rcfile else None) or {}
+        found = 0
+        for line, name, kind in conffile.misread_values(options, config.casts):
+            found += 1
+            value = options[name][1]
+            if kind == "number":
+                message = self.env._(
+                    "%(file)s line %(line)s: %(name)s = %(value)r is not a number "
+                    "(an inline comment is read as part of the value).",
+                    file=rcfile,
+                    line=line,
+                    name=name,
+                    value=value,
+                )
+            else:
+                message = self.env._(
+                    "%(file)s line %(line)s: %(name)s = %(value)r is not one of "
+                    "Odoo's values (%(choices)s).",
+                    file=rcfile,
+                    line=line,
+                    name=name,
+                    value=value,
+                    choices=", ".join(config.casts[name].choices),
+                )
+            yield Finding.fail(message, name, rcfile=rcfile, line=line, kind=kind)
+        max_time = int(ctx.params["max_time_limit"])
+        memory = psutil.virtual_memory().total
+        for name in ("limit_memory_soft", "limit_memory_hard"):
+            value = config.get(name)
+            if isinstance(value, int) and value > memory:
+                found += 1
+                yield Finding.fail(
+                    self.env._(
+                        "%(where)s: %(name)s is %(value)s MB, more than the host's "
+                        "%(memory)s MB: it never applies.",
+                        where=self._golive_option_where(options, name),
+                        name=name,
+                        value=value // MB,
+                        memory=memory // MB,
+                    ),
+                    name,
+                    value_mb=value // MB,
+                    host_memory_mb=memory // MB,
+                )
+        for name in ("limit_time_cpu", "limit_time_real"):
+            value = config.get(name)
+            if isinstance(value, int) and (value == 0 or value > max_time):
+                found += 1
+                yield Finding.fail(
+                    self.env._(
+                        "%(where)s: %(name)s = %(value)s s: %(why)s",
+                        where=self._golive_option_where(options, name),
+                        name=name,
+                        value=value,
+                        why=self.env._("workers are killed at once.")
+                        if value == 0
+                        else self.env._(
+                            "more than %(max)s s, it never stops a runaway request.",
+                            max=max_time,
+                        ),
+                    ),
+                    name,
+                    value=value,
+                    max_time_limit=max_time,
+                )
+        if not found:
+            yield Finding.pass_(
+                self.env._("No misread or absurd value among the options."),
+                "options",
+                rcfile=rcfile or "",
+            )
+
+    def _golive_option_where(self, options, name):
+        """Where an option's value comes from: its line, or the command line."""
+        if name in options:
+            return self.env._(
+                "%(file)s line %(line)s", file=config.rcfile, line=options[name][0]
+            )
+        return self.env._("set outside the file")
+
+    @golive_check(
+        "config.db_tls",
+        title="A remote database reached over TLS",
+        category="config",
+        severity="high",
+        severity_by_env={"dev": "info"},
+        remediation="Set db_sslmode = require (or verify-full with the server's "
+        "CA) when db_host is another machine: disable, allow and prefer let the "
+        "password and the data cross the network in clear.",
+        tags=("security",),
+    )
+    def _check_config_db_tls(self, ctx):
+        host = config.get("db_host") or ""
+        sslmode = config.get("db_sslmode") or "prefer"
+        evidence = {"db_host": host, "db_sslmode": sslmode}
+        if not host or host.startswith("/") or host in LOCAL_DB_HOSTS:
+            yield Finding.pass_(
+                self.env._(
+                    "The database is local (%(host)s): no network to protect.",
+                    host=host or self.env._("Unix socket"),
+                ),
+                "db_host",
+                **evidence,
+            )
+        elif sslmode in ("disable", "allow", "prefer"):
+            yield Finding.fail(
+                self.env._(
+                    "db_host %(host)s is reached with db_sslmode = %(mode)s: TLS "
+                    "is not required.",
+                    host=host,
+                    mode=sslmode,
+                ),
+                "db_host",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "db_host %(host)s is reached with db_sslmode = %(mode)s.",
+                    host=host,
+                    mode=sslmode,
+                ),
+                "db_host",
+                **evidence,
+            )

@@ -22,7 +22,7 @@ from odoo import fields, models
 from odoo.tools import config
 
 from ..models.golive_check_registry import Finding, golive_check
-from ..tools import net
+from ..tools import mail_dns, net
 
 DEFAULT_SMTP_HOST = "localhost"
 RESERVED_DOMAINS = ("localhost", "example.com", "example.org", "example.net")
@@ -539,3 +539,183 @@ class GoliveCheckRegistry(models.AbstractModel):
             recipient,
             evidence,
         )
+
+    @golive_check(
+        "mail.queue_stalled",
+        title="Outgoing mail queue moving",
+        category="mail",
+        severity="medium",
+        severity_by_env={"dev": "info"},
+        remediation="Check that the 'Mail: Email Queue Manager' scheduled action "
+        "is active and runs (cron worker, outgoing server), then send the queue "
+        "from Settings > Technical > Emails.",
+        params={"minutes": 120},
+    )
+    def _check_mail_queue_stalled(self, ctx):
+        """Mails still outgoing well after the queue manager should have sent
+        them (scheduled mails count from their scheduled date)."""
+        minutes = int(ctx.params["minutes"])
+        limit = fields.Datetime.now() - timedelta(minutes=minutes)
+        Mail = self.env["mail.mail"].sudo()
+        domain = [
+            ("state", "=", "outgoing"),
+            "|",
+            "&",
+            ("scheduled_date", "=", False),
+            ("create_date", "<", limit),
+            ("scheduled_date", "<", limit),
+        ]
+        count = Mail.search_count(domain)
+        oldest = Mail.search(domain, order="create_date, id", limit=1).create_date
+        evidence = {"minutes": minutes, "count": count}
+        if count:
+            evidence["oldest"] = fields.Datetime.to_string(oldest)
+            yield Finding.fail(
+                self.env._(
+                    "%(count)s outgoing mail(s) waiting for more than %(minutes)s "
+                    "minutes (oldest %(oldest)s).",
+                    count=count,
+                    minutes=minutes,
+                    oldest=evidence["oldest"],
+                ),
+                "mail.mail",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "No outgoing mail waiting for more than %s minutes.", minutes
+                ),
+                "mail.mail",
+                **evidence,
+            )
+
+    @golive_check(
+        "mail.domain_auth",
+        title="Sending domain authenticated in DNS (SPF, DMARC, DKIM)",
+        category="mail",
+        severity="high",
+        severity_by_env={"dev": "info", "staging": "low"},
+        remediation="Publish the records your mail provider gives (Mailgun: "
+        "Sending > Domains > DNS records): SPF including the provider, DKIM "
+        "under its selector, and a DMARC record at _dmarc.<domain>.",
+        tags=("network",),
+        params={"nameserver": "", "dkim_selectors": ""},
+    )
+    def _check_mail_domain_auth(self, ctx):
+        domains = (
+            self.env["mail.alias.domain"]
+            .sudo()
+            .search([("name", "!=", False)])
+            .mapped("name")
+        )
+        if not domains:
+            yield Finding.skip(
+                self.env._("No alias domain: no sending domain to look up."),
+                "mail.alias.domain",
+            )
+            return
+        server = self.env["ir.mail_server"].sudo().search([], limit=1)
+        host = server.smtp_host or config.get("smtp_server") or ""
+        selectors = [
+            s.strip()
+            for s in (ctx.params["dkim_selectors"] or "").split(",")
+            if s.strip()
+        ]
+        resolver = mail_dns.make_resolver(
+            ctx.params["nameserver"] or "", ctx.network_timeout
+        )
+        for domain in domains:
+            try:
+                yield from self._golive_domain_auth(resolver, domain, host, selectors)
+            except mail_dns.DnsUnreachable as exc:
+                yield Finding.skip(
+                    self.env._(
+                        "DNS unreachable, %(domain)s not verified: %(error)s",
+                        domain=domain,
+                        error=exc,
+                    ),
+                    domain,
+                    error=str(exc),
+                )
+
+    def _golive_domain_auth(self, resolver, domain, host, selectors):
+        spf = mail_dns.spf_record(resolver, domain)
+        key = f"{domain}:spf"
+        if not spf:
+            yield Finding.fail(
+                self.env._("%s has no SPF record.", domain), key, domain=domain
+            )
+        elif host and not mail_dns.spf_names(spf, host):
+            yield Finding.fail(
+                self.env._(
+                    "The SPF record of %(domain)s does not name the outgoing "
+                    "server %(host)s.",
+                    domain=domain,
+                    host=host,
+                ),
+                key,
+                domain=domain,
+                spf=spf,
+                smtp_host=host,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._("%s has an SPF record.", domain),
+                key,
+                domain=domain,
+                spf=spf,
+                smtp_host=host,
+            )
+        policy = mail_dns.dmarc_policy(resolver, domain)
+        key = f"{domain}:dmarc"
+        if policy is None:
+            yield Finding.fail(
+                self.env._("%s has no DMARC record.", domain), key, domain=domain
+            )
+        elif policy not in ("quarantine", "reject"):
+            yield Finding.warn(
+                self.env._(
+                    "The DMARC policy of %(domain)s is %(policy)r: monitoring only.",
+                    domain=domain,
+                    policy=policy or "missing",
+                ),
+                key,
+                domain=domain,
+                policy=policy,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "The DMARC policy of %(domain)s is %(policy)s.",
+                    domain=domain,
+                    policy=policy,
+                ),
+                key,
+                domain=domain,
+                policy=policy,
+            )
+        for selector in selectors:
+            key = f"{domain}:dkim:{selector}"
+            if mail_dns.dkim_record(resolver, selector, domain):
+                yield Finding.pass_(
+                    self.env._(
+                        "DKIM key found for selector %(selector)s of %(domain)s.",
+                        selector=selector,
+                        domain=domain,
+                    ),
+                    key,
+                    domain=domain,
+                    selector=selector,
+                )
+            else:
+                yield Finding.fail(
+                    self.env._(
+                        "No DKIM key for selector %(selector)s of %(domain)s.",
+                        selector=selector,
+                        domain=domain,
+                    ),
+                    key,
+                    domain=domain,
+                    selector=selector,
+                )

@@ -17,6 +17,7 @@ from odoo import models
 from odoo.tools import config
 
 from ..models.golive_check_registry import Finding, golive_check
+from ..tools import capacity
 
 MB = 1024 * 1024
 
@@ -250,4 +251,93 @@ class GoliveCheckRegistry(models.AbstractModel):
                 ),
                 "memory",
                 **memory_evidence,
+            )
+
+    @golive_check(
+        "process.owner",
+        title="Odoo not running as root",
+        category="process",
+        severity="high",
+        # a developer's container often runs everything as root
+        severity_by_env={"dev": "info"},
+        remediation="Run Odoo as a dedicated unprivileged user (e.g. odoo): as "
+        "root, any code execution flaw owns the host.",
+        tags=("security",),
+        process=True,
+    )
+    def _check_process_owner(self, ctx):
+        uid = os.geteuid()
+        if uid == 0:
+            yield Finding.fail(
+                self.env._("Odoo runs as root."), "uid", uid=uid, pid=os.getpid()
+            )
+        else:
+            yield Finding.pass_(
+                self.env._("Odoo runs as uid %s, not root.", uid),
+                "uid",
+                uid=uid,
+                pid=os.getpid(),
+            )
+
+    @golive_check(
+        "process.capacity",
+        title="Workers and memory limits fit the host",
+        category="process",
+        severity="medium",
+        severity_by_env={"dev": "info"},
+        remediation="Keep workers near 2 x CPU + 1 and (workers + max_cron_threads) "
+        "x limit_memory_hard within the host's memory, or add resources.",
+        tags=("performance",),
+        params={"memory_percent": 100},
+    )
+    def _check_process_capacity(self, ctx):
+        figures = capacity.sizing(
+            int(config.get("workers") or 0),
+            int(config.get("max_cron_threads") or 0),
+            int(config.get("limit_memory_hard") or 0),
+        )
+        if figures["workers"] > figures["max_workers"]:
+            yield Finding.fail(
+                self.env._(
+                    "%(workers)s workers for %(cpus)s CPUs (2 x CPU + 1 = %(max)s).",
+                    workers=figures["workers"],
+                    cpus=figures["cpus"],
+                    max=figures["max_workers"],
+                ),
+                "workers",
+                **figures,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "%(workers)s workers for %(cpus)s CPUs.",
+                    workers=figures["workers"],
+                    cpus=figures["cpus"],
+                ),
+                "workers",
+                **figures,
+            )
+        allowed = figures["host_memory"] * int(ctx.params["memory_percent"]) // 100
+        message_args = {
+            "needed": figures["needed_memory"] // MB,
+            "host": figures["host_memory"] // MB,
+        }
+        if figures["needed_memory"] > allowed:
+            yield Finding.fail(
+                self.env._(
+                    "Workers may use %(needed)s MB at limit_memory_hard; the host "
+                    "has %(host)s MB.",
+                    **message_args,
+                ),
+                "memory",
+                **figures,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "Workers at limit_memory_hard: %(needed)s MB of %(host)s MB.",
+                    **message_args,
+                ),
+                "memory",
+                **figures,
             )

@@ -28,3 +28,4 @@ from . import test_probes
 from . import test_well_run_server
 from . import test_i18n
 from . import test_scaffold_template
+from . import test_checks_hygiene
