@@ -61,10 +61,16 @@ VERIFICATION_MODES = [
     ("evidence", "Evidence"),
 ]
 # Writing these may change whether a gate is green.
-GATE_FIELDS = ("state", "is_gate", "signoff_user_id", "signoff_required")
+GATE_FIELDS = (
+    "state",
+    "is_gate",
+    "signoff_user_id",
+    "signoff_required",
+    "check_codes",
+)
 SIGNOFF_FIELDS = ("signoff_user_id", "signoff_date", "waive_reason", "waived_by_id")
 # Fields only Go-Live Managers may change on an existing task.
-MANAGER_FIELDS = ("is_gate", "signoff_required", *SIGNOFF_FIELDS)
+MANAGER_FIELDS = ("is_gate", "signoff_required", "check_codes", *SIGNOFF_FIELDS)
 
 
 class GoliveTask(models.Model):
@@ -136,7 +142,8 @@ class GoliveTask(models.Model):
         required=True,
     )
     check_codes = fields.Char(
-        help="Comma-separated codes of the automated checks verifying this task."
+        tracking=True,
+        help="Comma-separated codes of the automated checks verifying this task.",
     )
     check_status = fields.Selection(
         CHECK_STATUSES,
@@ -174,6 +181,13 @@ class GoliveTask(models.Model):
     evidence_url = fields.Char(string="Evidence URL")
     evidence_attachment_ids = fields.Many2many(
         "ir.attachment", string="Evidence Files", copy=False
+    )
+    na_reason = fields.Text(
+        string="Why N/A",
+        copy=False,
+        tracking=True,
+        help="Why the task does not apply to this go-live; on a gate, a Go-Live "
+        "Manager's decision, as a waiver is.",
     )
     # Waiver and sign-off
     waive_reason = fields.Text(copy=False, tracking=True)
@@ -375,11 +389,21 @@ class GoliveTask(models.Model):
         if vals.get("state") == "waived" and not vals.get("waive_reason"):
             if self.filtered(lambda t: not t.waive_reason):
                 raise UserError(self.env._("Waiving a task needs a reason."))
+        if vals.get("state") == "na" and not (vals.get("na_reason") or "").strip():
+            if self.filtered(lambda t: not t.na_reason):
+                raise UserError(
+                    self.env._(
+                        "Setting a task to N/A needs a reason (Why N/A): "
+                        "say why it does not apply."
+                    )
+                )
         if "state" in vals and vals["state"] not in GREEN_STATES:
             # A sign-off or waiver only holds for the state it was given in.
             vals = dict(vals, signoff_user_id=False, signoff_date=False)
             if vals["state"] != "waived":
                 vals.update(waive_reason=False, waived_by_id=False)
+            if vals["state"] != "na":
+                vals.update(na_reason=False)
         # a change of a gate voids the checklist's Go decision
         gates_before = set(vals) & set(GATE_FIELDS) and self._gate_snapshot()
         if "state" not in vals and "is_gate" not in vals:
@@ -399,7 +423,13 @@ class GoliveTask(models.Model):
         """``{task id: (is gate, state, checks, sign-off missing)}``, to tell
         a gate change."""
         return {
-            task.id: (task.is_gate, task.state, task.check_status, task.signoff_missing)
+            task.id: (
+                task.is_gate,
+                task.state,
+                task.check_status,
+                task.signoff_missing,
+                task.check_codes,
+            )
             for task in self
         }
 
@@ -426,10 +456,17 @@ class GoliveTask(models.Model):
                 )
 
     def _check_user_values(self, vals, reserved):
-        """Refuse what belongs to Go-Live Managers: waivers, sign-offs and
-        which tasks are gates."""
+        """Refuse what belongs to Go-Live Managers: waivers, sign-offs, which
+        tasks are gates, their check bindings, and a gate set to N/A."""
         if vals.get("state") == "waived":
             raise UserError(self.env._("Only a Go-Live Manager can waive a task."))
+        if vals.get("state") == "na" and self.filtered("is_gate"):
+            raise UserError(
+                self.env._(
+                    "Only a Go-Live Manager can set a gate to N/A: %(gates)s",
+                    gates=", ".join(self.filtered("is_gate").mapped("name")),
+                )
+            )
         if reserved:
             raise UserError(
                 self.env._(
@@ -462,7 +499,27 @@ class GoliveTask(models.Model):
         self._set_state("blocked")
 
     def action_not_applicable(self):
-        self._set_state("na")
+        """Open the wizard asking why the tasks do not apply."""
+        if self.filtered("is_gate") and not self._is_manager():
+            self._check_user_values({"state": "na"}, set())
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Not Applicable"),
+            "res_model": "golive.task.waive",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_task_ids": self.ids, "default_mode": "na"},
+        }
+
+    def _set_not_applicable(self, reason):
+        if not (reason or "").strip():
+            raise UserError(
+                self.env._(
+                    "Setting a task to N/A needs a reason (Why N/A): "
+                    "say why it does not apply."
+                )
+            )
+        self.write({"state": "na", "na_reason": reason})
 
     def action_waive(self):
         """Open the wizard asking the reason of the waiver."""
