@@ -112,9 +112,11 @@ class TestGoliveControls(GoliveCase):
             self.gate_backup.na_reason, "Restored from the staging copy instead"
         )
         # a plain task: a user may, with a reason; the reason goes with the state
-        self.task_plain.with_user(self.user).write(
-            {"state": "na", "na_reason": "No manifest in this project"}
-        )
+        action = self.task_plain.with_user(self.user).action_not_applicable()
+        self.env[action["res_model"]].with_user(self.user).with_context(
+            **action["context"]
+        ).create({"reason": "No manifest in this project"}).action_confirm()
+        self.assertEqual(self.task_plain.na_reason, "No manifest in this project")
         self.task_plain.with_user(self.user).action_todo()
         self.assertFalse(self.task_plain.na_reason)
 
