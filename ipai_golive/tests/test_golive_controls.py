@@ -167,7 +167,9 @@ class TestGoliveReportRoutes(GoliveCase, HttpCase):
     """The live state over every report route: refused to anyone logged in."""
 
     def test_live_state_over_http_is_refused(self):
-        options = url_quote(json.dumps(dict(LIVE_STATE, checklist_id=self.checklist.id)))
+        options = url_quote(
+            json.dumps(dict(LIVE_STATE, checklist_id=self.checklist.id))
+        )
         for login in (self.employee.login, self.user.login, self.manager.login):
             self.authenticate(login, login)
             for url in (
