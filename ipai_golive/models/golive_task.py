@@ -1,6 +1,7 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -349,6 +350,23 @@ class GoliveTask(models.Model):
     @api.model
     def _group_expand_states(self, states, domain):
         return [key for key, _label in TASK_STATES]
+
+    @api.constrains("evidence_url")
+    def _check_evidence_url(self):
+        """Evidence links are web links: rendered as ``href`` in the
+        pre-flight summary kept on decisions, another scheme
+        (``javascript:``, ``data:``, ``file:``) would run or leak there."""
+        for task in self:
+            url = (task.evidence_url or "").strip()
+            if url and urlsplit(url).scheme.lower() not in ("http", "https"):
+                raise ValidationError(
+                    self.env._(
+                        "The evidence URL of %(task)s must start with http:// or "
+                        "https://: %(url)s",
+                        task=task.name,
+                        url=url,
+                    )
+                )
 
     @api.constrains("phase_id", "checklist_id")
     def _check_phase_checklist(self):

@@ -4,13 +4,14 @@
 the person who tried it."""
 
 import html
+import importlib.util
 import json
 from unittest.mock import patch
 from urllib.parse import quote as url_quote
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
-from odoo.tools import config, mute_logger
+from odoo.tools import config, file_path, mute_logger
 
 from odoo.addons.ipai_golive_checks.tools.secrets import MASK, mask_text
 
@@ -144,6 +145,30 @@ class TestGoliveControls(GoliveCase):
         # No-Go is always recordable
         self.checklist.with_user(self.manager)._record_decision("nogo", "Not yet")
         self.assertEqual(self.checklist.decision_status, "nogo")
+
+    def test_migration_gives_old_na_tasks_a_reason(self):
+        self.env.cr.execute(
+            "UPDATE golive_task SET state = 'na', na_reason = NULL WHERE id = %s",
+            [self.task_post.id],
+        )
+        path = file_path("ipai_golive/migrations/18.0.1.1.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("golive_post_migrate", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.task_post.invalidate_recordset()
+        self.assertIn("before a reason was required", self.task_post.na_reason)
+        self.assertFalse(self.task_plain.na_reason)
+
+    def test_evidence_links_are_web_links(self):
+        for url in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x"):
+            with (
+                self.subTest(url=url),
+                self.assertRaisesRegex(ValidationError, "must start with http"),
+            ):
+                self.gate_ci.with_user(self.user).evidence_url = url
+        self.gate_ci.with_user(self.user).evidence_url = "https://ci.example/run/42"
+        self.assertEqual(self.gate_ci.evidence_url, "https://ci.example/run/42")
 
     def test_masking_covers_http_credentials(self):
         for text, secret in (
