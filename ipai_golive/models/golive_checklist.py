@@ -37,6 +37,10 @@ TRANSITIONS = {
 # Moves into these states, and the fields below, belong to Go-Live Managers.
 MANAGER_STATES = ("live", "closed", "aborted", "draft")
 MANAGER_FIELDS = ("check_run_id", "date_live", "manifest_id")
+# Governance: who decides and how long the freeze lasts. Managers only, on
+# creation as on edition (a user's new checklist keeps the defaults); a new
+# approver voids the Go decision as a gate change does.
+GOVERNANCE_FIELDS = ("approver_id", "freeze_days")
 DEFAULT_AUDIT_MAX_AGE_HOURS = 24
 
 
@@ -307,6 +311,9 @@ class GoliveChecklist(models.Model):
             raise UserError(
                 self.env._("Only a Go-Live Manager can create a checklist past draft.")
             )
+        if not self._is_manager():
+            for vals in vals_list:
+                self._check_governance_values(vals, creating=True)
         checklists = super().create(vals_list)
         live = checklists.filtered(lambda c: c.state == "live")
         live._check_golive_ready()
@@ -329,14 +336,55 @@ class GoliveChecklist(models.Model):
                     ),
                 )
             )
+        if not self._is_manager():
+            self._check_governance_values(vals)
         moving = self.browse()
         if "state" in vals:
             vals = self._prepare_transition(vals)
             moving = self.filtered(lambda c: c.state != vals["state"])
+        new_approver = (
+            self.filtered(lambda c: c.approver_id.id != vals["approver_id"])
+            if "approver_id" in vals
+            else self.browse()
+        )
         res = super().write(vals)
         if moving:
             moving._on_state_changed(vals["state"])
+        if new_approver:
+            new_approver._golive_gates_changed()
         return res
+
+    def _check_governance_values(self, vals, creating=False):
+        """Refuse a non-manager's change of ``GOVERNANCE_FIELDS``; on creation,
+        the defaults (no approver, the configured freeze) are not a change."""
+        changed = set(vals) & set(GOVERNANCE_FIELDS)
+        if creating:
+            changed = {
+                name
+                for name in changed
+                if vals[name]
+                and not (
+                    name == "freeze_days" and vals[name] == self._default_freeze_days()
+                )
+            }
+        else:
+            changed = {
+                name
+                for name in changed
+                if any(
+                    self._fields[name].convert_to_write(c[name], c) != vals[name]
+                    for c in self
+                )
+            }
+        if changed:
+            raise UserError(
+                self.env._(
+                    "Only a Go-Live Manager can change %(fields)s.",
+                    fields=", ".join(
+                        sorted(self._fields[name].string for name in changed)
+                    ),
+                )
+            )
 
     def _on_state_changed(self, state):
         """Hook run after these checklists moved to ``state``."""

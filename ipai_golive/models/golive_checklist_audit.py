@@ -214,6 +214,17 @@ class GoliveChecklist(models.Model):
                     self.env._("Tasks done by their passing checks:"),
                     done._html_list(),
                 )
+            held = checklist.task_ids.filtered(
+                lambda t: t.state == "blocked" and t.check_status == "pass"
+            )
+            if held:
+                body += Markup("<p>%s</p>%s") % (
+                    self.env._(
+                        "Checks pass on these tasks, still Blocked: a person "
+                        "blocked them, a person unblocks them:"
+                    ),
+                    held._html_list(),
+                )
             if unknown:
                 body += Markup("<p>%s</p>") % self.env._(
                     "Not installed here, not run: %(codes)s", codes=", ".join(unknown)
@@ -230,7 +241,9 @@ class GoliveChecklist(models.Model):
         All its findings pass: done. One fails or errors: back to to-do,
         without its sign-off (a sign-off holds for the done state only).
         Nothing ran, or warnings only: unchanged. Waived and n/a tasks keep
-        their state; nobody signs off here; manual tasks are left alone.
+        their state, and so do blocked ones: a person blocked them, a person
+        unblocks them (the audit only records their check status); nobody
+        signs off here; manual tasks are left alone.
 
         A constant number of queries whatever the number of tasks: one
         grouped read of the findings and one ``UPDATE ... FROM (VALUES ...)``
@@ -250,7 +263,7 @@ class GoliveChecklist(models.Model):
         for task in tasks:
             status, message = values[task.id]
             state = task.state
-            if state not in ("waived", "na"):
+            if state not in ("waived", "na", "blocked"):
                 if status == "pass" and state != "done":
                     state = "done"
                     done.append(task.id)

@@ -135,6 +135,18 @@ class GoliveChecklist(models.Model):
         self._check_decider()
         if not (comment or "").strip():
             raise UserError(self.env._("A Go/No-Go decision needs a comment."))
+        red = self._golive_red_gates()
+        if decision == "go" and red:
+            raise UserError(
+                self.env._(
+                    "%(name)s cannot be decided Go while %(count)s gates are red: "
+                    "%(gates)s. Make them green, or a Go-Live Manager waives "
+                    "them with a reason; No-Go can be recorded.",
+                    name=self.name,
+                    count=len(red),
+                    gates=", ".join(red.mapped("name")),
+                )
+            )
         record = (
             self.env["golive.decision"]
             .sudo()
@@ -164,6 +176,12 @@ class GoliveChecklist(models.Model):
             subtype_xmlid="mail.mt_comment",
         )
         return record
+
+    def _golive_red_gates(self):
+        """The red gates of this checklist: the one question the Go decision
+        asks of the go-live policy."""
+        self.ensure_one()
+        return self.task_ids.sudo().filtered(lambda t: t._is_red_gate())
 
     def _golive_preflight_values(self):
         """What the approver sees before deciding (values of the QWeb summary)."""

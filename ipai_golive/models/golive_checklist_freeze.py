@@ -17,6 +17,7 @@ class GoliveChecklist(models.Model):
 
     freeze_days = fields.Integer(
         default=lambda self: self._default_freeze_days(),
+        tracking=True,
         help="Change freeze after go-live (hotfixes only), in days.",
     )
     date_freeze_end = fields.Datetime(

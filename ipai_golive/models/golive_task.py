@@ -1,6 +1,7 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -44,10 +45,16 @@ VERIFICATION_MODES = [
     ("evidence", "Evidence"),
 ]
 # Writing these may change whether a gate is green.
-GATE_FIELDS = ("state", "is_gate", "signoff_user_id", "signoff_required")
+GATE_FIELDS = (
+    "state",
+    "is_gate",
+    "signoff_user_id",
+    "signoff_required",
+    "check_codes",
+)
 SIGNOFF_FIELDS = ("signoff_user_id", "signoff_date", "waive_reason", "waived_by_id")
 # Fields only Go-Live Managers may change on an existing task.
-MANAGER_FIELDS = ("is_gate", "signoff_required", *SIGNOFF_FIELDS)
+MANAGER_FIELDS = ("is_gate", "signoff_required", "check_codes", *SIGNOFF_FIELDS)
 
 
 class GoliveTask(models.Model):
@@ -119,7 +126,8 @@ class GoliveTask(models.Model):
         required=True,
     )
     check_codes = fields.Char(
-        help="Comma-separated codes of the automated checks verifying this task."
+        tracking=True,
+        help="Comma-separated codes of the automated checks verifying this task.",
     )
     check_status = fields.Selection(
         CHECK_STATUSES,
@@ -157,6 +165,13 @@ class GoliveTask(models.Model):
     evidence_url = fields.Char(string="Evidence URL")
     evidence_attachment_ids = fields.Many2many(
         "ir.attachment", string="Evidence Files", copy=False
+    )
+    na_reason = fields.Text(
+        string="Why N/A",
+        copy=False,
+        tracking=True,
+        help="Why the task does not apply to this go-live; on a gate, a Go-Live "
+        "Manager's decision, as a waiver is.",
     )
     # Waiver and sign-off
     waive_reason = fields.Text(copy=False, tracking=True)
@@ -333,6 +348,23 @@ class GoliveTask(models.Model):
     def _group_expand_states(self, states, domain):
         return [key for key, _label in TASK_STATES]
 
+    @api.constrains("evidence_url")
+    def _check_evidence_url(self):
+        """Evidence links are web links: rendered as ``href`` in the
+        pre-flight summary kept on decisions, another scheme
+        (``javascript:``, ``data:``, ``file:``) would run or leak there."""
+        for task in self:
+            url = (task.evidence_url or "").strip()
+            if url and urlsplit(url).scheme.lower() not in ("http", "https"):
+                raise ValidationError(
+                    self.env._(
+                        "The evidence URL of %(task)s must start with http:// or "
+                        "https://: %(url)s",
+                        task=task.name,
+                        url=url,
+                    )
+                )
+
     @api.constrains("phase_id", "checklist_id")
     def _check_phase_checklist(self):
         for task in self:
@@ -372,11 +404,21 @@ class GoliveTask(models.Model):
         if vals.get("state") == "waived" and not vals.get("waive_reason"):
             if self.filtered(lambda t: not t.waive_reason):
                 raise UserError(self.env._("Waiving a task needs a reason."))
+        if vals.get("state") == "na" and not (vals.get("na_reason") or "").strip():
+            if self.filtered(lambda t: not t.na_reason):
+                raise UserError(
+                    self.env._(
+                        "Setting a task to N/A needs a reason (Why N/A): "
+                        "say why it does not apply."
+                    )
+                )
         if "state" in vals and vals["state"] not in GREEN_STATES:
             # A sign-off or waiver only holds for the state it was given in.
             vals = dict(vals, signoff_user_id=False, signoff_date=False)
             if vals["state"] != "waived":
                 vals.update(waive_reason=False, waived_by_id=False)
+            if vals["state"] != "na":
+                vals.update(na_reason=False)
         # a change of a gate voids the checklist's Go decision
         gates_before = set(vals) & set(GATE_FIELDS) and self._gate_snapshot()
         if "state" not in vals and "is_gate" not in vals:
@@ -396,7 +438,13 @@ class GoliveTask(models.Model):
         """``{task id: (is gate, state, checks, sign-off missing)}``, to tell
         a gate change."""
         return {
-            task.id: (task.is_gate, task.state, task.check_status, task.signoff_missing)
+            task.id: (
+                task.is_gate,
+                task.state,
+                task.check_status,
+                task.signoff_missing,
+                task.check_codes,
+            )
             for task in self
         }
 
@@ -423,10 +471,17 @@ class GoliveTask(models.Model):
                 )
 
     def _check_user_values(self, vals, reserved):
-        """Refuse what belongs to Go-Live Managers: waivers, sign-offs and
-        which tasks are gates."""
+        """Refuse what belongs to Go-Live Managers: waivers, sign-offs, which
+        tasks are gates, their check bindings, and a gate set to N/A."""
         if vals.get("state") == "waived":
             raise UserError(self.env._("Only a Go-Live Manager can waive a task."))
+        if vals.get("state") == "na" and self.filtered("is_gate"):
+            raise UserError(
+                self.env._(
+                    "Only a Go-Live Manager can set a gate to N/A: %(gates)s",
+                    gates=", ".join(self.filtered("is_gate").mapped("name")),
+                )
+            )
         if reserved:
             raise UserError(
                 self.env._(
@@ -459,7 +514,27 @@ class GoliveTask(models.Model):
         self._set_state("blocked")
 
     def action_not_applicable(self):
-        self._set_state("na")
+        """Open the wizard asking why the tasks do not apply."""
+        if self.filtered("is_gate") and not self._is_manager():
+            self._check_user_values({"state": "na"}, set())
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Not Applicable"),
+            "res_model": "golive.task.waive",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_task_ids": self.ids, "default_mode": "na"},
+        }
+
+    def _set_not_applicable(self, reason):
+        if not (reason or "").strip():
+            raise UserError(
+                self.env._(
+                    "Setting a task to N/A needs a reason (Why N/A): "
+                    "say why it does not apply."
+                )
+            )
+        self.write({"state": "na", "na_reason": reason})
 
     def action_waive(self):
         """Open the wizard asking the reason of the waiver."""

@@ -1,7 +1,7 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class ReportGoliveReleaseWhatShipped(models.AbstractModel):
@@ -11,6 +11,8 @@ class ReportGoliveReleaseWhatShipped(models.AbstractModel):
     state of the database as an unsaved release instead of stored ones (the
     command line's ``--report`` when no release was taken, or with
     ``--manifest``: ``golive_ship_manifest`` then holds the parsed file).
+    The live state is read with the superuser's rights, so it is rendered
+    for the superuser only (the command line), never from request data.
     """
 
     _name = "report.ipai_golive.report_what_shipped"
@@ -24,6 +26,14 @@ class ReportGoliveReleaseWhatShipped(models.AbstractModel):
         data = data or {}
         releases = self.env["golive.release"]
         if data.get("golive_live_state"):
+            if not self.env.su:
+                raise AccessError(
+                    self.env._(
+                        "The live state of the database is rendered by the "
+                        "command line only (odoo-bin golive --report); print a "
+                        "stored release instead."
+                    )
+                )
             docs = releases._new_live_release(
                 self.env["golive.checklist"].browse(data.get("checklist_id")),
                 ship=data.get("golive_ship_manifest"),

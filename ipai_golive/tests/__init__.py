@@ -25,3 +25,5 @@ from . import test_golive_rollback_cli
 from . import test_golive_rollback
 from . import test_golive_backup_safety
 from . import test_golive_policy
+from . import test_golive_controls
+from . import test_golive_permission_matrix

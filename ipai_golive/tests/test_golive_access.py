@@ -29,7 +29,8 @@ MATRIX = {
         "golive.checklist.template.phase": ("read",),
         "golive.checklist.template.line": ("read",),
         "golive.checklist.abort": (),
-        "golive.task.waive": (),
+        # the reason wizard of a waiver (refused to users) and of an N/A
+        "golive.task.waive": ("read", "write", "create"),
         "golive.checklist.create": ("read", "write", "create"),
     },
     "manager": {

@@ -39,7 +39,7 @@ class TestGoliveDeadlines(GoliveCase):
 
     def test_closed_tasks_keep_their_deadline(self):
         self.gate_ci.state = "done"
-        self.gate_backup.state = "na"
+        self.gate_backup.write({"state": "na", "na_reason": "No database yet"})
         self.task_post.state = "blocked"
         self.checklist.date_golive = date(2026, 3, 2)
         self.assertEqual(self.gate_ci.date_deadline, date(2026, 2, 16))

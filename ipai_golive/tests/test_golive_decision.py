@@ -119,15 +119,22 @@ class TestGoliveDecision(GoliveCase):
         self._decide_go()
         self.task_plain.is_gate = True
         self.assertEqual(self.checklist.decision_status, "stale")
+        # a Go needs every gate green, the new one too
+        self.task_plain.state = "done"
         self._decide_go()
         self.task_plain.is_gate = False
         self.assertEqual(self.checklist.decision_status, "stale")
 
     def test_a_sign_off_is_a_gate_change(self):
         self.gate_ci.with_user(self.manager).signoff_required = True
-        self._decide_go()
+        # waiting for its sign-off, the gate is red: no Go
+        with self.assertUserError("ACME v1.1.0 cannot be decided Go while 1 gates"):
+            self._decide_go()
+        version = self.checklist.gate_version
         self.gate_ci.with_user(self.manager).action_sign_off()
-        self.assertEqual(self.checklist.decision_status, "stale")
+        self.assertEqual(self.checklist.gate_version, version + 1)
+        self._decide_go()
+        self.assertEqual(self.checklist.decision_status, "go")
 
     def test_other_tasks_do_not_void_go(self):
         self._decide_go()

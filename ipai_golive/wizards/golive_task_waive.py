@@ -9,7 +9,13 @@ class GoliveTaskWaive(models.TransientModel):
 
     task_ids = fields.Many2many("golive.task", required=True)
     reason = fields.Text(required=True)
+    mode = fields.Selection(
+        [("waive", "Waive"), ("na", "Not Applicable")], default="waive", required=True
+    )
 
     def action_confirm(self):
-        self.task_ids._waive(self.reason)
+        if self.mode == "na":
+            self.task_ids._set_not_applicable(self.reason)
+        else:
+            self.task_ids._waive(self.reason)
         return {"type": "ir.actions.act_window_close"}

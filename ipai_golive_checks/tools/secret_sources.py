@@ -11,8 +11,13 @@ them from here.
 
 from odoo.tools import SQL
 
-# Server options holding a password.
-SECRET_OPTIONS = ("db_password", "admin_passwd", "smtp_password")
+# Server options holding a password or a token.
+SECRET_OPTIONS = (
+    "db_password",
+    "admin_passwd",
+    "smtp_password",
+    "golive_metrics_token",
+)
 # Known secrets stored by optional models: (model, table, column).
 SECRET_COLUMNS = (
     ("ir.mail_server", "ir_mail_server", "smtp_pass"),

@@ -11,6 +11,8 @@ report is passed through :func:`mask` first. It hides
 * secrets in the text of mapping keys too,
 * credentials embedded in URLs (``scheme://user:pass@host``),
 * credential-like query or ``name=value`` parameters (``?token=...``),
+* HTTP credentials: ``Authorization``/``Proxy-Authorization`` values (with
+  their scheme: ``Bearer``, ``Basic``...), ``Cookie``/``Set-Cookie`` values,
 * every *known* secret value (database password, master password, SMTP
   passwords, secret-looking system parameters) wherever it appears in a text.
 """
@@ -23,7 +25,7 @@ MASK = "********"
 # prefixed one (Odoo's smtp_pass) is.
 SECRET_KEY_RE = re.compile(
     r"(passw(or)?d|[_.-]pass$|pwd|secret|token|api[_-]?key|apikey|credential|"
-    r"private|signature|(^|[_.-])key$)",
+    r"private|signature|(^|[_.-])key$|^(proxy-)?authorization$|^(set-)?cookie$)",
     re.IGNORECASE,
 )
 # The credentials end at the last "@" before the host: a password may hold "@".
@@ -37,6 +39,19 @@ _PARAM_RE = re.compile(
     r"signature|key)|[\w.-]+[_.-]pass)['\"]?\s*[=:]\s*)"
     r"(?:(?P<quote>['\"])(?P<quoted>[^'\"\r\n]+)(?P=quote)"
     r"|(?P<value>[^&\s#'\",;<>]+))",
+    re.IGNORECASE,
+)
+# HTTP credentials: an Authorization header (its scheme kept), a bare bearer
+# token, a cookie header (the whole value up to the end of the line).
+_HTTP_AUTH_RE = re.compile(
+    r"(?P<name>\b(?:proxy-)?authorization['\"]?\s*[=:]\s*['\"]?"
+    r"(?:(?:bearer|basic|digest|token|negotiate)\s+)?)"
+    r"(?P<value>[^\s'\",;<>]+)",
+    re.IGNORECASE,
+)
+_BEARER_RE = re.compile(r"(?P<name>\bbearer\s+)(?P<value>[^\s'\",;<>]+)", re.IGNORECASE)
+_COOKIE_RE = re.compile(
+    r"(?P<name>\b(?:set-)?cookie['\"]?\s*[=:]\s*['\"]?)(?P<value>[^\r\n'\"<>]+)",
     re.IGNORECASE,
 )
 # Values too common to be masked as literal text (they would garble messages).
@@ -78,8 +93,17 @@ def mask_text(text, secrets=()):
     if "@" in text:
         text = _URL_CREDENTIALS_RE.sub(_mask_url_credentials, text)
     if "=" in text or ":" in text:
+        text = _HTTP_AUTH_RE.sub(_mask_named, text)
+        text = _COOKIE_RE.sub(_mask_named, text)
         text = _PARAM_RE.sub(_mask_param, text)
+    text = _BEARER_RE.sub(_mask_named, text)
     return text
+
+
+def _mask_named(match):
+    if match.group("value") == MASK:
+        return match.group(0)
+    return f"{match.group('name')}{MASK}"
 
 
 def _mask_param(match):
