@@ -181,7 +181,7 @@ class GoliveChecklist(models.Model):
         """The red gates of this checklist: the one question the Go decision
         asks of the go-live policy."""
         self.ensure_one()
-        return self.task_ids.sudo().filtered(lambda t: t._is_red_gate())
+        return self.task_ids.sudo().filtered("is_red_gate")
 
     def _golive_preflight_values(self):
         """What the approver sees before deciding (values of the QWeb summary)."""
