@@ -300,6 +300,9 @@ def record_update(env, checklist_id, modules, backup_id, stages):
         return None
     release = checklist._take_release("update")
     backup = env["golive.backup"].browse(backup_id)
+    stage_times = ", ".join(
+        "{} {:.1f} s".format(s["stage"], s["seconds"]) for s in stages
+    )
     note = env._(
         "Guarded update of %(modules)s on %(db)s (%(env)s): verified backup "
         "%(backup)s, update and audit passed; stages %(stages)s; release %(release)s.",
@@ -307,7 +310,7 @@ def record_update(env, checklist_id, modules, backup_id, stages):
         db=env.cr.dbname,
         env=checklist.environment,
         backup=backup.name,
-        stages=", ".join(f"{s['stage']} {s['seconds']:.1f} s" for s in stages),
+        stages=stage_times,
         release=release.name,
     )
     checklist._golive_gate_evidence(UPDATE_GATES, note)

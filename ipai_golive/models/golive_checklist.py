@@ -481,7 +481,7 @@ class GoliveChecklist(models.Model):
             reasons.append(
                 self.env._(
                     "Cannot go live:\n%(lines)s",
-                    lines="\n".join(f"- {message}" for message in blockers),
+                    lines="\n".join("- " + message for message in blockers),
                 )
             )
         return reasons

@@ -574,7 +574,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     "%(file)s (mode %(mode)s) is readable by every user and holds "
                     "%(secrets)s.",
                     file=rcfile,
-                    mode=f"{mode:04o}",
+                    mode=format(mode, "04o"),
                     secrets=", ".join(secrets),
                 ),
                 "rcfile",
@@ -585,7 +585,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                 self.env._(
                     "%(file)s (mode %(mode)s): no secret readable by other users.",
                     file=rcfile,
-                    mode=f"{mode:04o}",
+                    mode=format(mode, "04o"),
                 ),
                 "rcfile",
                 **evidence,
