@@ -80,6 +80,8 @@ class TestGolivePolicy(GoliveCase):
             vals = {"state": state}
             if state == "waived":
                 vals["waive_reason"] = "Accepted risk"
+            elif state == "na":
+                vals["na_reason"] = "Out of scope"
             if signoff == "signed":
                 vals.update(
                     signoff_user_id=cls.manager.id,
