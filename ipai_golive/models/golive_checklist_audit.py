@@ -151,6 +151,7 @@ class GoliveChecklist(models.Model):
         """Run the automated checks bound to the tasks, judged in the
         checklist's environment, and show their status on the tasks."""
         self._check_manager()
+        summaries = []
         for checklist in self:
             codes, unknown = checklist._bound_check_codes()
             if not codes:
@@ -167,7 +168,8 @@ class GoliveChecklist(models.Model):
                     trigger="manual", environment=checklist.environment, codes=codes
                 )
             )
-            done, _reopened = checklist._set_audit(run)
+            done, reopened = checklist._set_audit(run)
+            summaries.append(checklist._audit_change_summary(run, done, reopened))
             red = checklist.task_ids.filtered(
                 lambda t: t.check_status in FAILING_CHECKS
             )
@@ -199,7 +201,38 @@ class GoliveChecklist(models.Model):
                 checklist._post_alert(body)
             else:
                 checklist.message_post(body=body)
-        return True
+        failing = any(run.count_fail or run.count_error for run in self.check_run_id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Automated checks done"),
+                "message": "\n".join(summaries),
+                "type": "warning" if failing else "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _audit_change_summary(self, run, done, reopened):
+        """One line saying what an audit changed on this checklist, for the
+        notification of Run Checks: "Score 81.5: 3 tasks done, 2 reopened"."""
+        self.ensure_one()
+        changes = []
+        if done:
+            changes.append(self.env._("%(count)s tasks done", count=len(done)))
+        if reopened:
+            changes.append(self.env._("%(count)s reopened", count=len(reopened)))
+        if not changes:
+            changes.append(self.env._("no task changed"))
+        failing = run.count_fail + run.count_error
+        if failing:
+            changes.append(self.env._("%(count)s findings failing", count=failing))
+        return self.env._(
+            "Score %(score)s: %(changes)s.",
+            score=f"{run.score:.1f}",
+            changes=", ".join(changes),
+        )
 
     def _sync_tasks_with_audit(self):
         """Give every task bound to checks the state of the last audit.
@@ -213,8 +246,9 @@ class GoliveChecklist(models.Model):
         grouped read of the findings and one ``UPDATE ... FROM (VALUES ...)``
         for the check status, message and state of every task of the
         checklists (the ORM would flush them a hundred rows at a time). The
-        state changes are not tracked task by task: the audit's message on
-        the checklist lists them.
+        state changes are then tracked on the tasks' own chatter in one batch
+        (``_log_audit_state_changes``), and the "Automated checks fail"
+        activities of the tasks done again are closed.
 
         :return: ``(done, reopened)`` tasks that changed state
         """
@@ -223,10 +257,10 @@ class GoliveChecklist(models.Model):
         # the others' check status does not depend on the audit: it is empty
         tasks = everyone.filtered("check_codes")
         values = tasks._audit_check_values()
-        rows, done, reopened = [], [], []
+        rows, done, reopened, before = [], [], [], {}
         for task in tasks:
             status, message = values[task.id]
-            state = task.state
+            state = before[task.id] = task.state
             if state not in ("waived", "na"):
                 if status == "pass" and state != "done":
                     state = "done"
@@ -277,9 +311,11 @@ class GoliveChecklist(models.Model):
         tasks.invalidate_recordset(names, flush=False)
         tasks.modified(names[:6])
         self.env.remove_to_compute(Task._fields["signoff_missing"], tasks)
-        return Task.browse(done).with_env(self.env), Task.browse(reopened).with_env(
-            self.env
-        )
+        done = Task.browse(done).with_env(self.env)
+        reopened = Task.browse(reopened).with_env(self.env)
+        (done | reopened).sudo()._log_audit_state_changes(before)
+        done.sudo()._close_check_activities()
+        return done, reopened
 
     def _set_audit(self, run):
         """Make ``run`` the last audit of the checklists and update their tasks.

@@ -446,6 +446,68 @@ class GoliveTask(models.Model):
             Markup("<li>%s %s</li>") % (task.section or "", task.name) for task in self
         )
 
+    def _log_audit_state_changes(self, before):
+        """Track on each task's chatter the state the audit gave it, as the
+        ORM's tracking would (``State: To Do → Done``), in one batch of
+        messages: the audit writes the states in SQL, untracked.
+
+        :param before: ``{task id: state before the audit}``
+        """
+        if not self:
+            return self.env["mail.message"]
+        col_info = self.fields_get(["state"])["state"]
+        Tracking = self.env["mail.tracking.value"]
+        note = self.env.ref("mail.mt_note")
+        author = self.env.user.partner_id
+        vals_list, trackings = [], []
+        for task in self:
+            body = (
+                self.env._("Its automated checks pass in the last audit.")
+                if task.state == "done"
+                else self.env._("Its automated checks fail in the last audit.")
+            )
+            vals_list.append(
+                {
+                    "model": self._name,
+                    "res_id": task.id,
+                    "message_type": "notification",
+                    "subtype_id": note.id,
+                    "author_id": author.id,
+                    "body": Markup("<p>%s</p>") % body,
+                }
+            )
+            trackings.append(
+                Tracking._create_tracking_values(
+                    before[task.id], task.state, "state", col_info, task
+                )
+            )
+        # the tracking values in one insert, not one per message
+        messages = self.env["mail.message"].sudo().create(vals_list)
+        Tracking.sudo().create(
+            [
+                dict(tracking, mail_message_id=message.id)
+                for message, tracking in zip(messages, trackings, strict=True)
+            ]
+        )
+        return messages
+
+    def _close_check_activities(self):
+        """Mark done the "Automated checks fail" activities of these tasks,
+        whose checks pass again."""
+        if not self:
+            return
+        activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", self.env.ref("mail.mail_activity_data_todo").id),
+                ("summary", "=", self.env._("Automated checks fail")),
+            ]
+        )
+        activities.action_feedback(
+            feedback=self.env._("The automated checks pass again.")
+        )
+
     def _set_state(self, state):
         self.write({"state": state})
 

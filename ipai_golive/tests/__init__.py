@@ -20,3 +20,4 @@ from . import test_golive_cutover_tour
 from . import test_golive_manifest
 from . import test_golive_release
 from . import test_golive_release_cli
+from . import test_golive_presentation

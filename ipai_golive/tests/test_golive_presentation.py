@@ -1,0 +1,134 @@
+# Copyright 2026 IPAI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import ast
+from pathlib import Path
+from unittest.mock import patch
+
+from lxml import etree
+
+from odoo.modules.module import get_module_path
+from odoo.tests import tagged
+from odoo.tools import config
+
+from .common import GoliveCase
+
+
+@tagged("post_install", "-at_install")
+class TestGolivePresentation(GoliveCase):
+    """What people see of an audit and of the checklist's screens."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.task_plain.check_codes = "config.list_db"
+        cls.gate_ci.check_codes = "params.attachment_location, config.list_db"
+        cls.env["ir.config_parameter"].set_param("ir_attachment.location", "file")
+
+    def run_checks(self, list_db):
+        with patch.dict(config.options, {"list_db": list_db}):
+            return self.checklist.with_user(self.manager).action_run_checks()
+
+    def test_run_checks_notifies_what_changed(self):
+        action = self.run_checks(list_db=False)
+        self.assertEqual(action["tag"], "display_notification")
+        score = f"{self.checklist.check_run_id.score:.1f}"
+        self.assertEqual(
+            action["params"]["message"], f"Score {score}: 2 tasks done."
+        )
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload")
+        action = self.run_checks(list_db=True)
+        self.assertRegex(
+            action["params"]["message"], r"^Score [\d.]+: 2 reopened, 1 findings failing\.$"
+        )
+        self.assertEqual(action["params"]["type"], "warning")
+
+    def test_audit_changes_tracked_on_the_task(self):
+        self.run_checks(list_db=False)
+        message = self.task_plain.message_ids[0]
+        tracking = message.sudo().tracking_value_ids
+        self.assertEqual(tracking.field_id.name, "state")
+        self.assertEqual(
+            (tracking.old_value_char, tracking.new_value_char), ("To Do", "Done")
+        )
+        self.assertIn("pass", message.body)
+        self.run_checks(list_db=True)
+        tracking = self.task_plain.message_ids[0].sudo().tracking_value_ids
+        self.assertEqual(
+            (tracking.old_value_char, tracking.new_value_char), ("Done", "To Do")
+        )
+        # an unchanged task gets no message
+        self.assertFalse(self.task_post.message_ids.tracking_value_ids)
+
+    def test_tracking_keeps_a_constant_query_count(self):
+        """Tracking the audit's changes on the tasks costs the same number of
+        queries for 2 tasks changed as for 7."""
+
+        def sync_queries():
+            self.run_checks(list_db=True)
+            results = self.checklist.check_run_id.sudo().result_ids
+            results.write({"status": "pass"})
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            done, _reopened = self.checklist.sudo()._sync_tasks_with_audit()
+            self.env.flush_all()
+            return len(done), self.env.cr.sql_log_count - before
+
+        self.run_checks(list_db=True)  # warm-up
+        few = sync_queries()
+        for index in range(5):
+            self._create_task(
+                self.phase_golive, f"Bound {index}"
+            ).check_codes = "config.list_db"
+        many = sync_queries()
+        self.assertEqual((few[0], many[0]), (2, 7))
+        self.assertEqual(few[1], many[1])
+
+    def test_activity_closes_on_recovery(self):
+        self.run_checks(list_db=True)
+        self.task_plain.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary="Automated checks fail",
+            user_id=self.manager.id,
+        )
+        self.assertTrue(self.task_plain.activity_ids)
+        self.run_checks(list_db=False)
+        self.assertEqual(self.task_plain.state, "done")
+        self.assertFalse(self.task_plain.activity_ids)
+
+    def test_tasks_tab_reads_phase_by_phase(self):
+        """A sequence handle in the Tasks tab sorted the rows by task sequence
+        over the phases (0, 1, ... 9, 0, 1, ...): the rows keep the order
+        of the model, phase first, and a page holds a whole checklist."""
+        arch = etree.fromstring(
+            self.env["golive.checklist"].get_view(view_type="form")["arch"]
+        )
+        (tasks_list,) = arch.xpath("//field[@name='task_ids']/list")
+        self.assertFalse(tasks_list.xpath(".//field[@widget='handle']"))
+        self.assertGreaterEqual(int(tasks_list.get("limit")), 200)
+        self.assertEqual(tasks_list.xpath("./field/@name")[0], "phase_id")
+        self.assertTrue(
+            self.env["golive.task"]._order.startswith("checklist_id, phase_sequence")
+        )
+
+    def test_code_editors_use_modes_odoo_ships(self):
+        """A code widget in a mode Odoo 18 does not ship (shell, yaml) makes
+        every form load request a missing mode-*.js (404) and log a WARNING."""
+        ace = Path(get_module_path("web"), "static", "lib", "ace")
+        shipped = {path.stem.removeprefix("mode-") for path in ace.glob("mode-*.js")}
+        views = self.env["ir.ui.view"].search(
+            [
+                ("model", "like", "golive.%"),
+                ("type", "in", ("form", "list")),
+            ]
+        )
+        self.assertTrue(views)
+        for view in views:
+            arch = etree.fromstring(
+                self.env[view.model].get_view(view.id, view.type)["arch"]
+            )
+            for node in arch.xpath("//field[@widget='code' or @widget='ace']"):
+                options = ast.literal_eval(node.get("options") or "{}")
+                mode = options.get("mode", "qweb")
+                self.assertIn(mode, shipped, f"{view.xml_id}: {node.get('name')}")
