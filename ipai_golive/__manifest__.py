@@ -4,7 +4,7 @@
     "name": "Go-Live",
     "summary": "Checklists, phases, tasks, gates and sign-off from kickoff to "
     "production",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Project",
     "website": "https://github.com/ipai/golive",
     "author": "IPAI",

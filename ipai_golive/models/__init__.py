@@ -8,6 +8,7 @@ from . import golive_checklist_freeze
 from . import golive_checklist_hypercare
 from . import golive_checklist_manifest
 from . import golive_checklist_release
+from . import golive_checklist_labels
 from . import golive_phase
 from . import golive_task
 from . import res_company

@@ -1,9 +1,12 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import ast
+import importlib.util
+from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
 
+from freezegun import freeze_time
 from lxml import etree
 
 from odoo.modules.module import get_module_path
@@ -132,3 +135,85 @@ class TestGolivePresentation(GoliveCase):
                 options = ast.literal_eval(node.get("options") or "{}")
                 mode = options.get("mode", "qweb")
                 self.assertIn(mode, shipped, f"{view.xml_id}: {node.get('name')}")
+
+    def test_labels_for_people(self):
+        self.assertEqual(self.checklist.gate_red_count, 2)
+        self.assertEqual(self.checklist.gate_red_label, "2 red gates")
+        self.gate_ci.write({"state": "waived", "waive_reason": "Accepted"})
+        self.assertEqual(self.checklist.gate_red_label, "1 red gate")
+        self.assertEqual(self.checklist.audit_age_label, "never audited")
+        self.run_checks(list_db=False)
+        start = self.checklist.check_run_date
+        for delta, label in (
+            (timedelta(seconds=20), "just now"),
+            (timedelta(minutes=15), "15 min ago"),
+            (timedelta(hours=3, minutes=59), "3 h ago"),
+            (timedelta(days=4), "4 days ago"),
+        ):
+            with freeze_time(start + delta):
+                self.checklist.invalidate_recordset(["audit_age_label"])
+                self.assertEqual(self.checklist.audit_age_label, label)
+
+    def test_task_names_without_markdown(self):
+        """The seed's `code` marks are left out of the template's task names,
+        and the migration takes them out of the tasks made before."""
+        lines = self.env["golive.checklist.template.line"].search([])
+        self.assertTrue(lines)
+        self.assertFalse(lines.filtered(lambda line: "`" in line.name))
+        self.assertIn(
+            "proxy_mode = True configured", lines.mapped("name")
+        )
+        self.task_plain.name = "`proxy_mode = True` configured"
+        self.env.flush_all()
+        migration = Path(
+            get_module_path("ipai_golive"),
+            "migrations",
+            "18.0.1.1.0",
+            "post-migrate.py",
+        )
+        spec = importlib.util.spec_from_file_location("golive_migration", migration)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "18.0.1.0.0")
+        self.task_plain.invalidate_recordset(["name"])
+        self.assertEqual(self.task_plain.name, "proxy_mode = True configured")
+
+    def test_actions_have_readable_paths(self):
+        """The app's menus open readable URLs (/odoo/golive-tasks), not
+        /odoo/action-163."""
+        menus = self.env["ir.ui.menu"].search(
+            [("id", "child_of", self.env.ref("ipai_golive_checks.menu_golive_root").id)]
+        )
+        actions = [
+            menu.action
+            for menu in menus
+            if menu.action
+            and menu.action._name == "ir.actions.act_window"
+            and menu.action.target != "new"  # dialogs keep the page's URL
+        ]
+        self.assertGreater(len(actions), 10)
+        for action in actions:
+            self.assertTrue(action.path, action.name)
+        self.assertEqual(
+            self.env.ref("ipai_golive.golive_task_action").path, "golive-tasks"
+        )
+
+    def test_new_on_the_overview_opens_the_template_wizard(self):
+        for xmlid in (
+            "ipai_golive.golive_overview_action",
+            "ipai_golive.golive_checklist_action",
+        ):
+            action = self.env.ref(xmlid)
+            kanban = next(view for view in action.views if view[1] == "kanban")[0]
+            arch = etree.fromstring(
+                self.env["golive.checklist"].get_view(kanban, "kanban")["arch"]
+            )
+            self.assertEqual(
+                arch.get("on_create"), "ipai_golive.golive_checklist_create_action"
+            )
+        arch = etree.fromstring(
+            self.env["golive.checklist"].get_view(view_type="form")["arch"]
+        )
+        for name in ("action_run_checks", "action_import_manifest"):
+            (button,) = arch.xpath(f"//header/button[@name='{name}']")
+            self.assertTrue(button.get("invisible").startswith("not id"), name)
