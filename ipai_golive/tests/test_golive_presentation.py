@@ -217,3 +217,19 @@ class TestGolivePresentation(GoliveCase):
         for name in ("action_run_checks", "action_import_manifest"):
             (button,) = arch.xpath(f"//header/button[@name='{name}']")
             self.assertTrue(button.get("invisible").startswith("not id"), name)
+
+    def test_release_pdf_skips_the_document_layout_wizard(self):
+        """The release PDFs use no company layout: the first print by an
+        administrator prints, without "Configure your document layout"."""
+        self.env.company.external_report_layout_id = False
+        for xmlid in (
+            "ipai_golive.action_report_what_shipped",
+            "ipai_golive.action_report_go_live_manifest",
+        ):
+            action = self.env.ref(xmlid).report_action([1])
+            self.assertEqual(action["type"], "ir.actions.report", xmlid)
+        # other reports keep Odoo's behaviour
+        action = self.env.ref("web.action_report_externalpreview").report_action(
+            [1]
+        )
+        self.assertNotEqual(action["type"], "ir.actions.report")
