@@ -500,7 +500,11 @@ class GoliveTask(models.Model):
             [
                 ("res_model", "=", self._name),
                 ("res_id", "in", self.ids),
-                ("activity_type_id", "=", self.env.ref("mail.mail_activity_data_todo").id),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref("mail.mail_activity_data_todo").id,
+                ),
                 ("summary", "=", self.env._("Automated checks fail")),
             ]
         )

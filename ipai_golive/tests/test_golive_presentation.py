@@ -35,14 +35,13 @@ class TestGolivePresentation(GoliveCase):
         action = self.run_checks(list_db=False)
         self.assertEqual(action["tag"], "display_notification")
         score = f"{self.checklist.check_run_id.score:.1f}"
-        self.assertEqual(
-            action["params"]["message"], f"Score {score}: 2 tasks done."
-        )
+        self.assertEqual(action["params"]["message"], f"Score {score}: 2 tasks done.")
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(action["params"]["next"]["tag"], "soft_reload")
         action = self.run_checks(list_db=True)
         self.assertRegex(
-            action["params"]["message"], r"^Score [\d.]+: 2 reopened, 1 findings failing\.$"
+            action["params"]["message"],
+            r"^Score [\d.]+: 2 reopened, 1 findings failing\.$",
         )
         self.assertEqual(action["params"]["type"], "warning")
 
@@ -160,9 +159,7 @@ class TestGolivePresentation(GoliveCase):
         lines = self.env["golive.checklist.template.line"].search([])
         self.assertTrue(lines)
         self.assertFalse(lines.filtered(lambda line: "`" in line.name))
-        self.assertIn(
-            "proxy_mode = True configured", lines.mapped("name")
-        )
+        self.assertIn("proxy_mode = True configured", lines.mapped("name"))
         self.task_plain.name = "`proxy_mode = True` configured"
         self.env.flush_all()
         migration = Path(
@@ -229,7 +226,5 @@ class TestGolivePresentation(GoliveCase):
             action = self.env.ref(xmlid).report_action([1])
             self.assertEqual(action["type"], "ir.actions.report", xmlid)
         # other reports keep Odoo's behaviour
-        action = self.env.ref("web.action_report_externalpreview").report_action(
-            [1]
-        )
+        action = self.env.ref("web.action_report_externalpreview").report_action([1])
         self.assertNotEqual(action["type"], "ir.actions.report")

@@ -15,4 +15,3 @@ def human_age(env, delta):
     if hours < 48:
         return env._("%(count)s h ago", count=hours)
     return env._("%(count)s days ago", count=hours // 24)
-

@@ -256,7 +256,9 @@ class GoliveManifest(models.Model):
             "ipai_golive_checks.golive_check_result_action"
         )
         # the findings the button counts: the passing ones are no drift
-        drift = self.result_ids.filtered(lambda r: r.status in ("fail", "warn", "error"))
+        drift = self.result_ids.filtered(
+            lambda r: r.status in ("fail", "warn", "error")
+        )
         action.update(
             domain=[("id", "in", drift.ids)],
             name=self.env._("Drift of %(name)s", name=self.display_label),

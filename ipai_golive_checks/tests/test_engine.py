@@ -481,7 +481,9 @@ class TestEngine(GoliveCase):
                     "expiry_date": today + timedelta(days=300),
                 }
             )
-        self.assertIn("config.workers [workers] is already waived", str(caught.exception))
+        self.assertIn(
+            "config.workers [workers] is already waived", str(caught.exception)
+        )
         # the whole check, or another object, is another waiver
         Waiver.create({"check_id": check.id, "reason": "whole check"})
         Waiver.create(
@@ -490,12 +492,13 @@ class TestEngine(GoliveCase):
         with patch.dict(config.options, {"workers": 0, "max_cron_threads": 0}):
             run = self.run_checks(["config.workers"])
         waived = run.sudo().waived_result_ids
-        self.assertEqual(waived.filtered(lambda r: r.object_key == "workers").waiver_id, waiver)
+        self.assertEqual(
+            waived.filtered(lambda r: r.object_key == "workers").waiver_id, waiver
+        )
 
     def test_waived_finding_shows_waived_at_once(self):
         """Waiving a finding marks it waived in the latest run at once, not
         at the next run; the older runs keep what they recorded."""
-        check = self.env["golive.check"].search([("code", "=", "config.workers")])
         with patch.dict(config.options, {"workers": 0, "max_cron_threads": 0}):
             old_run = self.run_checks(["config.workers"])
             run = self.run_checks(["config.workers"])

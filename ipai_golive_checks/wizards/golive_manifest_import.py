@@ -16,8 +16,10 @@ class GoliveManifestImport(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
-        Manifest = self.env["golive.manifest"].with_context(active_test=False)
-        known = Manifest.search([])
+        Manifest = self.env["golive.manifest"]
+        last = Manifest.with_context(active_test=False).search(
+            [], order="id desc", limit=1
+        )
         manifest = Manifest._import_manifest(
             base64.b64decode(self.file or b""), self.filename or "manifest.yml"
         )
@@ -28,7 +30,7 @@ class GoliveManifestImport(models.TransientModel):
             "view_mode": "form",
             "target": "current",
         }
-        if manifest not in known:
+        if manifest.id > last.id:  # a new record
             return action
         # the same file again: say so instead of silently opening the old one
         return {

@@ -12,5 +12,8 @@ def migrate(cr, version):
     if not version:
         return
     cr.execute(
-        SQL("UPDATE golive_task SET name = replace(name, '`', '') WHERE name LIKE %s", "%`%")
+        SQL(
+            "UPDATE golive_task SET name = replace(name, '`', '') WHERE name LIKE %s",
+            "%`%",
+        )
     )
