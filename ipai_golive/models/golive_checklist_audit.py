@@ -246,9 +246,9 @@ class GoliveChecklist(models.Model):
         grouped read of the findings and one ``UPDATE ... FROM (VALUES ...)``
         for the check status, message and state of every task of the
         checklists (the ORM would flush them a hundred rows at a time). The
-        state changes are then tracked on the tasks' own chatter in one batch
-        (``_log_audit_state_changes``), and the "Automated checks fail"
-        activities of the tasks done again are closed.
+        same statement tracks the state changes on the tasks' own chatter
+        (``golive.task._audit_tracking_sql``) and finds the "Automated checks
+        fail" activities of the tasks done again, which are then closed.
 
         :return: ``(done, reopened)`` tasks that changed state
         """
@@ -257,7 +257,7 @@ class GoliveChecklist(models.Model):
         # the others' check status does not depend on the audit: it is empty
         tasks = everyone.filtered("check_codes")
         values = tasks._audit_check_values()
-        rows, done, reopened, before = [], [], [], {}
+        rows, done, reopened, before, after = [], [], [], {}, {}
         for task in tasks:
             status, message = values[task.id]
             state = before[task.id] = task.state
@@ -268,36 +268,50 @@ class GoliveChecklist(models.Model):
                 elif status in FAILING_CHECKS and state != "todo":
                     state = "todo"
                     reopened.append(task.id)
+            after[task.id] = state
             rows.append(
                 SQL("(%s, %s, %s, %s)", task.id, status or None, message or None, state)
             )
         for name in ("check_status", "check_message"):
             self.env.remove_to_compute(Task._fields[name], everyone)
+        done = Task.browse(done).with_env(self.env)
+        reopened = Task.browse(reopened).with_env(self.env)
+        changed = done | reopened
+        tracking = SQL("SELECT NULL WHERE false")
+        if changed:
+            tracking = changed._audit_tracking_sql(before, after, done.ids)
+        activity_ids = []
         if rows:
             self.env.cr.execute(
                 SQL(
                     """
-                    UPDATE golive_task AS task
-                       SET check_status = audit.check_status,
-                           check_message = audit.check_message,
-                           state = audit.state,
-                           signoff_user_id = CASE WHEN audit.state = 'todo'
-                               THEN NULL ELSE task.signoff_user_id END,
-                           signoff_date = CASE WHEN audit.state = 'todo'
-                               THEN NULL ELSE task.signoff_date END,
-                           signoff_missing =
-                               COALESCE(task.signoff_required, false)
-                               AND (audit.state = 'todo'
-                                    OR task.signoff_user_id IS NULL),
-                           write_uid = %s,
-                           write_date = (now() at time zone 'UTC')
-                      FROM (VALUES %s) AS audit(id, check_status, check_message, state)
-                     WHERE task.id = audit.id
+                    WITH audit(id, check_status, check_message, state) AS (
+                        VALUES %s
+                    ), updated AS (
+                        UPDATE golive_task AS task
+                           SET check_status = audit.check_status,
+                               check_message = audit.check_message,
+                               state = audit.state,
+                               signoff_user_id = CASE WHEN audit.state = 'todo'
+                                   THEN NULL ELSE task.signoff_user_id END,
+                               signoff_date = CASE WHEN audit.state = 'todo'
+                                   THEN NULL ELSE task.signoff_date END,
+                               signoff_missing =
+                                   COALESCE(task.signoff_required, false)
+                                   AND (audit.state = 'todo'
+                                        OR task.signoff_user_id IS NULL),
+                               write_uid = %s,
+                               write_date = (now() at time zone 'UTC')
+                          FROM audit
+                         WHERE task.id = audit.id
+                    ) %s
                     """,
-                    self.env.uid,
                     SQL(", ").join(rows),
+                    self.env.uid,
+                    tracking,
                 )
             )
+            activity_ids = [row[0] for row in self.env.cr.fetchall() if row[0]]
         names = [
             "check_status",
             "check_message",
@@ -311,10 +325,11 @@ class GoliveChecklist(models.Model):
         tasks.invalidate_recordset(names, flush=False)
         tasks.modified(names[:6])
         self.env.remove_to_compute(Task._fields["signoff_missing"], tasks)
-        done = Task.browse(done).with_env(self.env)
-        reopened = Task.browse(reopened).with_env(self.env)
-        (done | reopened).sudo()._log_audit_state_changes(before)
-        done.sudo()._close_check_activities()
+        # the tasks' chatter as cached before the statement is stale
+        changed.invalidate_recordset(["message_ids"], flush=False)
+        self.env["mail.activity"].sudo().browse(activity_ids).action_feedback(
+            feedback=self.env._("The automated checks pass again.")
+        )
         return done, reopened
 
     def _set_audit(self, run):

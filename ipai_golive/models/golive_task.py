@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP, STATUSES
 
@@ -446,70 +447,92 @@ class GoliveTask(models.Model):
             Markup("<li>%s %s</li>") % (task.section or "", task.name) for task in self
         )
 
-    def _log_audit_state_changes(self, before):
-        """Track on each task's chatter the state the audit gave it, as the
-        ORM's tracking would (``State: To Do → Done``), in one batch of
-        messages: the audit writes the states in SQL, untracked.
+    def _audit_tracking_sql(self, before, after, recovered):
+        """The end of the audit's ``UPDATE`` statement (its common table
+        expressions go after ``WITH ...``) that tracks on each task's chatter
+        the state the audit gave it, as the ORM's tracking would
+        (``State: To Do → Done``), and selects the "Automated checks fail"
+        activities of the tasks whose checks pass again, to be closed.
+
+        The audit writes the states in SQL, untracked: the messages and their
+        tracking values go in the same statement, so that the audit costs a
+        constant number of queries whatever the number of tasks. They are
+        system notes as ``mail.thread._message_log_batch`` writes them:
+        internal, nobody notified, no reply-to, no signature.
 
         :param before: ``{task id: state before the audit}``
+        :param after: ``{task id: state after the audit}``
+        :param recovered: ids of the tasks done again
+        :return: ``SQL`` selecting the ids of the activities to close
         """
-        if not self:
-            return self.env["mail.message"]
-        col_info = self.fields_get(["state"])["state"]
-        Tracking = self.env["mail.tracking.value"]
-        note = self.env.ref("mail.mt_note")
-        author = self.env.user.partner_id
-        vals_list, trackings = [], []
-        for task in self:
-            body = (
-                self.env._("Its automated checks pass in the last audit.")
-                if task.state == "done"
-                else self.env._("Its automated checks fail in the last audit.")
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        bodies = {
+            "done": self.env._("Its automated checks pass in the last audit."),
+            "todo": self.env._("Its automated checks fail in the last audit."),
+        }
+        Message = self.env["mail.message"]
+        changes = SQL(", ").join(
+            SQL(
+                "(%s, %s, %s, %s, %s)",
+                task_id,
+                labels.get(before[task_id]),
+                labels.get(after[task_id]),
+                Markup("<p>%s</p>") % bodies[after[task_id]],
+                Message._get_message_id({"model": self._name, "res_id": task_id}),
             )
-            vals_list.append(
-                {
-                    "model": self._name,
-                    "res_id": task.id,
-                    "message_type": "notification",
-                    "subtype_id": note.id,
-                    "author_id": author.id,
-                    "body": Markup("<p>%s</p>") % body,
-                }
-            )
-            trackings.append(
-                Tracking._create_tracking_values(
-                    before[task.id], task.state, "state", col_info, task
+            for task_id in self.ids
+        )
+        now = SQL("(now() at time zone 'UTC')")
+        return SQL(
+            """
+            , change(res_id, old_value, new_value, body, message_id) AS (
+                VALUES %(changes)s
+            ), message AS (
+                INSERT INTO mail_message (
+                    model, res_id, message_type, subtype_id, author_id,
+                    email_from, message_id, body, is_internal,
+                    email_add_signature, date,
+                    create_uid, create_date, write_uid, write_date
                 )
+                SELECT %(model)s, change.res_id, 'notification',
+                       (SELECT res_id FROM ir_model_data
+                         WHERE module = 'mail' AND name = 'mt_note'),
+                       partner.id,
+                       '"' || partner.name || '" <' || partner.email || '>',
+                       change.message_id, change.body, true, false, %(now)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM change, res_partner AS partner
+                 WHERE partner.id = %(author)s
+                RETURNING id, res_id
+            ), tracking AS (
+                INSERT INTO mail_tracking_value (
+                    mail_message_id, field_id, old_value_char, new_value_char,
+                    create_uid, create_date, write_uid, write_date
+                )
+                SELECT message.id,
+                       (SELECT id FROM ir_model_fields
+                         WHERE model = %(model)s AND name = 'state'),
+                       change.old_value, change.new_value,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM message JOIN change USING (res_id)
             )
-        # the tracking values in one insert, not one per message
-        messages = self.env["mail.message"].sudo().create(vals_list)
-        Tracking.sudo().create(
-            [
-                dict(tracking, mail_message_id=message.id)
-                for message, tracking in zip(messages, trackings, strict=True)
-            ]
-        )
-        return messages
-
-    def _close_check_activities(self):
-        """Mark done the "Automated checks fail" activities of these tasks,
-        whose checks pass again."""
-        if not self:
-            return
-        activities = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", self.ids),
-                (
-                    "activity_type_id",
-                    "=",
-                    self.env.ref("mail.mail_activity_data_todo").id,
-                ),
-                ("summary", "=", self.env._("Automated checks fail")),
-            ]
-        )
-        activities.action_feedback(
-            feedback=self.env._("The automated checks pass again.")
+            SELECT activity.id
+              FROM mail_activity AS activity
+             WHERE activity.res_model = %(model)s
+               AND activity.res_id = ANY(%(recovered)s)
+               AND activity.active
+               AND activity.summary = %(summary)s
+               AND activity.activity_type_id = (
+                   SELECT res_id FROM ir_model_data
+                    WHERE module = 'mail' AND name = 'mail_activity_data_todo')
+            """,
+            changes=changes,
+            model=self._name,
+            now=now,
+            uid=self.env.uid,
+            author=self.env.user.partner_id.id,
+            recovered=list(recovered),
+            summary=self.env._("Automated checks fail"),
         )
 
     def _set_state(self, state):
