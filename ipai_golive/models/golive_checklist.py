@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import ENVIRONMENTS, MANAGER_GROUP
 
+from ..tools.notification import notification
 from .golive_task import (
     CLOSED_STATES,
     RED_CHECKS,
@@ -641,5 +642,11 @@ class GoliveChecklist(models.Model):
         """Queue a pre-cutover backup; the backup job runs it in the background."""
         self.ensure_one()
         self._check_manager()
-        self.env["golive.backup"]._golive_queue(self)
-        return True
+        backup = self.env["golive.backup"]._golive_queue(self)
+        return notification(
+            self.env._(
+                "Backup %(backup)s queued: it runs in the background and shows "
+                "here when done.",
+                backup=backup.display_name,
+            )
+        )

@@ -10,6 +10,8 @@ from odoo.tools import SQL
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP, STATUSES
 
+from ..tools.notification import notification
+
 TASK_STATES = [
     ("todo", "To Do"),
     ("in_progress", "In Progress"),
@@ -586,4 +588,11 @@ class GoliveTask(models.Model):
             )
         self.write(
             {"signoff_user_id": self.env.uid, "signoff_date": fields.Datetime.now()}
+        )
+        return notification(
+            self.env._(
+                "Signed off by %(user)s: %(tasks)s",
+                user=self.env.user.name,
+                tasks=", ".join(self.mapped("name")),
+            )
         )

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import ast
 import importlib.util
+import shutil
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
@@ -228,3 +230,40 @@ class TestGolivePresentation(GoliveCase):
         # other reports keep Odoo's behaviour
         action = self.env.ref("web.action_report_externalpreview").report_action([1])
         self.assertNotEqual(action["type"], "ir.actions.report")
+
+    def test_waive_sign_off_and_backup_say_what_changed(self):
+        wizard = (
+            self.env["golive.task.waive"]
+            .with_user(self.manager)
+            .create({"task_ids": [self.gate_ci.id], "reason": " Covered by staging "})
+        )
+        action = wizard.action_confirm()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(
+            action["params"]["message"],
+            f"Waived: {self.gate_ci.name}. Reason: Covered by staging",
+        )
+        self.assertEqual(
+            action["params"]["next"]["type"], "ir.actions.act_window_close"
+        )
+        action = self.gate_ci.with_user(self.manager).action_sign_off()
+        self.assertEqual(
+            action["params"]["message"],
+            f"Signed off by {self.manager.name}: {self.gate_ci.name}",
+        )
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload")
+        self.assertEqual(self.gate_ci.signoff_user_id, self.manager)
+
+    def test_back_up_now_says_the_backup_is_queued(self):
+        directory = tempfile.mkdtemp(prefix="golive_t24_backup_")
+        self.addCleanup(shutil.rmtree, directory, ignore_errors=True)
+        with patch.dict(config.options, {"golive_backup_dir": directory}):
+            action = self.checklist.with_user(self.manager).action_backup()
+        backup = self.checklist.backup_id
+        self.assertEqual(backup.state, "queued")
+        self.assertEqual(
+            action["params"]["message"],
+            f"Backup {backup.display_name} queued: it runs in the background "
+            "and shows here when done.",
+        )
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload")

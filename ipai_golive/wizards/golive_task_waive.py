@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from ..tools.notification import CLOSE, notification
+
 
 class GoliveTaskWaive(models.TransientModel):
     _name = "golive.task.waive"
@@ -12,4 +14,11 @@ class GoliveTaskWaive(models.TransientModel):
 
     def action_confirm(self):
         self.task_ids._waive(self.reason)
-        return {"type": "ir.actions.act_window_close"}
+        return notification(
+            self.env._(
+                "Waived: %(tasks)s. Reason: %(reason)s",
+                tasks=", ".join(self.task_ids.mapped("name")),
+                reason=self.reason.strip(),
+            ),
+            next_action=CLOSE,
+        )
