@@ -198,6 +198,10 @@ class GoliveChecklist(models.Model):
                     "Not installed here, not run: %(codes)s", codes=", ".join(unknown)
                 )
             if run.count_fail or run.count_error:
+                body += Markup('<p><a href="/odoo/golive.check.run/%s">%s</a></p>') % (
+                    run.id,
+                    self.env._("See the failing findings"),
+                )
                 checklist._post_alert(body)
             else:
                 checklist.message_post(body=body)

@@ -46,6 +46,11 @@ class TestGolivePresentation(GoliveCase):
             r"^Score [\d.]+: 2 reopened, 1 findings failing\.$",
         )
         self.assertEqual(action["params"]["type"], "warning")
+        # the chatter alert links to the run and its failing findings
+        self.assertIn(
+            f'href="/odoo/golive.check.run/{self.checklist.check_run_id.id}"',
+            self.checklist.message_ids[0].body,
+        )
 
     def test_audit_changes_tracked_on_the_task(self):
         self.run_checks(list_db=False)
