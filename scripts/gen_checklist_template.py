@@ -304,6 +304,12 @@ def finish_lines(lines, bindings):
     return lines
 
 
+def plain(text):
+    """A task name without the seed's Markdown code marks: people read
+    "dbfilter configured", not "`dbfilter` configured"."""
+    return text.replace("`", "")
+
+
 def render(description, phases, lines):
     def field(name, value):
         if value is None or value == "":
@@ -351,7 +357,7 @@ def render(description, phases, lines):
             field("sequence", sequence[line["phase"]]),
             field("section", line["section"]),
             field("section_title", line["section_title"]),
-            field("name", line["name"]),
+            field("name", plain(line["name"])),
             f'        <field name="is_gate" eval="{line["is_gate"]}" />',
             field("verification_mode", line["verification_mode"]),
             field("check_codes", line["check_codes"]),

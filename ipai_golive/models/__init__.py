@@ -9,6 +9,7 @@ from . import golive_checklist_hypercare
 from . import golive_checklist_manifest
 from . import golive_checklist_release
 from . import golive_checklist_backup
+from . import golive_checklist_labels
 from . import golive_phase
 from . import golive_task
 from . import res_company

@@ -174,6 +174,7 @@ class GoliveChecklist(models.Model):
         """Run the automated checks bound to the tasks, judged in the
         checklist's environment, and show their status on the tasks."""
         self._check_manager()
+        summaries = []
         for checklist in self:
             codes, unknown = checklist._bound_check_codes()
             if not codes:
@@ -190,7 +191,8 @@ class GoliveChecklist(models.Model):
                     trigger="manual", environment=checklist.environment, codes=codes
                 )
             )
-            done, _reopened = checklist._set_audit(run)
+            done, reopened = checklist._set_audit(run)
+            summaries.append(checklist._audit_change_summary(run, done, reopened))
             red = checklist.task_ids.filtered(
                 lambda t: t.check_status in FAILING_CHECKS
             )
@@ -230,10 +232,45 @@ class GoliveChecklist(models.Model):
                     "Not installed here, not run: %(codes)s", codes=", ".join(unknown)
                 )
             if run.count_fail or run.count_error:
+                body += Markup('<p><a href="/odoo/golive.check.run/%s">%s</a></p>') % (
+                    run.id,
+                    self.env._("See the failing findings"),
+                )
                 checklist._post_alert(body)
             else:
                 checklist.message_post(body=body)
-        return True
+        failing = any(run.count_fail or run.count_error for run in self.check_run_id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Automated checks done"),
+                "message": "\n".join(summaries),
+                "type": "warning" if failing else "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _audit_change_summary(self, run, done, reopened):
+        """One line saying what an audit changed on this checklist, for the
+        notification of Run Checks: "Score 81.5: 3 tasks done, 2 reopened"."""
+        self.ensure_one()
+        changes = []
+        if done:
+            changes.append(self.env._("%(count)s tasks done", count=len(done)))
+        if reopened:
+            changes.append(self.env._("%(count)s reopened", count=len(reopened)))
+        if not changes:
+            changes.append(self.env._("no task changed"))
+        failing = run.count_fail + run.count_error
+        if failing:
+            changes.append(self.env._("%(count)s findings failing", count=failing))
+        return self.env._(
+            "Score %(score)s: %(changes)s.",
+            score=format(run.score, ".1f"),
+            changes=", ".join(changes),
+        )
 
     def _sync_tasks_with_audit(self):
         """Give every task bound to checks the state of the last audit.
@@ -249,8 +286,9 @@ class GoliveChecklist(models.Model):
         grouped read of the findings and one ``UPDATE ... FROM (VALUES ...)``
         for the check status, message and state of every task of the
         checklists (the ORM would flush them a hundred rows at a time). The
-        state changes are not tracked task by task: the audit's message on
-        the checklist lists them.
+        same statement tracks the state changes on the tasks' own chatter
+        (``golive.task._audit_tracking_sql``) and finds the "Automated checks
+        fail" activities of the tasks done again, which are then closed.
 
         :return: ``(done, reopened)`` tasks that changed state
         """
@@ -259,10 +297,10 @@ class GoliveChecklist(models.Model):
         # the others' check status does not depend on the audit: it is empty
         tasks = everyone.filtered("check_codes")
         values = tasks._audit_check_values()
-        rows, done, reopened = [], [], []
+        rows, done, reopened, before, after = [], [], [], {}, {}
         for task in tasks:
             status, message = values[task.id]
-            state = task.state
+            state = before[task.id] = task.state
             if state not in ("waived", "na", "blocked"):
                 if status == "pass" and state != "done":
                     state = "done"
@@ -270,36 +308,50 @@ class GoliveChecklist(models.Model):
                 elif status in FAILING_CHECKS and state != "todo":
                     state = "todo"
                     reopened.append(task.id)
+            after[task.id] = state
             rows.append(
                 SQL("(%s, %s, %s, %s)", task.id, status or None, message or None, state)
             )
         for name in ("check_status", "check_message"):
             self.env.remove_to_compute(Task._fields[name], everyone)
+        done = Task.browse(done).with_env(self.env)
+        reopened = Task.browse(reopened).with_env(self.env)
+        changed = done | reopened
+        tracking = SQL("SELECT NULL WHERE false")
+        if changed:
+            tracking = changed._audit_tracking_sql(before, after, done.ids)
+        activity_ids = []
         if rows:
             self.env.cr.execute(
                 SQL(
                     """
-                    UPDATE golive_task AS task
-                       SET check_status = audit.check_status,
-                           check_message = audit.check_message,
-                           state = audit.state,
-                           signoff_user_id = CASE WHEN audit.state = 'todo'
-                               THEN NULL ELSE task.signoff_user_id END,
-                           signoff_date = CASE WHEN audit.state = 'todo'
-                               THEN NULL ELSE task.signoff_date END,
-                           signoff_missing =
-                               COALESCE(task.signoff_required, false)
-                               AND (audit.state = 'todo'
-                                    OR task.signoff_user_id IS NULL),
-                           write_uid = %s,
-                           write_date = (now() at time zone 'UTC')
-                      FROM (VALUES %s) AS audit(id, check_status, check_message, state)
-                     WHERE task.id = audit.id
+                    WITH audit(id, check_status, check_message, state) AS (
+                        VALUES %s
+                    ), updated AS (
+                        UPDATE golive_task AS task
+                           SET check_status = audit.check_status,
+                               check_message = audit.check_message,
+                               state = audit.state,
+                               signoff_user_id = CASE WHEN audit.state = 'todo'
+                                   THEN NULL ELSE task.signoff_user_id END,
+                               signoff_date = CASE WHEN audit.state = 'todo'
+                                   THEN NULL ELSE task.signoff_date END,
+                               signoff_missing =
+                                   COALESCE(task.signoff_required, false)
+                                   AND (audit.state = 'todo'
+                                        OR task.signoff_user_id IS NULL),
+                               write_uid = %s,
+                               write_date = (now() at time zone 'UTC')
+                          FROM audit
+                         WHERE task.id = audit.id
+                    ) %s
                     """,
-                    self.env.uid,
                     SQL(", ").join(rows),
+                    self.env.uid,
+                    tracking,
                 )
             )
+            activity_ids = [row[0] for row in self.env.cr.fetchall() if row[0]]
         names = [
             "check_status",
             "check_message",
@@ -313,9 +365,12 @@ class GoliveChecklist(models.Model):
         tasks.invalidate_recordset(names, flush=False)
         tasks.modified(names[:6])
         self.env.remove_to_compute(Task._fields["signoff_missing"], tasks)
-        return Task.browse(done).with_env(self.env), Task.browse(reopened).with_env(
-            self.env
+        # the tasks' chatter as cached before the statement is stale
+        changed.invalidate_recordset(["message_ids"], flush=False)
+        self.env["mail.activity"].sudo().browse(activity_ids).action_feedback(
+            feedback=self.env._("The automated checks pass again.")
         )
+        return done, reopened
 
     def _set_audit(self, run):
         """Make ``run`` the last audit of the checklists and update their tasks.

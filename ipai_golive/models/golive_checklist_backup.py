@@ -4,6 +4,8 @@
 
 from odoo import models
 
+from ..tools.notification import notification
+
 
 class GoliveChecklist(models.Model):
     # one concern of golive.checklist per file, as Odoo spreads project.task
@@ -13,5 +15,11 @@ class GoliveChecklist(models.Model):
         """Queue a pre-cutover backup; the backup job runs it in the background."""
         self.ensure_one()
         self._check_manager()
-        self.env["golive.backup"]._golive_queue(self)
-        return True
+        backup = self.env["golive.backup"]._golive_queue(self)
+        return notification(
+            self.env._(
+                "Backup %(backup)s queued: it runs in the background and shows "
+                "here when done.",
+                backup=backup.display_name,
+            )
+        )

@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP, STATUSES
 
@@ -16,6 +17,7 @@ from ..tools.policy import (
     NOT_RUN,
     is_red_gate,
 )
+from ..tools.notification import notification
 
 TASK_STATES = [
     ("todo", "To Do"),
@@ -498,6 +500,94 @@ class GoliveTask(models.Model):
             Markup("<li>%s %s</li>") % (task.section or "", task.name) for task in self
         )
 
+    def _audit_tracking_sql(self, before, after, recovered):
+        """The end of the audit's ``UPDATE`` statement (its common table
+        expressions go after ``WITH ...``) that tracks on each task's chatter
+        the state the audit gave it, as the ORM's tracking would
+        (``State: To Do → Done``), and selects the "Automated checks fail"
+        activities of the tasks whose checks pass again, to be closed.
+
+        The audit writes the states in SQL, untracked: the messages and their
+        tracking values go in the same statement, so that the audit costs a
+        constant number of queries whatever the number of tasks. They are
+        system notes as ``mail.thread._message_log_batch`` writes them:
+        internal, nobody notified, no reply-to, no signature.
+
+        :param before: ``{task id: state before the audit}``
+        :param after: ``{task id: state after the audit}``
+        :param recovered: ids of the tasks done again
+        :return: ``SQL`` selecting the ids of the activities to close
+        """
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        bodies = {
+            "done": self.env._("Its automated checks pass in the last audit."),
+            "todo": self.env._("Its automated checks fail in the last audit."),
+        }
+        Message = self.env["mail.message"]
+        changes = SQL(", ").join(
+            SQL(
+                "(%s, %s, %s, %s, %s)",
+                task_id,
+                labels.get(before[task_id]),
+                labels.get(after[task_id]),
+                Markup("<p>%s</p>") % bodies[after[task_id]],
+                Message._get_message_id({"model": self._name, "res_id": task_id}),
+            )
+            for task_id in self.ids
+        )
+        now = SQL("(now() at time zone 'UTC')")
+        return SQL(
+            """
+            , change(res_id, old_value, new_value, body, message_id) AS (
+                VALUES %(changes)s
+            ), message AS (
+                INSERT INTO mail_message (
+                    model, res_id, message_type, subtype_id, author_id,
+                    email_from, message_id, body, is_internal,
+                    email_add_signature, date,
+                    create_uid, create_date, write_uid, write_date
+                )
+                SELECT %(model)s, change.res_id, 'notification',
+                       (SELECT res_id FROM ir_model_data
+                         WHERE module = 'mail' AND name = 'mt_note'),
+                       partner.id,
+                       '"' || partner.name || '" <' || partner.email || '>',
+                       change.message_id, change.body, true, false, %(now)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM change, res_partner AS partner
+                 WHERE partner.id = %(author)s
+                RETURNING id, res_id
+            ), tracking AS (
+                INSERT INTO mail_tracking_value (
+                    mail_message_id, field_id, old_value_char, new_value_char,
+                    create_uid, create_date, write_uid, write_date
+                )
+                SELECT message.id,
+                       (SELECT id FROM ir_model_fields
+                         WHERE model = %(model)s AND name = 'state'),
+                       change.old_value, change.new_value,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM message JOIN change USING (res_id)
+            )
+            SELECT activity.id
+              FROM mail_activity AS activity
+             WHERE activity.res_model = %(model)s
+               AND activity.res_id = ANY(%(recovered)s)
+               AND activity.active
+               AND activity.summary = %(summary)s
+               AND activity.activity_type_id = (
+                   SELECT res_id FROM ir_model_data
+                    WHERE module = 'mail' AND name = 'mail_activity_data_todo')
+            """,
+            changes=changes,
+            model=self._name,
+            now=now,
+            uid=self.env.uid,
+            author=self.env.user.partner_id.id,
+            recovered=list(recovered),
+            summary=self.env._("Automated checks fail"),
+        )
+
     def _set_state(self, state):
         self.write({"state": state})
 
@@ -569,4 +659,11 @@ class GoliveTask(models.Model):
             )
         self.write(
             {"signoff_user_id": self.env.uid, "signoff_date": fields.Datetime.now()}
+        )
+        return notification(
+            self.env._(
+                "Signed off by %(user)s: %(tasks)s",
+                user=self.env.user.name,
+                tasks=", ".join(self.mapped("name")),
+            )
         )

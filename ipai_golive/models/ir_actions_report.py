@@ -18,3 +18,10 @@ class IrActionsReport(models.Model):
         if self.report_name in RELEASE_PDF_REPORTS:
             return self.env.ref("ipai_golive.report_release_layout")
         return super()._get_layout()
+
+    def report_action(self, docids, data=None, config=True):
+        # the release PDFs use their own layout, not the company's: the first
+        # print must not ask to "Configure your document layout"
+        if self.report_name in RELEASE_PDF_REPORTS:
+            config = False
+        return super().report_action(docids, data=data, config=config)

@@ -55,7 +55,7 @@ class TestGoliveDemo(TransactionCase):
             " ".join(results.mapped("message")),
         )
         self.assertTrue(manifest.drift_count)
-        row = self.checklist.task_ids.filtered(lambda t: t.name == "`ipai_theme_aiux`")
+        row = self.checklist.task_ids.filtered(lambda t: t.name == "ipai_theme_aiux")
         self.assertEqual(
             row._check_bindings()[0], ("manifest.modules_installed", "ipai_theme_aiux")
         )

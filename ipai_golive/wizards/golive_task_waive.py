@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from ..tools.notification import CLOSE, notification
+
 
 class GoliveTaskWaive(models.TransientModel):
     _name = "golive.task.waive"
@@ -16,6 +18,16 @@ class GoliveTaskWaive(models.TransientModel):
     def action_confirm(self):
         if self.mode == "na":
             self.task_ids._set_not_applicable(self.reason)
+            message = self.env._(
+                "Not applicable: %(tasks)s. Reason: %(reason)s",
+                tasks=", ".join(self.task_ids.mapped("name")),
+                reason=self.reason.strip(),
+            )
         else:
             self.task_ids._waive(self.reason)
-        return {"type": "ir.actions.act_window_close"}
+            message = self.env._(
+                "Waived: %(tasks)s. Reason: %(reason)s",
+                tasks=", ".join(self.task_ids.mapped("name")),
+                reason=self.reason.strip(),
+            )
+        return notification(message, next_action=CLOSE)

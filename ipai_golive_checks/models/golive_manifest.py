@@ -255,8 +255,12 @@ class GoliveManifest(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "ipai_golive_checks.golive_check_result_action"
         )
+        # the findings the button counts: the passing ones are no drift
+        drift = self.result_ids.filtered(
+            lambda r: r.status in ("fail", "warn", "error")
+        )
         action.update(
-            domain=[("id", "in", self.result_ids.ids)],
+            domain=[("id", "in", drift.ids)],
             name=self.env._("Drift of %(name)s", name=self.display_label),
         )
         return action

@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools.secrets import mask
+from ..tools.vocabulary import WAIVABLE_STATUSES
 
 
 class GoliveWaiver(models.Model):
@@ -64,6 +66,59 @@ class GoliveWaiver(models.Model):
         today = fields.Date.context_today(self)
         active = (operator == "=") == (value == "active")
         return [("expiry_date", ">=" if active else "<", today)]
+
+    @api.constrains("check_id", "object_key", "expiry_date")
+    def _check_one_active_waiver(self):
+        """One waiver in force per check and object: a second one would only
+        hide which reason and approver really apply."""
+        today = fields.Date.context_today(self)
+        for waiver in self.filtered(lambda w: w.state == "active"):
+            twins = self.sudo().search(
+                [
+                    ("id", "!=", waiver.id),
+                    ("check_id", "=", waiver.check_id.id),
+                    ("object_key", "=", waiver.object_key or False),
+                    ("expiry_date", ">=", today),
+                ],
+                limit=1,
+            )
+            if twins:
+                raise ValidationError(
+                    self.env._(
+                        "%(check)s is already waived until %(date)s by %(approver)s; "
+                        "extend that waiver instead of adding a second one.",
+                        check=waiver.display_name,
+                        date=twins.expiry_date,
+                        approver=twins.approver_id.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        waivers = super().create(vals_list)
+        waivers._waive_latest_results()
+        return waivers
+
+    def _waive_latest_results(self):
+        """Mark the findings these waivers cover in the latest run of their
+        check as waived at once: a waived finding no longer reads as failing
+        until the next run. Past runs keep what they recorded."""
+        Result = self.env["golive.check.result"].sudo()
+        for waiver in self.filtered(lambda w: w.state == "active"):
+            latest = Result.search(
+                [("check_id", "=", waiver.check_id.id)], order="id desc", limit=1
+            )
+            if not latest:
+                continue
+            domain = [
+                ("run_id", "=", latest.run_id.id),
+                ("check_id", "=", waiver.check_id.id),
+                ("status", "in", WAIVABLE_STATUSES),
+                ("waived", "=", False),
+            ]
+            if waiver.object_key:
+                domain.append(("object_key", "=", waiver.object_key))
+            Result.search(domain).write({"waived": True, "waiver_id": waiver.id})
 
     @api.depends("check_id", "object_key")
     def _compute_display_name(self):

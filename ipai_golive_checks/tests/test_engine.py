@@ -449,23 +449,73 @@ class TestEngine(GoliveCase):
         run = self.run_checks(["test.masked_token"])
         self.assertEqual((run.count_warn, run.count_waived), (0, 1))
 
-    def test_latest_waiver_wins(self):
+    def test_one_active_waiver_per_check_and_object(self):
+        """A second waiver in force for the same check and object is refused
+        with a clear error (it used to be accepted, the latest one silently
+        winning); an expired one does not count."""
         check = self.env["golive.check"].search([("code", "=", "config.workers")])
         today = fields.Date.today()
-        waivers = self.env["golive.waiver"].create(
-            [
+        Waiver = self.env["golive.waiver"]
+        Waiver.create(
+            {
+                "check_id": check.id,
+                "object_key": "workers",
+                "reason": "expired",
+                "expiry_date": today - timedelta(days=3),
+            }
+        )
+        waiver = Waiver.create(
+            {
+                "check_id": check.id,
+                "object_key": "workers",
+                "reason": "in force",
+                "expiry_date": today + timedelta(days=30),
+            }
+        )
+        with self.assertRaises(ValidationError) as caught:
+            Waiver.create(
                 {
                     "check_id": check.id,
                     "object_key": "workers",
-                    "reason": f"expires in {days} days",
-                    "expiry_date": today + timedelta(days=days),
+                    "reason": "again",
+                    "expiry_date": today + timedelta(days=300),
                 }
-                for days in (300, 3, 30)
-            ]
+            )
+        self.assertIn(
+            "config.workers [workers] is already waived", str(caught.exception)
+        )
+        # the whole check, or another object, is another waiver
+        Waiver.create({"check_id": check.id, "reason": "whole check"})
+        Waiver.create(
+            {"check_id": check.id, "object_key": "max_cron_threads", "reason": "r"}
         )
         with patch.dict(config.options, {"workers": 0, "max_cron_threads": 0}):
             run = self.run_checks(["config.workers"])
-        self.assertEqual(run.sudo().waived_result_ids.waiver_id, waivers[0])
+        waived = run.sudo().waived_result_ids
+        self.assertEqual(
+            waived.filtered(lambda r: r.object_key == "workers").waiver_id, waiver
+        )
+
+    def test_waived_finding_shows_waived_at_once(self):
+        """Waiving a finding marks it waived in the latest run at once, not
+        at the next run; the older runs keep what they recorded."""
+        with patch.dict(config.options, {"workers": 0, "max_cron_threads": 0}):
+            old_run = self.run_checks(["config.workers"])
+            run = self.run_checks(["config.workers"])
+        result = self.results(run).filtered(lambda r: r.object_key == "workers")
+        action = result.with_user(self.manager).action_waive()
+        waiver = (
+            self.env["golive.waiver"]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+            .create({"reason": "Single-process staging box"})
+        )
+        self.assertTrue(result.waived)
+        self.assertEqual(result.waiver_id, waiver)
+        other = self.results(run) - result
+        self.assertEqual(other.mapped("waived"), [False])
+        self.assertFalse(any(self.results(old_run).mapped("waived")))
+        self.assertEqual(run.sudo().waived_result_ids, result)
 
     def test_schema_of_results_and_checks(self):
         cr = self.env.cr

@@ -114,6 +114,16 @@ class TestManifestModel(TransactionCase):
         manifest = self.env["golive.manifest"].browse(action["res_id"])
         self.assertEqual(manifest.filename, "acme.yml")
         self.assertEqual(manifest.bundle_name, "acme-erp")
+        # the identical file again says so, then opens the same record
+        again = (
+            self.env["golive.manifest.import"]
+            .with_user(self.manager)
+            .create({"file": base64.b64encode(GOOD.encode()), "filename": "acme2.yml"})
+        )
+        action = again.action_import()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("acme2.yml is identical to", action["params"]["message"])
+        self.assertEqual(action["params"]["next"]["res_id"], manifest.id)
         bad = (
             self.env["golive.manifest.import"]
             .with_user(self.manager)

@@ -16,13 +16,35 @@ class GoliveManifestImport(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
-        manifest = self.env["golive.manifest"]._import_manifest(
+        Manifest = self.env["golive.manifest"]
+        last = Manifest.with_context(active_test=False).search(
+            [], order="id desc", limit=1
+        )
+        manifest = Manifest._import_manifest(
             base64.b64decode(self.file or b""), self.filename or "manifest.yml"
         )
-        return {
+        action = {
             "type": "ir.actions.act_window",
             "res_model": "golive.manifest",
             "res_id": manifest.id,
             "view_mode": "form",
             "target": "current",
+        }
+        if manifest.id > last.id:  # a new record
+            return action
+        # the same file again: say so instead of silently opening the old one
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Already imported"),
+                "message": self.env._(
+                    "%(file)s is identical to %(manifest)s, imported on %(date)s.",
+                    file=self.filename or "manifest.yml",
+                    manifest=manifest.display_name,
+                    date=fields.Datetime.to_string(manifest.create_date),
+                ),
+                "type": "info",
+                "next": action,
+            },
         }
