@@ -34,9 +34,7 @@ def inline(text):
     """Markdown inline code, emphasis and links of a run of lines, as RST."""
     parts = LITERAL.split(INLINE_CODE.sub(r"``\1``", text))
     return "".join(
-        part
-        if i % 2
-        else LINK.sub(r"`\1 <\2>`__", EMPHASIS.sub(r"*\1*", part))
+        part if i % 2 else LINK.sub(r"`\1 <\2>`__", EMPHASIS.sub(r"*\1*", part))
         for i, part in enumerate(parts)
     )
 

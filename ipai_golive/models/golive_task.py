@@ -11,13 +11,13 @@ from odoo.tools import SQL
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP, STATUSES
 
+from ..tools.notification import notification
 from ..tools.policy import (
     FAILING_CHECKS,
     GREEN_STATES,
     NOT_RUN,
     is_red_gate,
 )
-from ..tools.notification import notification
 
 TASK_STATES = [
     ("todo", "To Do"),
