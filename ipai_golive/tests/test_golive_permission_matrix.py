@@ -46,6 +46,7 @@ MODEL_RIGHTS = {
     "golive.decision": (NONE, NONE, NONE, READ, READ, READ),
     "golive.freeze.hotfix": (NONE, NONE, NONE, NONE, RWC, RWC),
     "golive.hotfix": (NONE, NONE, NONE, READ, READ, READ),
+    "golive.rollback": (NONE, NONE, NONE, READ, READ, READ),
     "golive.manifest": (NONE, NONE, NONE, READ, FULL, FULL),
     "golive.manifest.import": (NONE, NONE, NONE, NONE, RWC, RWC),
     "golive.phase": (NONE, NONE, NONE, RWC, FULL, FULL),
