@@ -14,6 +14,7 @@ from odoo.tools import SQL
 
 from odoo.addons.ipai_golive_checks.tools.manifest import CONTEXT_KEY
 
+from ..tools.policy import is_red_gate
 from .golive_task import (
     CHECK_GRAVITY,
     FAILING_CHECKS,
@@ -211,8 +212,9 @@ class GoliveChecklist(models.Model):
 
         A constant number of queries whatever the number of tasks: one
         grouped read of the findings and one ``UPDATE ... FROM (VALUES ...)``
-        for the check status, message and state of every task of the
-        checklists (the ORM would flush them a hundred rows at a time). The
+        for the check status, message, state and red-gate verdict (of the
+        go-live policy, ``tools.policy.is_red_gate``) of every task of
+        the checklists (the ORM would flush them a hundred rows at a time). The
         state changes are not tracked task by task: the audit's message on
         the checklist lists them.
 
@@ -234,8 +236,20 @@ class GoliveChecklist(models.Model):
                 elif status in FAILING_CHECKS and state != "todo":
                     state = "todo"
                     reopened.append(task.id)
+            # the go-live policy's verdict on the new values, written with them
+            signoff_missing = task.signoff_required and (
+                state == "todo" or not task.signoff_user_id
+            )
+            red = is_red_gate(task.is_gate, state, status or False, signoff_missing)
             rows.append(
-                SQL("(%s, %s, %s, %s)", task.id, status or None, message or None, state)
+                SQL(
+                    "(%s, %s, %s, %s, %s)",
+                    task.id,
+                    status or None,
+                    message or None,
+                    state,
+                    red,
+                )
             )
         for name in ("check_status", "check_message"):
             self.env.remove_to_compute(Task._fields[name], everyone)
@@ -255,9 +269,11 @@ class GoliveChecklist(models.Model):
                                COALESCE(task.signoff_required, false)
                                AND (audit.state = 'todo'
                                     OR task.signoff_user_id IS NULL),
+                           is_red_gate = audit.is_red_gate,
                            write_uid = %s,
                            write_date = (now() at time zone 'UTC')
-                      FROM (VALUES %s) AS audit(id, check_status, check_message, state)
+                      FROM (VALUES %s)
+                        AS audit(id, check_status, check_message, state, is_red_gate)
                      WHERE task.id = audit.id
                     """,
                     self.env.uid,
@@ -271,12 +287,14 @@ class GoliveChecklist(models.Model):
             "signoff_user_id",
             "signoff_date",
             "signoff_missing",
+            "is_red_gate",
             "write_uid",
             "write_date",
         ]
         tasks.invalidate_recordset(names, flush=False)
-        tasks.modified(names[:6])
-        self.env.remove_to_compute(Task._fields["signoff_missing"], tasks)
+        tasks.modified(names[:7])
+        for name in ("signoff_missing", "is_red_gate"):
+            self.env.remove_to_compute(Task._fields[name], tasks)
         return Task.browse(done).with_env(self.env), Task.browse(reopened).with_env(
             self.env
         )
