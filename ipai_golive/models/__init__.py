@@ -20,3 +20,4 @@ from . import golive_hotfix
 from . import ir_module_module
 from . import golive_release
 from . import ir_actions_report
+from . import golive_check_registry

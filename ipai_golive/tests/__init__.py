@@ -21,3 +21,4 @@ from . import test_golive_manifest
 from . import test_golive_release
 from . import test_golive_release_cli
 from . import test_golive_policy
+from . import test_golive_engine_hooks
