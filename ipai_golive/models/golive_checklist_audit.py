@@ -12,8 +12,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.ipai_golive_checks.tools.manifest import CONTEXT_KEY
-
 from ..tools.policy import is_red_gate
 from .golive_task import (
     CHECK_GRAVITY,
@@ -161,12 +159,11 @@ class GoliveChecklist(models.Model):
                         name=checklist.name,
                     )
                 )
-            run = (
-                self.env["golive.check.run"]
-                .with_context(**{CONTEXT_KEY: checklist.manifest_id.id})
-                ._run_checks(
-                    trigger="manual", environment=checklist.environment, codes=codes
-                )
+            run = self.env["golive.check.run"]._run_checks(
+                trigger="manual",
+                environment=checklist.environment,
+                codes=codes,
+                manifest=checklist.manifest_id.id,
             )
             done, _reopened = checklist._set_audit(run)
             red = checklist.task_ids.filtered(

@@ -31,3 +31,11 @@ class TestGoliveEngineHooks(TransactionCase):
         self.assertEqual(
             sorted(result.evidence["tracked"]), ["golive.checklist", "golive.task"]
         )
+
+    def test_run_checks_takes_the_manifest_by_keyword(self):
+        run = self.env["golive.check.run"]._run_checks(
+            codes=["manifest.modules_installed"], manifest=False
+        )
+        result = self.env["golive.check.result"].search([("run_id", "=", run.id)])
+        self.assertEqual(result.status, "skipped")
+        self.assertEqual(result.message, "The checklist links no ship manifest.")

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, config, ormcache
 
+from ..tools.manifest import CONTEXT_KEY
 from ..tools.secret_sources import column_secrets, option_secrets
 from ..tools.secrets import SECRET_KEY_RE, mask
 from ..tools.vocabulary import (
@@ -111,6 +112,7 @@ class GoliveCheckRun(models.Model):
         tags=None,
         exclude_tags=None,
         lock_wait=LOCK_WAIT_SECONDS,
+        manifest=None,
     ):
         """Run the selected checks now and return the ``golive.check.run``.
 
@@ -122,11 +124,24 @@ class GoliveCheckRun(models.Model):
             these tags
         :param exclude_tags: drop checks with one of these tags
         :param lock_wait: seconds to wait for another run to finish
+        :param manifest: the ship manifest the manifest checks judge: a
+            ``golive.manifest`` id, or ``False`` for none (they skip); not
+            given: the latest imported one
         :raise UserError: on an unknown code, category or tag
         :raise GoliveCheckSelectionEmpty: when no check matches the selection
         :raise GoliveCheckRunLocked: when another run is still in progress on
             this database after ``lock_wait`` seconds
         """
+        if manifest is not None:
+            return self.with_context(**{CONTEXT_KEY: manifest})._run_checks(
+                trigger=trigger,
+                environment=environment,
+                codes=codes,
+                categories=categories,
+                tags=tags,
+                exclude_tags=exclude_tags,
+                lock_wait=lock_wait,
+            )
         self._check_run_access()
         started = time.perf_counter()
         run_model = self.sudo()
