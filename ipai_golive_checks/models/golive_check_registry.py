@@ -277,7 +277,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         1. ``explicit`` (the CLI's ``--environment``, a checklist's environment);
         2. the server option ``golive_environment``;
         3. OCA ``server_environment``'s ``running_env``;
-        4. the system parameter ``ipai_golive.environment``;
+        4. the system parameter ``ipai_golive_checks.environment``;
         5. ``prod``, the strictest.
         """
         if explicit:
@@ -295,7 +295,9 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "server_environment",
             )
         param = (
-            self.env["ir.config_parameter"].sudo().get_param("ipai_golive.environment")
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("ipai_golive_checks.environment")
         )
         if param:
             return (
