@@ -271,6 +271,19 @@ class GoliveCheckRegistry(models.AbstractModel):
         return getattr(server_env, "running_env", None) or None
 
     @api.model
+    def _golive_cli_report(self, name, fmt, ship=None):
+        """The bytes of report ``name`` for ``odoo-bin golive --report``.
+
+        Extension point: the addon that renders the report overrides this
+        method; ``None`` here means that no installed addon renders it.
+
+        :param name: the report, e.g. ``what_shipped``
+        :param fmt: ``markdown`` or ``pdf``
+        :param ship: the ship manifest given with ``--manifest``, or None
+        """
+        return None
+
+    @api.model
     def _golive_resolve_environment(self, explicit=None):
         """Return ``(environment, source)``, resolved in the documented order.
 
