@@ -27,3 +27,4 @@ from . import golive_rollback
 from . import golive_checklist_rollback
 from . import golive_backup_restore_point
 from . import golive_release_update
+from . import golive_check_registry

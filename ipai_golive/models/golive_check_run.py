@@ -76,25 +76,26 @@ class GoliveCheckRun(models.Model):
         return run
 
     @api.model
-    def _run_checks(self, *args, **kwargs):
+    def _run_checks(self, trigger="manual", environment=None, codes=None, **kwargs):
         """While the scheduled self-audit runs the rest of the catalogue
         (no ``codes`` given), leave out the checks that already ran for the
         checklists of other environments."""
         skip = set(self.env.context.get(SKIP_CODES_KEY) or ())
-        codes = args[2] if len(args) > 2 else kwargs.get("codes")
         model = self.with_context(**{SKIP_CODES_KEY: None})
         if skip and codes is None:
             checks = model.env["golive.check"].sudo()._sync_registry()
-            kwargs["codes"] = sorted(
+            codes = sorted(
                 code
                 for code, check in checks.items()
                 if check.enabled and code not in skip
             )
-            if not kwargs["codes"]:
+            if not codes:
                 raise GoliveCheckSelectionEmpty(
                     self.env._("Every enabled check ran for the checklists.")
                 )
             # the rest of the catalogue: with the runs of the checklists of
             # other environments just before, the whole audit of the server
             kwargs.setdefault("scope", "complete")
-        return super(GoliveCheckRun, model)._run_checks(*args, **kwargs)
+        return super(GoliveCheckRun, model)._run_checks(
+            trigger=trigger, environment=environment, codes=codes, **kwargs
+        )

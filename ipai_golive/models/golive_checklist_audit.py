@@ -12,8 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.ipai_golive_checks.tools.manifest import CONTEXT_KEY
-
+from ..tools.policy import is_red_gate
 from .golive_task import (
     CHECK_GRAVITY,
     FAILING_CHECKS,
@@ -184,12 +183,11 @@ class GoliveChecklist(models.Model):
                         name=checklist.name,
                     )
                 )
-            run = (
-                self.env["golive.check.run"]
-                .with_context(**{CONTEXT_KEY: checklist.manifest_id.id})
-                ._run_checks(
-                    trigger="manual", environment=checklist.environment, codes=codes
-                )
+            run = self.env["golive.check.run"]._run_checks(
+                trigger="manual",
+                environment=checklist.environment,
+                codes=codes,
+                manifest=checklist.manifest_id.id,
             )
             done, reopened = checklist._set_audit(run)
             summaries.append(checklist._audit_change_summary(run, done, reopened))
@@ -284,7 +282,8 @@ class GoliveChecklist(models.Model):
 
         A constant number of queries whatever the number of tasks: one
         grouped read of the findings and one ``UPDATE ... FROM (VALUES ...)``
-        for the check status, message and state of every task of the
+        for the check status, message, state and red-gate verdict (of the
+        go-live policy, ``tools.policy.is_red_gate``) of every task of the
         checklists (the ORM would flush them a hundred rows at a time). The
         same statement tracks the state changes on the tasks' own chatter
         (``golive.task._audit_tracking_sql``) and finds the "Automated checks
@@ -309,8 +308,20 @@ class GoliveChecklist(models.Model):
                     state = "todo"
                     reopened.append(task.id)
             after[task.id] = state
+            # the go-live policy's verdict on the new values, written with them
+            signoff_missing = task.signoff_required and (
+                state == "todo" or not task.signoff_user_id
+            )
+            red = is_red_gate(task.is_gate, state, status or False, signoff_missing)
             rows.append(
-                SQL("(%s, %s, %s, %s)", task.id, status or None, message or None, state)
+                SQL(
+                    "(%s, %s, %s, %s, %s)",
+                    task.id,
+                    status or None,
+                    message or None,
+                    state,
+                    red,
+                )
             )
         for name in ("check_status", "check_message"):
             self.env.remove_to_compute(Task._fields[name], everyone)
@@ -325,9 +336,9 @@ class GoliveChecklist(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                    WITH audit(id, check_status, check_message, state) AS (
-                        VALUES %s
-                    ), updated AS (
+                    WITH audit(id, check_status, check_message, state, is_red_gate)
+                      AS (VALUES %s),
+                    updated AS (
                         UPDATE golive_task AS task
                            SET check_status = audit.check_status,
                                check_message = audit.check_message,
@@ -340,6 +351,7 @@ class GoliveChecklist(models.Model):
                                    COALESCE(task.signoff_required, false)
                                    AND (audit.state = 'todo'
                                         OR task.signoff_user_id IS NULL),
+                               is_red_gate = audit.is_red_gate,
                                write_uid = %s,
                                write_date = (now() at time zone 'UTC')
                           FROM audit
@@ -359,12 +371,14 @@ class GoliveChecklist(models.Model):
             "signoff_user_id",
             "signoff_date",
             "signoff_missing",
+            "is_red_gate",
             "write_uid",
             "write_date",
         ]
         tasks.invalidate_recordset(names, flush=False)
-        tasks.modified(names[:6])
-        self.env.remove_to_compute(Task._fields["signoff_missing"], tasks)
+        tasks.modified(names[:7])
+        for name in ("signoff_missing", "is_red_gate"):
+            self.env.remove_to_compute(Task._fields[name], tasks)
         # the tasks' chatter as cached before the statement is stale
         changed.invalidate_recordset(["message_ids"], flush=False)
         self.env["mail.activity"].sudo().browse(activity_ids).action_feedback(

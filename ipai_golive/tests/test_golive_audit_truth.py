@@ -211,9 +211,8 @@ class TestGoliveAuditTruth(GoliveCase):
         for count in (10, 200):
             checklist, run = self._bound_checklist(count)
             # 12: one more to see whether the audit changed a gate (Go/No-Go);
-            # 14: the stored verdict of the go-live policy (is_red_gate) is
-            # recomputed and written with the states, whatever the task count
-            with self.subTest(tasks=count), self.assertQueryCount(14):
+            # the policy's verdict (is_red_gate) is written in the same UPDATE
+            with self.subTest(tasks=count), self.assertQueryCount(12):
                 checklist._set_audit(run)
                 self.env.flush_all()
             self.assertEqual(set(checklist.task_ids.mapped("state")), {"done"})

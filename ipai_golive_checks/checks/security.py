@@ -18,8 +18,6 @@ AUDIT_MODELS = [
     "purchase.order",
     "stock.picking",
     "hr.employee",
-    "golive.checklist",
-    "golive.task",
 ]
 
 
@@ -313,6 +311,15 @@ class GoliveCheckRegistry(models.AbstractModel):
                 count=0,
             )
 
+    def _golive_audit_trail_models(self, models):
+        """The key models ``security.audit_trail`` inspects.
+
+        Extension point: ``models`` is the check's ``models`` threshold; an
+        addon adds its own key models by overriding this method
+        (``super()`` plus its models).
+        """
+        return list(models)
+
     @golive_check(
         "security.audit_trail",
         title="Audit trail on key models",
@@ -324,6 +331,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         params={"models": AUDIT_MODELS},
     )
     def _check_security_audit_trail(self, ctx):
+        key_models = list(
+            dict.fromkeys(self._golive_audit_trail_models(ctx.params["models"]))
+        )
         audited = set()
         has_auditlog = _installed(self.env, "auditlog") and (
             "auditlog.rule" in self.env
@@ -333,7 +343,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             rules = rules.search([("state", "=", "subscribed")])
             audited = set(rules.mapped("model_id.model"))
         tracked, untracked = {}, []
-        for model_name in ctx.params["models"]:
+        for model_name in key_models:
             if model_name not in self.env:
                 continue
             model = self.env[model_name]
@@ -363,7 +373,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             yield Finding.pass_(
                 self.env._(
                     "Changes are tracked on %s key models.",
-                    len(tracked) + len(set(ctx.params["models"]) & audited),
+                    len(tracked) + len(set(key_models) & audited),
                 ),
                 "tracking",
                 **evidence,

@@ -3,9 +3,10 @@
 """``odoo-bin golive --report what_shipped|go_live_manifest``: the release
 reports of the Go-Live app (``ipai_golive``), rendered from the command line.
 
-The latest release is rendered; when none was taken yet, or with
-``--manifest PATH``, the live state of the database is, and nothing is
-written. Only when the Go-Live app is installed in the database.
+The engine only parses the options and writes the bytes: the rendering is
+``golive.check.registry._golive_cli_report``, an extension point the app
+implements (the latest release; when none was taken yet, or with
+``--manifest PATH``, the live state of the database; nothing is written).
 """
 
 import sys
@@ -47,15 +48,15 @@ def report_format(options, formats, error):
 
 def run_report(env, options, fmt, error, ship=None):
     """Render the report; return its bytes. Nothing is written."""
-    if "golive.release" not in env:
+    content = env["golive.check.registry"]._golive_cli_report(
+        options.report, fmt, ship=ship
+    )
+    env.cr.rollback()
+    if content is None:
         raise error(
             f"--report needs the Go-Live app (ipai_golive) installed in database "
             f"{env.cr.dbname!r}."
         )
-    content, _release = env["golive.release"]._render_report(
-        options.report, fmt, ship=ship
-    )
-    env.cr.rollback()
     return content
 
 

@@ -290,13 +290,26 @@ class GoliveCheckRegistry(models.AbstractModel):
         return getattr(server_env, "running_env", None) or None
 
     @api.model
+    def _golive_cli_report(self, name, fmt, ship=None):
+        """The bytes of report ``name`` for ``odoo-bin golive --report``.
+
+        Extension point: the addon that renders the report overrides this
+        method; ``None`` here means that no installed addon renders it.
+
+        :param name: the report, e.g. ``what_shipped``
+        :param fmt: ``markdown`` or ``pdf``
+        :param ship: the ship manifest given with ``--manifest``, or None
+        """
+        return None
+
+    @api.model
     def _golive_resolve_environment(self, explicit=None):
         """Return ``(environment, source)``, resolved in the documented order.
 
         1. ``explicit`` (the CLI's ``--environment``, a checklist's environment);
         2. the server option ``golive_environment``;
         3. OCA ``server_environment``'s ``running_env``;
-        4. the system parameter ``ipai_golive.environment``;
+        4. the system parameter ``ipai_golive_checks.environment``;
         5. ``prod``, the strictest.
         """
         if explicit:
@@ -314,7 +327,9 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "server_environment",
             )
         param = (
-            self.env["ir.config_parameter"].sudo().get_param("ipai_golive.environment")
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("ipai_golive_checks.environment")
         )
         if param:
             return (

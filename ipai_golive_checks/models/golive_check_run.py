@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, config, ormcache
 
-from ..tools.manifest import GATE_RESULTS_KEY
+from ..tools.manifest import CONTEXT_KEY, GATE_RESULTS_KEY
 from ..tools.secret_sources import column_secrets, option_secrets
 from ..tools.secrets import SECRET_KEY_RE, mask
 from ..tools.vocabulary import (
@@ -203,6 +203,7 @@ class GoliveCheckRun(models.Model):
         exclude_tags=None,
         lock_wait=LOCK_WAIT_SECONDS,
         scope=None,
+        manifest=None,
     ):
         """Run the selected checks now and return the ``golive.check.run``.
 
@@ -216,11 +217,25 @@ class GoliveCheckRun(models.Model):
         :param lock_wait: seconds to wait for another run to finish
         :param scope: ``complete`` or ``partial``; by default a run without a
             selection (only the network tag left out) is complete
+        :param manifest: the ship manifest the manifest checks judge: a
+            ``golive.manifest`` id, or ``False`` for none (they skip); not
+            given: the latest imported one
         :raise UserError: on an unknown code, category or tag
         :raise GoliveCheckSelectionEmpty: when no check matches the selection
         :raise GoliveCheckRunLocked: when another run is still in progress on
             this database after ``lock_wait`` seconds
         """
+        if manifest is not None:
+            return self.with_context(**{CONTEXT_KEY: manifest})._run_checks(
+                trigger=trigger,
+                environment=environment,
+                codes=codes,
+                categories=categories,
+                tags=tags,
+                exclude_tags=exclude_tags,
+                lock_wait=lock_wait,
+                scope=scope,
+            )
         self._check_run_access()
         started = time.perf_counter()
         run_model = self.sudo()

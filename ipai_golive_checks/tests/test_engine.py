@@ -9,9 +9,10 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.modules.migration import load_script
 from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
-from odoo.tools import config, mute_logger
+from odoo.tools import config, file_path, mute_logger
 
 from ..models.golive_check_run import (
     LOCK_KEY,
@@ -59,15 +60,33 @@ class TestEngine(GoliveCase):
         self.assertEqual(dev.score, 100.0)
         self.assertEqual(prod.score, 0.0)
 
+    def test_environment_parameter_migration(self):
+        """18.0.1.1.0 renames ipai_golive.environment into the engine's namespace."""
+        path = file_path("ipai_golive_checks/migrations/18.0.1.1.0/pre-migrate.py")
+        migration = load_script(path, "ipai_golive_checks_pre_migrate_18_0_1_1_0")
+        icp = self.env["ir.config_parameter"].sudo()
+        icp.search([("key", "=", "ipai_golive_checks.environment")]).unlink()
+        icp.set_param("ipai_golive.environment", "staging")
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(icp.get_param("ipai_golive_checks.environment"), "staging")
+        self.assertFalse(icp.search([("key", "=", "ipai_golive.environment")]))
+        # a value already set in the new key wins; the old key goes
+        icp.set_param("ipai_golive.environment", "dev")
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(icp.get_param("ipai_golive_checks.environment"), "staging")
+        self.assertFalse(icp.search([("key", "=", "ipai_golive.environment")]))
+
     def test_environment_resolution_order(self):
         registry = self.env["golive.check.registry"]
         icp = self.env["ir.config_parameter"].sudo()
-        icp.search([("key", "=", "ipai_golive.environment")]).unlink()
+        icp.search([("key", "=", "ipai_golive_checks.environment")]).unlink()
         with patch.dict(config.options, {"golive_environment": False}):
             self.assertEqual(
                 registry._golive_resolve_environment(), ("prod", "default")
             )
-            icp.set_param("ipai_golive.environment", "Staging")
+            icp.set_param("ipai_golive_checks.environment", "Staging")
             self.assertEqual(
                 registry._golive_resolve_environment(),
                 ("staging", "system parameter"),

@@ -54,7 +54,7 @@ class TestFleet(TransactionCase):
         with db_connect(cls.failing).cursor() as cr:  # commits on exit
             cr.execute(
                 "INSERT INTO ir_config_parameter (key, value) "
-                "VALUES ('ipai_golive.environment', 'staging')"
+                "VALUES ('ipai_golive_checks.environment', 'staging')"
             )
         close_db(cls.failing)
 
