@@ -3,6 +3,10 @@
 from datetime import timedelta
 
 from odoo import fields, models
+from odoo.addons.base.models.ir_cron import (
+    MIN_DELTA_BEFORE_DEACTIVATION,
+    MIN_FAILURE_COUNT_BEFORE_DEACTIVATION,
+)
 from odoo.tools import SQL, config
 
 from ..models.golive_check_registry import Finding, golive_check
@@ -90,10 +94,14 @@ class GoliveCheckRegistry(models.AbstractModel):
         title="No scheduled action failing",
         category="crons",
         severity="medium",
-        remediation="Read the server log for the job's traceback and fix the cause; "
-        "the counter resets at the next success.",
+        remediation="Read the server log for the job's traceback and fix the cause "
+        "now: Odoo switches a job off by itself after 5 consecutive failures over "
+        "7 days, resets its counters, and never switches it back on.",
+        params={"grace_hours": 1},
     )
     def _check_crons_failing(self, ctx):
+        """A job failing since longer than ``grace_hours`` fails; a failure
+        younger than that (a transient error the next call may clear) warns."""
         self.env.cr.execute(
             "SELECT id, failure_count, first_failure_date, lastcall, active "
             "FROM ir_cron WHERE failure_count > 0 ORDER BY failure_count DESC, id"
@@ -101,20 +109,45 @@ class GoliveCheckRegistry(models.AbstractModel):
         rows = self.env.cr.fetchall()
         keys = self._golive_cron_keys([row[0] for row in rows])
         names = self._golive_cron_names([row[0] for row in rows])
+        now = fields.Datetime.now()
+        grace = timedelta(hours=float(ctx.params["grace_hours"]))
         for cron_id, count, first_failure, lastcall, active in rows:
             name = names.get(cron_id)
+            evidence = {
+                "cron_id": cron_id,
+                "failure_count": count,
+                "first_failure_date": fields.Datetime.to_string(first_failure),
+                "lastcall": fields.Datetime.to_string(lastcall),
+                "active": active,
+            }
+            if first_failure and first_failure + grace > now:
+                yield Finding.warn(
+                    self.env._(
+                        "Scheduled action %(name)r failed %(count)s times since "
+                        "%(since)s (UTC).",
+                        name=name,
+                        count=count,
+                        since=evidence["first_failure_date"],
+                    ),
+                    keys[cron_id],
+                    **evidence,
+                )
+                continue
+            switch_off = (first_failure or now) + MIN_DELTA_BEFORE_DEACTIVATION
+            evidence["switched_off_after"] = fields.Datetime.to_string(switch_off)
             yield Finding.fail(
                 self.env._(
-                    "Scheduled action %(name)r failed %(count)s times in a row.",
+                    "Scheduled action %(name)r failed %(count)s times in a row since "
+                    "%(since)s (UTC); Odoo switches it off at its %(min)sth failure "
+                    "after %(deadline)s.",
                     name=name,
                     count=count,
+                    since=evidence["first_failure_date"],
+                    min=MIN_FAILURE_COUNT_BEFORE_DEACTIVATION,
+                    deadline=evidence["switched_off_after"],
                 ),
                 keys[cron_id],
-                cron_id=cron_id,
-                failure_count=count,
-                first_failure_date=fields.Datetime.to_string(first_failure),
-                lastcall=fields.Datetime.to_string(lastcall),
-                active=active,
+                **evidence,
             )
         if not rows:
             yield Finding.pass_(self.env._("No scheduled action is failing."))
