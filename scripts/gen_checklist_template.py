@@ -104,7 +104,7 @@ KNOWN_CHECK_CODES = frozenset(
     postgres.version postgres.max_connections postgres.connections
     postgres.long_sessions postgres.db_size
     storage.filestore storage.disk_space storage.missing_attachments
-    storage.attachment_location
+    storage.attachment_location storage.growth_forecast
     security.admin_password security.settings_users security.inactive_users
     security.company_settings security.user_timezone security.audit_trail
     security.two_factor

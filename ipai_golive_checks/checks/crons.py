@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 from odoo import fields, models
+from odoo.tools import SQL, config
+
 from odoo.addons.base.models.ir_cron import (
     MIN_DELTA_BEFORE_DEACTIVATION,
     MIN_FAILURE_COUNT_BEFORE_DEACTIVATION,
 )
-from odoo.tools import SQL, config
 
 from ..models.golive_check_registry import Finding, golive_check
 
