@@ -91,6 +91,7 @@ KNOWN_CHECK_CODES = frozenset(
     modules.stuck modules.upgrade_pending modules.no_enterprise
     modules.no_iap_dependency modules.manifest_template
     crons.overdue crons.failing crons.deactivated crons.scheduler_alive
+    crons.queue_job_backlog
     params.base_url params.base_url_freeze params.attachment_location
     params.no_enterprise_params params.neutralized
     config.proxy_mode config.dbfilter config.list_db config.admin_passwd

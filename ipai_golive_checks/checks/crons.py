@@ -302,3 +302,72 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "ir.cron.progress",
                 last_progress=fields.Datetime.to_string(last_progress),
             )
+
+    @golive_check(
+        "crons.queue_job_backlog",
+        title="No OCA queue_job backlog",
+        category="crons",
+        severity="medium",
+        remediation="Check that the job runner runs (server_wide_modules includes "
+        "queue_job, workers > 0, [queue_job] channels set) and read the failed "
+        "jobs' exception_info; requeue them once fixed.",
+        params={"max_wait_minutes": 60},
+    )
+    def _check_crons_queue_job_backlog(self, ctx):
+        """Jobs pending or enqueued for longer than ``max_wait_minutes``
+        fail; failed jobs warn. Skipped when queue_job is not installed."""
+        installed = self.env["ir.module.module"].search_count(
+            [("name", "=", "queue_job"), ("state", "=", "installed")]
+        )
+        if not installed:
+            yield Finding.skip(
+                self.env._("OCA queue_job is not installed: no job queue."),
+                "queue_job",
+            )
+            return
+        max_wait = int(ctx.params["max_wait_minutes"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FILTER (WHERE state IN ('pending', 'enqueued')"
+                " AND date_created < now() at time zone 'UTC' - %s),"
+                " count(*) FILTER (WHERE state IN ('pending', 'enqueued')),"
+                " count(*) FILTER (WHERE state = 'failed')"
+                " FROM queue_job",
+                timedelta(minutes=max_wait),
+            )
+        )
+        late, waiting, failed = self.env.cr.fetchone()
+        evidence = {
+            "late": late,
+            "waiting": waiting,
+            "failed": failed,
+            "max_wait_minutes": max_wait,
+        }
+        if late:
+            yield Finding.fail(
+                self.env._(
+                    "%(late)s of %(waiting)s waiting jobs wait for more than "
+                    "%(minutes)s minutes.",
+                    late=late,
+                    waiting=waiting,
+                    minutes=max_wait,
+                ),
+                "backlog",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "%(waiting)s jobs waiting, none for more than %(minutes)s minutes.",
+                    waiting=waiting,
+                    minutes=max_wait,
+                ),
+                "backlog",
+                **evidence,
+            )
+        if failed:
+            yield Finding.warn(
+                self.env._("%(count)s jobs failed.", count=failed),
+                "failed",
+                **evidence,
+            )

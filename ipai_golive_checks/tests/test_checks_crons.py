@@ -139,3 +139,14 @@ class TestChecksCrons(GoliveCase):
                 "ir.cron.progress": "fail",
             },
         )
+
+    def test_queue_job_backlog_without_queue_job(self):
+        # queue_job (OCA) is not a dependency of these addons: not installed
+        self.assertFalse(
+            self.env["ir.module.module"].search_count(
+                [("name", "=", "queue_job"), ("state", "=", "installed")]
+            )
+        )
+        run = self.run_checks(["crons.queue_job_backlog"])
+        self.assertStatus(run, "crons.queue_job_backlog", "skipped")
+        self.assertIn("not installed", self.results(run).message)
