@@ -322,7 +322,8 @@ class GoliveCheckRegistry(models.AbstractModel):
             return None
         try:
             with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute("SHOW data_directory")
+                # not readable by a plain role: no "bad query" error logged
+                self.env.cr.execute("SHOW data_directory", log_exceptions=False)
                 path = self.env.cr.fetchone()[0]
         except psycopg2.Error:
             return None
