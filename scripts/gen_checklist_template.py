@@ -91,6 +91,7 @@ KNOWN_CHECK_CODES = frozenset(
     modules.stuck modules.upgrade_pending modules.no_enterprise
     modules.no_iap_dependency modules.manifest_template
     crons.overdue crons.failing crons.deactivated crons.scheduler_alive
+    crons.queue_job_backlog
     params.base_url params.base_url_freeze params.attachment_location
     params.no_enterprise_params params.neutralized
     config.proxy_mode config.dbfilter config.list_db config.admin_passwd
@@ -104,7 +105,7 @@ KNOWN_CHECK_CODES = frozenset(
     postgres.version postgres.max_connections postgres.connections
     postgres.long_sessions postgres.db_size
     storage.filestore storage.disk_space storage.missing_attachments
-    storage.attachment_location
+    storage.attachment_location storage.growth_forecast
     security.admin_password security.settings_users security.inactive_users
     security.company_settings security.user_timezone security.audit_trail
     security.two_factor

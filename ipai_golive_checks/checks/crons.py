@@ -5,6 +5,11 @@ from datetime import timedelta
 from odoo import fields, models
 from odoo.tools import SQL, config
 
+from odoo.addons.base.models.ir_cron import (
+    MIN_DELTA_BEFORE_DEACTIVATION,
+    MIN_FAILURE_COUNT_BEFORE_DEACTIVATION,
+)
+
 from ..models.golive_check_registry import Finding, golive_check
 
 
@@ -90,10 +95,14 @@ class GoliveCheckRegistry(models.AbstractModel):
         title="No scheduled action failing",
         category="crons",
         severity="medium",
-        remediation="Read the server log for the job's traceback and fix the cause; "
-        "the counter resets at the next success.",
+        remediation="Read the server log for the job's traceback and fix the cause "
+        "now: Odoo switches a job off by itself after 5 consecutive failures over "
+        "7 days, resets its counters, and never switches it back on.",
+        params={"grace_hours": 1},
     )
     def _check_crons_failing(self, ctx):
+        """A job failing since longer than ``grace_hours`` fails; a failure
+        younger than that (a transient error the next call may clear) warns."""
         self.env.cr.execute(
             "SELECT id, failure_count, first_failure_date, lastcall, active "
             "FROM ir_cron WHERE failure_count > 0 ORDER BY failure_count DESC, id"
@@ -101,20 +110,45 @@ class GoliveCheckRegistry(models.AbstractModel):
         rows = self.env.cr.fetchall()
         keys = self._golive_cron_keys([row[0] for row in rows])
         names = self._golive_cron_names([row[0] for row in rows])
+        now = fields.Datetime.now()
+        grace = timedelta(hours=float(ctx.params["grace_hours"]))
         for cron_id, count, first_failure, lastcall, active in rows:
             name = names.get(cron_id)
+            evidence = {
+                "cron_id": cron_id,
+                "failure_count": count,
+                "first_failure_date": fields.Datetime.to_string(first_failure),
+                "lastcall": fields.Datetime.to_string(lastcall),
+                "active": active,
+            }
+            if first_failure and first_failure + grace > now:
+                yield Finding.warn(
+                    self.env._(
+                        "Scheduled action %(name)r failed %(count)s times since "
+                        "%(since)s (UTC).",
+                        name=name,
+                        count=count,
+                        since=evidence["first_failure_date"],
+                    ),
+                    keys[cron_id],
+                    **evidence,
+                )
+                continue
+            switch_off = (first_failure or now) + MIN_DELTA_BEFORE_DEACTIVATION
+            evidence["switched_off_after"] = fields.Datetime.to_string(switch_off)
             yield Finding.fail(
                 self.env._(
-                    "Scheduled action %(name)r failed %(count)s times in a row.",
+                    "Scheduled action %(name)r failed %(count)s times in a row since "
+                    "%(since)s (UTC); Odoo switches it off at its %(min)sth failure "
+                    "after %(deadline)s.",
                     name=name,
                     count=count,
+                    since=evidence["first_failure_date"],
+                    min=MIN_FAILURE_COUNT_BEFORE_DEACTIVATION,
+                    deadline=evidence["switched_off_after"],
                 ),
                 keys[cron_id],
-                cron_id=cron_id,
-                failure_count=count,
-                first_failure_date=fields.Datetime.to_string(first_failure),
-                lastcall=fields.Datetime.to_string(lastcall),
-                active=active,
+                **evidence,
             )
         if not rows:
             yield Finding.pass_(self.env._("No scheduled action is failing."))
@@ -267,4 +301,73 @@ class GoliveCheckRegistry(models.AbstractModel):
                 ),
                 "ir.cron.progress",
                 last_progress=fields.Datetime.to_string(last_progress),
+            )
+
+    @golive_check(
+        "crons.queue_job_backlog",
+        title="No OCA queue_job backlog",
+        category="crons",
+        severity="medium",
+        remediation="Check that the job runner runs (server_wide_modules includes "
+        "queue_job, workers > 0, [queue_job] channels set) and read the failed "
+        "jobs' exception_info; requeue them once fixed.",
+        params={"max_wait_minutes": 60},
+    )
+    def _check_crons_queue_job_backlog(self, ctx):
+        """Jobs pending or enqueued for longer than ``max_wait_minutes``
+        fail; failed jobs warn. Skipped when queue_job is not installed."""
+        installed = self.env["ir.module.module"].search_count(
+            [("name", "=", "queue_job"), ("state", "=", "installed")]
+        )
+        if not installed:
+            yield Finding.skip(
+                self.env._("OCA queue_job is not installed: no job queue."),
+                "queue_job",
+            )
+            return
+        max_wait = int(ctx.params["max_wait_minutes"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FILTER (WHERE state IN ('pending', 'enqueued')"
+                " AND date_created < now() at time zone 'UTC' - %s),"
+                " count(*) FILTER (WHERE state IN ('pending', 'enqueued')),"
+                " count(*) FILTER (WHERE state = 'failed')"
+                " FROM queue_job",
+                timedelta(minutes=max_wait),
+            )
+        )
+        late, waiting, failed = self.env.cr.fetchone()
+        evidence = {
+            "late": late,
+            "waiting": waiting,
+            "failed": failed,
+            "max_wait_minutes": max_wait,
+        }
+        if late:
+            yield Finding.fail(
+                self.env._(
+                    "%(late)s of %(waiting)s waiting jobs wait for more than "
+                    "%(minutes)s minutes.",
+                    late=late,
+                    waiting=waiting,
+                    minutes=max_wait,
+                ),
+                "backlog",
+                **evidence,
+            )
+        else:
+            yield Finding.pass_(
+                self.env._(
+                    "%(waiting)s jobs waiting, none for more than %(minutes)s minutes.",
+                    waiting=waiting,
+                    minutes=max_wait,
+                ),
+                "backlog",
+                **evidence,
+            )
+        if failed:
+            yield Finding.warn(
+                self.env._("%(count)s jobs failed.", count=failed),
+                "failed",
+                **evidence,
             )

@@ -6,11 +6,14 @@ import os
 import tempfile
 
 import psutil
+import psycopg2
 
-from odoo import models
-from odoo.tools import SQL
+from odoo import fields, models
+from odoo.tools import SQL, config
 
 from ..models.golive_check_registry import Finding, golive_check
+from ..tools import growth
+from .config import LOCAL_DB_HOSTS, MB
 
 GB = 1024**3
 
@@ -310,3 +313,112 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "location",
                 **evidence,
             )
+
+    def _golive_database_directory(self):
+        """PostgreSQL's data directory when it is on this machine and
+        readable (superuser or pg_read_all_settings), else None."""
+        host = config.get("db_host") or ""
+        if host and not host.startswith("/") and host not in LOCAL_DB_HOSTS:
+            return None
+        try:
+            with self.env.cr.savepoint(flush=False):
+                # not readable by a plain role: no "bad query" error logged
+                self.env.cr.execute("SHOW data_directory", log_exceptions=False)
+                path = self.env.cr.fetchone()[0]
+        except psycopg2.Error:
+            return None
+        return path if path and os.path.isdir(path) else None
+
+    @golive_check(
+        "storage.growth_forecast",
+        title="Disk not full within the forecast horizon",
+        category="storage",
+        severity="high",
+        severity_by_env={"dev": "info"},
+        remediation="Grow the volume (or archive, clean old attachments and "
+        "backups) before the forecast date: a full disk stops uploads and "
+        "PostgreSQL.",
+        params={"min_days": 30, "min_measurements": 3, "keep_days": 90},
+    )
+    def _check_storage_growth_forecast(self, ctx):
+        """Database (``pg_database_size``) and filestore (``ir_attachment``
+        file sizes) measured once a day into the check's memory; their
+        growth, by least squares, against the free space of their disks."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_database_size(current_database())")
+        database = cr.fetchone()[0]
+        cr.execute(
+            SQL(
+                "SELECT coalesce(sum(file_size), 0) FROM ir_attachment WHERE %s",
+                LOCAL_FNAME,
+            )
+        )
+        filestore = int(cr.fetchone()[0])
+        history = growth.record(
+            ctx.memory.get("sizes"),
+            fields.Date.to_string(fields.Date.today()),
+            {"database": database, "filestore": filestore},
+            ctx.params["keep_days"],
+        )
+        ctx.memory["sizes"] = history
+        needed = int(ctx.params["min_measurements"])
+        if len(history) < needed:
+            yield Finding.skip(
+                self.env._(
+                    "%(count)s daily measurements of %(needed)s needed: "
+                    "no forecast yet.",
+                    count=len(history),
+                    needed=needed,
+                ),
+                "growth",
+                measurements=len(history),
+            )
+            return
+        # the disks holding each source, grouped by device
+        disks = {}
+        paths = {"filestore": _existing_parent(self._golive_filestore())}
+        data_directory = self._golive_database_directory()
+        if data_directory:
+            paths["database"] = data_directory
+        for source, path in paths.items():
+            disks.setdefault(os.stat(path).st_dev, (path, []))[1].append(source)
+        min_days = float(ctx.params["min_days"])
+        for path, sources in disks.values():
+            usage = psutil.disk_usage(path)
+            per_day = growth.daily_growth(history, sources)
+            evidence = {
+                "path": path,
+                "sources": sources,
+                "free_gb": round(usage.free / GB, 2),
+                "growth_mb_per_day": round((per_day or 0) / MB, 3),
+                "measurements": len(history),
+                "min_days": min_days,
+            }
+            key = "+".join(sorted(sources))
+            if not per_day or per_day <= 0:
+                yield Finding.pass_(
+                    self.env._(
+                        "The %(sources)s on %(path)s did not grow over %(count)s days.",
+                        sources=" and ".join(sources),
+                        path=path,
+                        count=len(history),
+                    ),
+                    key,
+                    **evidence,
+                )
+                continue
+            days = int(usage.free / per_day)
+            evidence["days_left"] = days
+            message = self.env._(
+                "At %(rate)s MB a day, the %(sources)s fill %(path)s "
+                "(%(free)s GB free) in %(days)s days.",
+                rate=evidence["growth_mb_per_day"],
+                sources=" and ".join(sources),
+                path=path,
+                free=evidence["free_gb"],
+                days=days,
+            )
+            if days < min_days:
+                yield Finding.fail(message, key, **evidence)
+            else:
+                yield Finding.pass_(message, key, **evidence)

@@ -73,7 +73,26 @@ class TestChecksCrons(GoliveCase):
         )
         run = self.run_checks(["crons.failing"])
         self.assertStatus(run, "crons.failing", "fail", f"ir.cron,{cron.id}")
-        self.assertEqual(self.results(run).evidence["failure_count"], 3)
+        result = self.results(run)
+        self.assertEqual(result.evidence["failure_count"], 3)
+        self.assertEqual(
+            result.evidence["switched_off_after"],
+            fields.Datetime.to_string(cron.first_failure_date + timedelta(days=7)),
+        )
+        self.assertIn("switches it off at its 5th failure", result.message)
+        # a first failure within the grace period warns: the next call may pass
+        cron.write(
+            {
+                "failure_count": 1,
+                "first_failure_date": fields.Datetime.now() - timedelta(minutes=5),
+            }
+        )
+        run = self.run_checks(["crons.failing"])
+        self.assertStatus(run, "crons.failing", "warn", f"ir.cron,{cron.id}")
+        check = self.env["golive.check"].search([("code", "=", "crons.failing")])
+        check.parameters = '{"grace_hours": 0}'
+        run = self.run_checks(["crons.failing"])
+        self.assertStatus(run, "crons.failing", "fail", f"ir.cron,{cron.id}")
 
     def test_deactivated_since_previous_run(self):
         check = self.env["golive.check"].search([("code", "=", "crons.deactivated")])
@@ -120,3 +139,14 @@ class TestChecksCrons(GoliveCase):
                 "ir.cron.progress": "fail",
             },
         )
+
+    def test_queue_job_backlog_without_queue_job(self):
+        # queue_job (OCA) is not a dependency of these addons: not installed
+        self.assertFalse(
+            self.env["ir.module.module"].search_count(
+                [("name", "=", "queue_job"), ("state", "=", "installed")]
+            )
+        )
+        run = self.run_checks(["crons.queue_job_backlog"])
+        self.assertStatus(run, "crons.queue_job_backlog", "skipped")
+        self.assertIn("not installed", self.results(run).message)

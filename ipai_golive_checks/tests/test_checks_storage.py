@@ -5,6 +5,7 @@ import json
 import os
 import re
 import uuid
+from datetime import date, timedelta
 from unittest.mock import patch
 
 import psutil
@@ -176,3 +177,53 @@ class TestChecksStorage(GoliveCase):
         run = self.run_checks(["storage.missing_attachments"])
         self.assertStatus(run, "storage.missing_attachments", "pass")
         self.assertEqual(self.results(run).evidence["total"], stored - 1)
+
+    def test_growth_forecast(self):
+        check = self.env["golive.check"].search(
+            [("code", "=", "storage.growth_forecast")]
+        )
+        check.memory = False
+        run = self.run_checks(["storage.growth_forecast"])
+        self.assertStatus(run, "storage.growth_forecast", "skipped")
+        self.assertIn("1 daily measurements of 3", self.results(run).message)
+        today = date.today()
+        measured = check.memory["sizes"][today.isoformat()]
+        self.assertGreater(measured["database"], 0)
+
+        def history(step):
+            """Two earlier days, each ``step`` bytes of each source smaller."""
+            return {
+                "sizes": {
+                    (today - timedelta(days=n)).isoformat(): {
+                        source: size - n * step for source, size in measured.items()
+                    }
+                    for n in (2, 1)
+                }
+            }
+
+        check.memory = history(0)  # not growing
+        run = self.run_checks(["storage.growth_forecast"])
+        self.assertStatus(run, "storage.growth_forecast", "pass")
+        self.assertEqual(len(check.memory["sizes"]), 3)
+        # measured sizes may move a little between runs: grow by 1 MB a day
+        check.memory = history(1024 * 1024)
+        run = self.run_checks(["storage.growth_forecast"])
+        self.assertStatus(run, "storage.growth_forecast", "pass")
+        results = self.results(run)
+        self.assertEqual(
+            sorted(s for r in results for s in r.evidence["sources"]),
+            ["database", "filestore"],
+        )
+        for result in results:
+            evidence = result.evidence
+            rate = len(evidence["sources"])  # MB a day
+            self.assertAlmostEqual(evidence["growth_mb_per_day"], rate, delta=0.1)
+            free = psutil.disk_usage(evidence["path"]).free / (1024 * 1024)
+            self.assertAlmostEqual(evidence["days_left"], free / rate, delta=free / 50)
+            self.assertIn("days", result.message)
+        # the same real figures against a horizon longer than the disk lasts
+        check.memory = history(1024 * 1024)
+        check.parameters = json.dumps({"min_days": 10**12})
+        run = self.run_checks(["storage.growth_forecast"])
+        self.assertStatus(run, "storage.growth_forecast", "fail")
+        self.assertEqual(self.results(run)[0].severity, "high")
