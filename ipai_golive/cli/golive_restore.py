@@ -182,7 +182,7 @@ def prepare_restore(env, backup, drop_current, progress):
             f"Backup {backup.name} is a backup of {backup.database}, not of {dbname}: "
             "refused."
         )
-    if env["golive.backup"]._golive_busy() - backup:
+    if env["golive.backup"]._golive_busy():
         raise RollbackError(f"A backup of {dbname} is queued or running: refused.")
     point = backup._golive_restore_point()
     env.cr.execute("SHOW server_version_num")

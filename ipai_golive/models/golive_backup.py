@@ -298,11 +298,6 @@ class GoliveBackup(models.Model):
         return interrupted
 
     @api.model
-    def _golive_fail_interrupted(self):
-        """Kept for callers of the previous API: the sweep."""
-        return self._golive_sweep()
-
-    @api.model
     def _golive_remove_partial_files(self):
         """Remove what an interrupted backup left half-written."""
         directory = config.get("golive_backup_dir")
