@@ -265,15 +265,7 @@ def run_restore(options, rest, progress):
         with open_env(dbname) as env:
             Backup = env["golive.backup"]
             if options.backup in (None, "latest"):
-                backup = Backup.search(
-                    [
-                        ("database", "=", dbname),
-                        ("state", "=", "done"),
-                        ("restore_state", "=", "passed"),
-                    ],
-                    order="id desc",
-                    limit=1,
-                )
+                backup = Backup._golive_last_verified(dbname)
                 if not backup:
                     raise RollbackError(f"{dbname} has no verified backup.")
             else:
