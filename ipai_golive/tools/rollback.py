@@ -415,8 +415,15 @@ class Restorer:
         copy_folder = self._folder(self.scratch)
         kept_folder = self._folder(self.kept)
         self.progress(f"swapping {self.dbname} and {self.scratch}")
-        self._release_lock()  # its session would be terminated with the others
         try:
+            # unmarked first: once the lock is gone the sweeper must not take
+            # the complete copy for a leftover before it is renamed
+            self._admin(
+                sql.SQL("COMMENT ON DATABASE {} IS NULL").format(
+                    sql.Identifier(self.scratch)
+                )
+            )
+            self._release_lock()  # its session would be terminated anyway
             self._allow(self.dbname, False)
             try:
                 self._terminate(self.dbname)
@@ -448,10 +455,11 @@ class Restorer:
                 f"{self.dbname} and its filestore are the original ones.",
                 EXIT_PARTIAL,
             ) from exc
-        ident = sql.Identifier(self.dbname)
-        self._admin(sql.SQL("ALTER DATABASE {} IS_TEMPLATE false").format(ident))
-        # no longer a copy: the sweeper must never take it for a leftover
-        self._admin(sql.SQL("COMMENT ON DATABASE {} IS NULL").format(ident))
+        self._admin(
+            sql.SQL("ALTER DATABASE {} IS_TEMPLATE false").format(
+                sql.Identifier(self.dbname)
+            )
+        )
         self._bump_signaling(before)
 
     def _undo_swap(self, current_folder, copy_folder, kept_folder):
