@@ -182,7 +182,7 @@ def prepare_restore(env, backup, drop_current, progress):
             f"Backup {backup.name} is a backup of {backup.database}, not of {dbname}: "
             "refused."
         )
-    if env["golive.backup"]._golive_busy() - backup:
+    if env["golive.backup"]._golive_busy():
         raise RollbackError(f"A backup of {dbname} is queued or running: refused.")
     point = backup._golive_restore_point()
     env.cr.execute("SHOW server_version_num")
@@ -265,15 +265,7 @@ def run_restore(options, rest, progress):
         with open_env(dbname) as env:
             Backup = env["golive.backup"]
             if options.backup in (None, "latest"):
-                backup = Backup.search(
-                    [
-                        ("database", "=", dbname),
-                        ("state", "=", "done"),
-                        ("restore_state", "=", "passed"),
-                    ],
-                    order="id desc",
-                    limit=1,
-                )
+                backup = Backup._golive_last_verified(dbname)
                 if not backup:
                     raise RollbackError(f"{dbname} has no verified backup.")
             else:

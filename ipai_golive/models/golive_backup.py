@@ -298,11 +298,6 @@ class GoliveBackup(models.Model):
         return interrupted
 
     @api.model
-    def _golive_fail_interrupted(self):
-        """Kept for callers of the previous API: the sweep."""
-        return self._golive_sweep()
-
-    @api.model
     def _golive_remove_partial_files(self):
         """Remove what an interrupted backup left half-written."""
         directory = config.get("golive_backup_dir")
@@ -630,22 +625,9 @@ class GoliveBackup(models.Model):
             message=self.restore_message,
         )
 
-    def _golive_gate_tasks(self, gates):
-        """The checklist's tasks that ``gates`` (section, name start) designate."""
-        return self.checklist_id.task_ids.filtered(
-            lambda t: any(
-                t.section == section and (t.name or "").startswith(name)
-                for section, name in gates
-            )
-        )
-
     def _golive_record_evidence(self, gates, note):
         """Add ``note`` to the evidence of the gate tasks and to their chatter."""
-        for task in self._golive_gate_tasks(gates).sudo():
-            task.evidence_note = (task.evidence_note or Markup()) + Markup(
-                "<p>%s</p>"
-            ) % note
-            task.message_post(body=note)
+        self.checklist_id._golive_gate_evidence(gates, note)
 
     @api.model
     def _golive_apply_retention(self):

@@ -1,11 +1,15 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import time
+from contextlib import closing
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
+from ..tools import backup as tools
 from ..tools.backup import BackupError
 from ..tools.rollback import RestorePoint
+from .golive_backup import JOB_KEY
 
 # The backup fields a restored database gets back (its own copy of the backup
 # record was dumped while the backup was running).
@@ -31,6 +35,7 @@ SYNCED_FIELDS = (
     "restore_duration",
     "restore_counts",
     "restore_message",
+    "restore_database",
 )
 
 
@@ -51,7 +56,7 @@ class GoliveBackup(models.Model):
             backup_id=self.id,
             name=self.name,
             database=self.database,
-            verified=self.state == "done" and self.restore_state == "passed",
+            verified=self._golive_is_verified(),
             dump_path=self.dump_path,
             dump_sha256=self.dump_sha256,
             filestore_path=self.filestore_path,
@@ -61,38 +66,42 @@ class GoliveBackup(models.Model):
 
     @api.model
     def _golive_busy(self):
-        """Backups of this database queued or running."""
-        return self.sudo().search(
-            [
-                ("state", "in", ("queued", "running")),
-                ("database", "=", self.env.cr.dbname),
-            ]
+        """A backup job runs (it holds the job lock) or a backup is queued or
+        running (one at a time)."""
+        return self._golive_job_running() or bool(
+            self.sudo().search_count([("state", "in", ("queued", "running"))])
         )
 
     @api.model
     def _golive_take_verified(self, checklist):
         """Take a backup now, in this process, and test its restore; commits
-        (a command, not a request). Raises ``BackupError`` unless verified."""
-        self._golive_fail_interrupted()
-        if self._golive_busy():
-            raise BackupError(
-                self.env._("A backup of this database is queued or running.")
-            )
-        self._golive_backup_dir()
-        backup = self.sudo().create(
-            {
-                "checklist_id": checklist.id,
-                "company_id": (checklist.company_id or self.env.company).id,
-                "user_id": self.env.uid,
-                "database": self.env.cr.dbname,
-                "state": "running",
-                "date_start": fields.Datetime.now(),
-            }
-        )
-        self.env.cr.commit()  # pylint: disable=invalid-commit
-        started = time.monotonic()
-        backup._golive_execute()
-        self.env.cr.commit()  # pylint: disable=invalid-commit
+        (a command, not a request). Like the backup job, it holds the job lock
+        for the whole run and counts as the one active backup. Raises
+        ``BackupError`` unless verified."""
+        with closing(self._golive_connect(self.env.cr.dbname)) as lock:
+            lock.autocommit = True
+            if not tools.try_job_lock(lock):
+                raise BackupError(self.env._("A backup job is running: wait for it."))
+            job = self.with_context(**{JOB_KEY: True})
+            job._golive_sweep(own_lock=True)
+            job._golive_backup_dir()
+            try:
+                backup = job._golive_create_queued(
+                    {
+                        "checklist_id": checklist.id,
+                        "company_id": (checklist.company_id or self.env.company).id,
+                        "user_id": self.env.uid,
+                        "database": self.env.cr.dbname,
+                        "state": "running",
+                        "date_start": fields.Datetime.now(),
+                    }
+                )
+            except UserError as exc:
+                raise BackupError(str(exc)) from exc
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            started = time.monotonic()
+            backup._golive_execute()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         if backup.state != "done":
             raise BackupError(
                 self.env._("Backup failed: %(error)s", error=backup.error)

@@ -26,15 +26,19 @@ class GoliveChecklist(models.Model):
                 lambda b: b._golive_restore_point().verified
             )
 
-    def _golive_gate_evidence(self, gates, note):
-        """Add ``note`` to the evidence and the chatter of the gate tasks that
-        ``gates`` (section, start of the name) designate."""
-        tasks = self.task_ids.filtered(
+    def _golive_gate_tasks(self, gates):
+        """The tasks that ``gates`` (section, start of the name) designate."""
+        return self.task_ids.filtered(
             lambda t: any(
                 t.section == section and (t.name or "").startswith(name)
                 for section, name in gates
             )
         )
+
+    def _golive_gate_evidence(self, gates, note):
+        """Add ``note`` to the evidence and the chatter of the gate tasks that
+        ``gates`` (section, start of the name) designate."""
+        tasks = self._golive_gate_tasks(gates)
         for task in tasks.sudo():
             task.evidence_note = (task.evidence_note or Markup()) + Markup(
                 "<p>%s</p>"

@@ -40,8 +40,10 @@ class TestGoliveRollbackNames(GoliveCase):
             self.assertNotEqual(name, source)
             self.assertNotEqual(name.encode()[:63], source.encode()[:63])
             self.assertTrue(name.endswith("_replaced_20261206_010203"))
-        self.assertTrue(mechanics.scratch_name().startswith("golive_rb_"))
-        self.assertNotEqual(mechanics.scratch_name(), mechanics.scratch_name())
+        copy = mechanics.scratch_name(5, "acme")
+        self.assertTrue(copy.startswith("golive_rb_5_"))
+        self.assertNotEqual(copy, mechanics.scratch_name(5, "acme"))
+        self.assertNotEqual(mechanics.scratch_name(5, copy, [copy]), copy)
 
     def _restorer(self, dbname=None):
         point = mechanics.RestorePoint(
@@ -133,6 +135,49 @@ class TestGoliveRollbackNames(GoliveCase):
             mechanics.check_restore_point(point, major, dirs, environ)
         with self.assertRaisesRegex(mechanics.RollbackError, "does not exist"):
             self._restorer("golive_t21_missing").prepare()
+
+    def _exists(self, name):
+        # on a session of its own: the test's snapshot predates the copy
+        return name in mechanics.tools.existing_databases(connect)
+
+    def test_the_backup_job_lock_guards_the_copy(self):
+        """A restore waits for no backup: it is refused while the backup job
+        lock is held, and holds it itself until the swap; the copy a killed
+        restore leaves behind is dropped by the backup sweeper, never while
+        the lock is held."""
+        source = self.env.cr.dbname
+        Backup = self.env["golive.backup"]
+        holder = connect(source)
+        self.addCleanup(holder.close)
+        holder.autocommit = True
+        self.assertTrue(mechanics.tools.try_job_lock(holder))
+        self.assertTrue(Backup._golive_busy())
+        with self.assertRaisesRegex(
+            mechanics.RollbackError, "backup job of .* is running: refused"
+        ):
+            self._restorer().prepare()
+        # what a killed restore leaves: a marked copy, hidden from list_dbs
+        copy = mechanics.scratch_name(1, source)
+        mechanics.tools.create_scratch(connect, copy, source, 1)
+        self.addCleanup(mechanics.tools.drop_scratch, connect, copy)
+        self.assertIn(copy, mechanics.tools.leftover_scratches(connect, source))
+        self.assertNotIn(copy, mechanics.tools.leftover_scratches(connect, "other"))
+        Backup._golive_sweep()
+        self.assertTrue(self._exists(copy), "swept while the lock was held")
+        holder.close()
+        self.assertFalse(Backup._golive_job_running())
+        # a restore in progress holds the lock: the sweeper leaves its copy
+        restorer = self._restorer()
+        restorer.prepare()
+        try:
+            self.assertTrue(Backup._golive_job_running())
+            Backup._golive_sweep()
+            self.assertTrue(self._exists(copy))
+        finally:
+            restorer.cleanup()
+        self.assertIsNone(restorer.lock)
+        Backup._golive_sweep()
+        self.assertFalse(self._exists(copy))
 
 
 @tagged("post_install", "-at_install")

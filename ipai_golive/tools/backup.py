@@ -221,15 +221,29 @@ PR_SET_PDEATHSIG = 1
 
 SCRATCH_PREFIX = "golive_restore_"
 SCRATCH_COMMENT = "ipai_golive restore test of {source} (backup {backup_id})"
+# the copy a rollback restores before swapping it in (ipai_golive.tools.rollback)
+ROLLBACK_PREFIX = "golive_rb_"
+ROLLBACK_COMMENT = "ipai_golive rollback copy of {source} (backup {backup_id})"
+SCRATCH_KINDS = {SCRATCH_PREFIX: SCRATCH_COMMENT, ROLLBACK_PREFIX: ROLLBACK_COMMENT}
 
 
-def scratch_name(backup_id, source, existing):
+def _scratch_comment(name):
+    for prefix, comment in SCRATCH_KINDS.items():
+        if name.startswith(prefix):
+            return comment
+    return None
+
+
+def scratch_name(backup_id, source, existing, prefix=SCRATCH_PREFIX):
     """A short name of its own for the restore test of backup ``backup_id``:
-    ``golive_restore_<id>_<random>``, never ``source`` nor any of ``existing``
-    whatever their length (PostgreSQL truncates names to 63 bytes)."""
+    ``golive_restore_<id>_<random>`` (``prefix`` one of ``SCRATCH_KINDS``),
+    never ``source`` nor any of ``existing`` whatever their length (PostgreSQL
+    truncates names to 63 bytes)."""
+    if prefix not in SCRATCH_KINDS:
+        raise BackupError(f"Unknown scratch database prefix {prefix!r}.")
     taken = {name.encode()[:63] for name in existing} | {source.encode()[:63]}
     for _attempt in range(5):
-        name = f"{SCRATCH_PREFIX}{int(backup_id)}_{secrets.token_hex(4)}"
+        name = f"{prefix}{int(backup_id)}_{secrets.token_hex(4)}"
         if len(name.encode()) <= 63 and name.encode() not in taken:
             return name
     raise BackupError("No free name for the scratch database.")
@@ -260,14 +274,12 @@ def create_scratch(connect, name, source, backup_id):
     instant: a template database (``list_dbs`` skips templates, so no cron
     worker, database selector or dbfilter reaches it) with a comment naming
     its source, which the sweeper reads."""
-    if (
-        not name.startswith(SCRATCH_PREFIX)
-        or name.encode()[:63] == source.encode()[:63]
-    ):
+    template = _scratch_comment(name)
+    if not template or name.encode()[:63] == source.encode()[:63]:
         raise BackupError(f"Refusing {name!r} as scratch database of {source!r}.")
     from psycopg2 import sql
 
-    comment = SCRATCH_COMMENT.format(source=source, backup_id=backup_id)
+    comment = template.format(source=source, backup_id=backup_id)
     admin_execute(
         connect,
         [
@@ -289,9 +301,9 @@ def create_scratch(connect, name, source, backup_id):
 
 
 def drop_scratch(connect, name):
-    """Drop the scratch database ``name`` (only ever a ``golive_restore_``
-    one); True when it existed."""
-    if not name.startswith(SCRATCH_PREFIX):
+    """Drop the scratch database ``name`` (only ever a ``golive_restore_`` or
+    ``golive_rb_`` one); True when it existed."""
+    if not _scratch_comment(name):
         raise BackupError(f"Refusing to drop {name!r}: not a scratch database.")
     from psycopg2 import sql
 
@@ -312,20 +324,26 @@ def drop_scratch(connect, name):
 
 
 def leftover_scratches(connect, source):
-    """Scratch databases that restore tests of ``source`` left behind."""
+    """Scratch databases that restore tests and rollbacks of ``source`` left
+    behind (a killed process)."""
     rows = admin_execute(
         connect,
         [
             (
                 "SELECT d.datname,"
                 " coalesce(shobj_description(d.oid, 'pg_database'), '')"
-                " FROM pg_database d WHERE d.datname LIKE %s ORDER BY d.datname",
-                [SCRATCH_PREFIX.replace("_", r"\_") + "%"],
+                " FROM pg_database d WHERE d.datname LIKE ANY(%s) ORDER BY d.datname",
+                [[prefix.replace("_", r"\_") + "%" for prefix in SCRATCH_KINDS]],
             )
         ],
     )
-    mark = SCRATCH_COMMENT.format(source=source, backup_id="")[:-1]
-    return [name for name, comment in rows if comment.startswith(mark)]
+    return [
+        name
+        for name, comment in rows
+        if comment.startswith(
+            _scratch_comment(name).format(source=source, backup_id="")[:-1]
+        )
+    ]
 
 
 NEUTRALIZE = (

@@ -10,10 +10,13 @@ The order of a restore:
    its files have the SHA-256 they were written with, the dump comes from the
    server's major PostgreSQL version; every name used below is free and none
    of them is the database being restored;
-2. the copy: a new database of its own name (``golive_rb_<random>``), hidden
-   from ``list_dbs`` (a template while it is being filled, so that no cron
-   worker or HTTP request can pick it), the dump restored into it, the
-   filestore archive unpacked beside the current filestore;
+2. the copy: a new database of its own name (``golive_rb_<backup>_<random>``),
+   created by the backup's ``create_scratch``: hidden from ``list_dbs`` (a
+   template while it is being filled, so that no cron worker or HTTP request
+   can pick it) and marked with its source, so that the backup sweeper drops
+   it if the restore is killed; the backup job lock is held meanwhile (no
+   backup runs, the sweeper leaves the copy alone); the dump restored into
+   it, the filestore archive unpacked beside the current filestore;
 3. the swap: connections to the current database refused and terminated, the
    current database renamed to a dated name (kept closed to connections), the
    copy renamed to the database's name; the same for the filestore folders.
@@ -26,7 +29,6 @@ import contextlib
 import hashlib
 import os
 import re
-import secrets
 import shutil
 import stat
 import tarfile
@@ -35,10 +37,11 @@ from datetime import datetime
 
 from psycopg2 import sql
 
+from . import backup as tools
 from .backup import BackupError, find_pg_tool, run, sha256_file
 
 MAX_NAME_BYTES = 63  # PostgreSQL truncates identifiers longer than this
-SCRATCH_PREFIX = "golive_rb_"
+SCRATCH_PREFIX = tools.ROLLBACK_PREFIX
 KEPT_INFIX = "_replaced_"
 DUMPED_FROM_RE = re.compile(r"Dumped from database version:\s*(\d+)(?:\.(\d+))?")
 TERMINATE_WAIT = 10.0  # seconds to wait for the terminated sessions to go
@@ -103,9 +106,9 @@ def kept_name(dbname, when):
     return _fit(dbname, f"{KEPT_INFIX}{when:%Y%m%d_%H%M%S}")
 
 
-def scratch_name():
+def scratch_name(backup_id, source, existing=()):
     """A short name of its own for the copy, unrelated to the source's."""
-    return f"{SCRATCH_PREFIX}{secrets.token_hex(6)}"
+    return tools.scratch_name(backup_id, source, existing, prefix=SCRATCH_PREFIX)
 
 
 def dumped_from_major(pg_restore, dump_path, env, timeout=120):
@@ -199,13 +202,14 @@ class Restorer:
         self.drop_current = drop_current
         self.progress = progress or (lambda message: None)
         self.when = now or datetime.now()
-        self.scratch = scratch_name()
+        self.scratch = scratch_name(point.backup_id, dbname)
         self.kept = kept_name(dbname, self.when)
         self.created = set()  # databases this run created (the only ones it drops)
         self.created_folders = set()
         self.swapped = False
         self.kept_filestore = None
         self.dropped = False
+        self.lock = None  # the session holding the backup job lock
 
     # SQL outside of any transaction, on the maintenance database
 
@@ -242,6 +246,9 @@ class Restorer:
 
     def _drop(self, name):
         self._guard(name)
+        if name == self.scratch:
+            tools.drop_scratch(self.connect, name)
+            return
         if not self._exists(name):
             return
         # a template cannot be dropped: the copy is one while it is filled
@@ -260,9 +267,36 @@ class Restorer:
     # 1. checks
 
     def prepare(self):
-        """Every name is free and differs from the source; touches nothing."""
+        """Every name is free and differs from the source, and no backup job
+        runs: its lock is taken until the swap. Touches nothing else."""
         if not self._exists(self.dbname):
             raise RollbackError(f"Database {self.dbname} does not exist.")
+        self._take_lock()
+        try:
+            self._check_names()
+        except Exception:
+            self._release_lock()
+            raise
+
+    def _take_lock(self):
+        """Hold the backup job lock of the database on a session of its own:
+        no backup starts and the backup sweeper leaves the copy alone."""
+        conn = self.connect(self.dbname)
+        conn.autocommit = True
+        if not tools.try_job_lock(conn):
+            conn.close()
+            raise RollbackError(
+                f"A backup job of {self.dbname} is running: refused. Wait for it."
+            )
+        self.lock = conn
+
+    def _release_lock(self):
+        if self.lock is not None:
+            with contextlib.suppress(Exception):
+                self.lock.close()
+            self.lock = None
+
+    def _check_names(self):
         for name in (self.scratch, self.kept):
             if name == self.dbname or self._exists(name):
                 raise RollbackError(f"Database {name} exists already: refused.")
@@ -278,18 +312,11 @@ class Restorer:
         """Restore the dump and the filestore into the copy. On failure the
         copy is removed and the source was never touched."""
         try:
-            self._admin(
-                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
-                    sql.Identifier(self.scratch)
-                )
+            # a template, not listed by list_dbs: no cron, no HTTP request
+            tools.create_scratch(
+                self.connect, self.scratch, self.dbname, self.point.backup_id
             )
             self.created.add(self.scratch)
-            # a template is not listed by list_dbs: no cron, no HTTP request
-            self._admin(
-                sql.SQL("ALTER DATABASE {} IS_TEMPLATE true").format(
-                    sql.Identifier(self.scratch)
-                )
-            )
             self.progress(f"restoring {self.point.dump_path} into {self.scratch}")
             run(
                 [
@@ -324,6 +351,7 @@ class Restorer:
 
     def cleanup(self):
         """Remove the copy (only what this run created, never the source)."""
+        self._release_lock()
         for name in sorted(self.created):
             if name != self.dbname:
                 with contextlib.suppress(Exception):
@@ -388,6 +416,14 @@ class Restorer:
         kept_folder = self._folder(self.kept)
         self.progress(f"swapping {self.dbname} and {self.scratch}")
         try:
+            # unmarked first: once the lock is gone the sweeper must not take
+            # the complete copy for a leftover before it is renamed
+            self._admin(
+                sql.SQL("COMMENT ON DATABASE {} IS NULL").format(
+                    sql.Identifier(self.scratch)
+                )
+            )
+            self._release_lock()  # its session would be terminated anyway
             self._allow(self.dbname, False)
             try:
                 self._terminate(self.dbname)
