@@ -22,3 +22,4 @@ from . import test_manifest_model
 from . import test_checks_manifest
 from . import test_cli_manifest
 from . import test_checks_reports
+from . import test_private_files
