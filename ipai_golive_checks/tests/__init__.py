@@ -24,3 +24,4 @@ from . import test_cli_manifest
 from . import test_checks_reports
 from . import test_private_files
 from . import test_probe_targets
+from . import test_smtp_unverified
