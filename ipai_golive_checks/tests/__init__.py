@@ -25,3 +25,4 @@ from . import test_checks_reports
 from . import test_private_files
 from . import test_probe_targets
 from . import test_smtp_unverified
+from . import test_bounded_regex

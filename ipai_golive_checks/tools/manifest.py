@@ -30,6 +30,7 @@ import stat
 import jsonschema
 import yaml
 
+from .bounded_regex import RegexTimeout, bounded_match
 from .secrets import is_secret_key
 
 # Context key telling the manifest checks which manifest to judge: a
@@ -619,7 +620,7 @@ def _check_database(data, add):
     if regex is None:
         return
     try:
-        compiled = re.compile(regex)
+        re.compile(regex)
     except re.error as exc:
         add(
             ["database", "dbfilter_regex"],
@@ -628,12 +629,22 @@ def _check_database(data, add):
         )
         return
     name = database.get("canonical_db_name")
-    if name and not compiled.search(name):
-        add(
-            ["database", "dbfilter_regex"],
-            f"{regex!r} does not match the canonical database {name!r}",
-            "the server would hide the production database",
-        )
+    if name:
+        try:
+            found = bounded_match(regex, name, mode="search")
+        except RegexTimeout as exc:
+            add(
+                ["database", "dbfilter_regex"],
+                str(exc),
+                "a database filter is simple: e.g. ^acme$ or ^(acme|acme_test)$",
+            )
+            return
+        if not found:
+            add(
+                ["database", "dbfilter_regex"],
+                f"{regex!r} does not match the canonical database {name!r}",
+                "the server would hide the production database",
+            )
     dbfilter = conf.get("dbfilter")
     if dbfilter is not None and not is_reference(dbfilter) and dbfilter != regex:
         add(
