@@ -4,6 +4,7 @@
 no symbolic link followed) and the ship manifest (a regular file, read
 bounded)."""
 
+import contextlib
 import os
 import stat
 import subprocess
@@ -90,12 +91,12 @@ class TestManifestFileRead(BaseCase):
             def writer():
                 # blocks until a reader opens the FIFO; the valid manifest
                 # it feeds must never be accepted
-                try:
-                    with open(fifo, "w", encoding="utf-8") as stream:
-                        stream.write(GOOD)
-                        written.append(True)
-                except OSError:
-                    pass
+                with (
+                    contextlib.suppress(OSError),
+                    open(fifo, "w", encoding="utf-8") as stream,
+                ):
+                    stream.write(GOOD)
+                    written.append(True)
 
             thread = threading.Thread(target=writer, daemon=True)
             thread.start()

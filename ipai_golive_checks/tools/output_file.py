@@ -15,6 +15,7 @@ A character device or a FIFO (``/dev/null``, a pipe of a wrapper script) is
 written in place: it cannot be replaced, and it stores nothing.
 """
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -69,8 +70,6 @@ def write_private(path, content):
             os.fsync(stream.fileno())
         os.replace(tmp_path, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_path)
-        except FileNotFoundError:
-            pass
         raise
