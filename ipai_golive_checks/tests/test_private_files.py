@@ -4,12 +4,10 @@
 no symbolic link followed) and the ship manifest (a regular file, read
 bounded)."""
 
-import contextlib
 import os
 import stat
 import subprocess
 import tempfile
-import threading
 
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
@@ -86,29 +84,18 @@ class TestManifestFileRead(BaseCase):
         with tempfile.TemporaryDirectory() as folder:
             fifo = os.path.join(folder, "manifest.yml")
             os.mkfifo(fifo)
-            written = []
-
-            def writer():
-                # blocks until a reader opens the FIFO; the valid manifest
-                # it feeds must never be accepted
-                with (
-                    contextlib.suppress(OSError),
-                    open(fifo, "w", encoding="utf-8") as stream,
-                ):
-                    stream.write(GOOD)
-                    written.append(True)
-
-            thread = threading.Thread(target=writer, daemon=True)
-            thread.start()
-            try:
-                with self.assertRaises(ManifestError) as caught:
-                    load_manifest_file(fifo)
-                self.assertIn("not a regular file", str(caught.exception))
-            finally:
-                # release the writer whether or not it got its reader
-                fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-                os.close(fd)
-                thread.join()
+            # a valid manifest waits in the pipe, its writer still open: a
+            # loader that read it would block until the writer closes
+            reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+            self.addCleanup(os.close, reader)
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            self.addCleanup(os.close, writer)
+            os.write(writer, GOOD.encode())
+            with self.assertRaises(ManifestError) as caught:
+                load_manifest_file(fifo)
+            self.assertIn("not a regular file", str(caught.exception))
+            # not one byte was taken from the pipe
+            self.assertEqual(os.read(reader, 65536), GOOD.encode())
 
     def test_regular_file_still_loads(self):
         with tempfile.NamedTemporaryFile("w", suffix=".yml", encoding="utf-8") as f:
