@@ -72,7 +72,25 @@ COMPANY_MODELS = (
     "golive.task",
     "golive.decision",
     "golive.release",
+    "golive.backup",
+    "golive.hotfix",
 )
+# Stored models with no company: the engine audits the database as a whole
+# (a run, its results and findings, a waiver, an endpoint, a ship manifest
+# are of the database, which every company shares), and catalogues and
+# templates are shared by design. Guarded by their groups (MODEL_RIGHTS).
+DATABASE_WIDE = {
+    "golive.check",
+    "golive.check.endpoint",
+    "golive.check.finding",
+    "golive.check.result",
+    "golive.check.run",
+    "golive.checklist.template",
+    "golive.checklist.template.line",
+    "golive.checklist.template.phase",
+    "golive.manifest",
+    "golive.waiver",
+}
 # Reports of the addons: who renders a stored release of this company.
 REPORTS = {
     "ipai_golive.report_what_shipped": COMPANY_READERS,
@@ -152,13 +170,69 @@ class TestGolivePermissionMatrix(MatrixCase):
                             letter in expected,
                         )
 
+    def test_every_company_model_has_a_company_rule(self):
+        """A stored model of the addons with a company has a multi-company
+        rule and a row of COMPANY_MODELS; one without is DATABASE_WIDE (a new
+        model, or a company_id added, fails here until classified)."""
+        with_company = set()
+        without = set()
+        for name, model in self.env.registry.items():
+            if model._original_module not in ADDONS or model._abstract:
+                continue
+            if model._transient:
+                continue
+            field = model._fields.get("company_id")
+            if field is not None and field.store:
+                with_company.add(name)
+            else:
+                without.add(name)
+        self.assertEqual(with_company, set(COMPANY_MODELS))
+        self.assertEqual(without, DATABASE_WIDE)
+        Rule = self.env["ir.rule"]
+        for model in COMPANY_MODELS:
+            with self.subTest(model=model):
+                rules = Rule.search(
+                    [("model_id.model", "=", model), ("global", "=", True)]
+                )
+                self.assertIn(
+                    "[('company_id', 'in', company_ids)]",
+                    rules.mapped("domain_force"),
+                )
+
     def test_company_records(self):
+        backup = (
+            self.env["golive.backup"]
+            .sudo()
+            .create(
+                {
+                    "checklist_id": self.checklist.id,
+                    "company_id": self.checklist.company_id.id,
+                    "user_id": self.manager.id,
+                    "database": self.env.cr.dbname,
+                }
+            )
+        )
+        hotfix = (
+            self.env["golive.hotfix"]
+            .sudo()
+            .create(
+                {
+                    "checklist_id": self.checklist.id,
+                    "user_id": self.manager.id,
+                    "operation": "upgrade",
+                    "module_names": "ipai_golive",
+                    "reason": "A fix during the freeze",
+                }
+            )
+        )
         records = {
             "golive.checklist": self.checklist,
             "golive.phase": self.phase_kickoff,
             "golive.task": self.task_plain,
             "golive.decision": self.decision,
             "golive.release": self.release,
+            "golive.backup": backup,
+            "golive.hotfix": hotfix,
         }
         self.assertEqual(set(records), set(COMPANY_MODELS))
         for model, record in records.items():

@@ -229,7 +229,9 @@ class GoliveCheckRegistry(models.AbstractModel):
                 **evidence,
             )
         else:
-            evidence["body"] = response.text[:200]
+            # the size only: the body of an address inside the network is
+            # not the audit's to keep
+            evidence["body_bytes"] = len(response.content)
             yield Finding.fail(
                 self.env._(
                     "Health check answered %(code)s (status %(status)s).",

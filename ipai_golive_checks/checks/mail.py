@@ -128,7 +128,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         ``action(connection)`` runs inside the session (after login) and returns
         extra evidence. With ``verify_tls`` (default), an untrusted certificate
         gives a warning and the session is retried without verification (Odoo
-        itself does not verify the SMTP certificate).
+        itself does not verify the SMTP certificate), with neither login nor
+        ``action``: credentials and mail never cross an unverified connection.
         """
         timeout = ctx.network_timeout
         verify = bool(ctx.params.get("verify_tls", True))
@@ -141,15 +142,29 @@ class GoliveCheckRegistry(models.AbstractModel):
             context = None
             if uses_tls or target["client_cert"]:
                 context = net.tls_context(verified, ca_file, target["client_cert"])
+            # Over TLS whose certificate was not verified, neither the
+            # password nor a message is sent: a man in the middle would get
+            # them. The session only shows that the server answers.
+            withheld = []
+            session_target = target
+            if uses_tls and not verified:
+                if target["user"] and target["login"]:
+                    withheld.append("login")
+                    session_target = dict(target, login=False)
+                if action:
+                    withheld.append("message")
             try:
-                with net.smtp_session(target, timeout, context) as (connection, steps):
+                with net.smtp_session(session_target, timeout, context) as (
+                    connection,
+                    steps,
+                ):
                     extra = {
                         "features": sorted(connection.esmtp_features),
                         "tls_version": connection.sock.version()
                         if isinstance(connection.sock, ssl.SSLSocket)
                         else None,
                     }
-                    if action:
+                    if action and "message" not in withheld:
                         extra.update(action(connection))
             except net.SmtpStepError as error:
                 if isinstance(error.exc, ssl.SSLCertVerificationError) and verified:
@@ -161,6 +176,8 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
             if uses_tls:
                 evidence["tls_verified"] = verified
+            if withheld:
+                evidence["withheld"] = withheld
             return self._golive_smtp_answered(target, steps, tls_problem, evidence)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -186,16 +203,29 @@ class GoliveCheckRegistry(models.AbstractModel):
     def _golive_smtp_answered(self, target, steps, tls_problem, evidence):
         """``(status, message, evidence)`` of a session that went through; a
         warning when it needed an unverified TLS certificate."""
+        withheld = " and ".join(evidence.get("withheld", ()))
         if tls_problem:
             evidence["tls_verified"] = False
             evidence["tls_error"] = tls_problem
+            message = self.env._(
+                "%(server)s answers, but its TLS certificate is not trusted: %(error)s",
+                server=target["key"],
+                error=tls_problem,
+            )
+            if withheld:
+                message += " " + self.env._(
+                    "(%(what)s not sent over the unverified connection).",
+                    what=withheld,
+                )
+            return "warn", message, evidence
+        if withheld:
             return (
                 "warn",
                 self.env._(
-                    "%(server)s answers, but its TLS certificate is not "
-                    "trusted: %(error)s",
+                    "%(server)s answers; verify_tls is off, so %(what)s not sent "
+                    "over the unverified connection.",
                     server=target["key"],
-                    error=tls_problem,
+                    what=withheld,
                 ),
                 evidence,
             )
@@ -525,8 +555,8 @@ class GoliveCheckRegistry(models.AbstractModel):
             server=target["key"],
             message_id=message["Message-Id"],
         )
-        if status == "fail":
-            yield Finding.fail(text, recipient, **evidence)
+        if status == "fail" or "message" in evidence.get("withheld", ()):
+            yield Finding(status, text, recipient, evidence)
             return
         yield Finding(
             "pass" if status == "pass" else status,

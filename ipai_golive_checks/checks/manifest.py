@@ -27,6 +27,7 @@ from odoo.modules.module import get_manifest, get_module_path
 from odoo.tools import config
 
 from ..models.golive_check_registry import Finding, golive_check
+from ..tools.bounded_regex import RegexTimeout, bounded_match
 from ..tools.manifest import (
     CONTEXT_KEY,
     GATE_RESULTS_KEY,
@@ -112,6 +113,20 @@ def thread_database(dbname):
 
 # One file per check family, by design.
 # pylint: disable=consider-merging-classes-inherited
+
+
+def _dbfilter_selects(regex, dbname):
+    """Whether ``regex`` selects ``dbname`` as Odoo's dbfilter does
+    (``re.match``), matched with a time bound; the reason as text when it
+    cannot be matched (invalid, or backtracking without end)."""
+    try:
+        return bounded_match(regex, dbname)
+    except re.error as exc:
+        return f"{regex!r} is not a valid regular expression: {exc}"
+    except RegexTimeout as exc:
+        return str(exc)
+
+
 class GoliveCheckRegistry(models.AbstractModel):
     _inherit = "golive.check.registry"
 
@@ -473,7 +488,9 @@ class GoliveCheckRegistry(models.AbstractModel):
                 ),
                 "database",
             )
-        elif re.match(expected, dbname):
+        elif isinstance(selects := _dbfilter_selects(expected, dbname), str):
+            yield Finding.fail(selects, "database", database=dbname)
+        elif selects:
             yield Finding.pass_(
                 self.env._(
                     "%(regex)s selects this database, %(db)s.",

@@ -25,6 +25,7 @@ from ..tools.manifest import (
     ManifestError,
     load_manifest_file,
 )
+from ..tools.output_file import OutputRefused, check_target, write_private
 from ..tools.report_formats import render, render_check_list
 from ..tools.secret_sources import option_secrets
 from ..tools.secrets import mask
@@ -226,13 +227,15 @@ def _check_output(output):
     folder = Path(output).parent
     if not folder.is_dir():
         raise GoliveCliError(f"--output: the folder {str(folder)!r} does not exist.")
-    if Path(output).is_dir():
-        raise GoliveCliError(f"--output: {output!r} is a folder, not a file.")
+    try:
+        check_target(output)
+    except OutputRefused as exc:
+        raise GoliveCliError(f"--output: {exc}") from None
 
 
 def _write(text, output):
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_private(output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -10,7 +10,8 @@ implements (the latest release; when none was taken yet, or with
 """
 
 import sys
-from pathlib import Path
+
+from ..tools.output_file import write_private
 
 REPORTS = ("what_shipped", "go_live_manifest")
 REPORT_FORMATS = ("markdown", "pdf")
@@ -62,7 +63,7 @@ def run_report(env, options, fmt, error, ship=None):
 
 def write_bytes(content, output):
     if output:
-        Path(output).write_bytes(content)
+        write_private(output, content)
     else:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()

@@ -6,3 +6,4 @@ from . import golive_check_run
 from . import golive_check_result
 from . import golive_check_endpoint
 from . import golive_manifest
+from . import golive_check_targets

@@ -29,3 +29,7 @@ from . import test_well_run_server
 from . import test_i18n
 from . import test_scaffold_template
 from . import test_checks_hygiene
+from . import test_private_files
+from . import test_probe_targets
+from . import test_smtp_unverified
+from . import test_bounded_regex

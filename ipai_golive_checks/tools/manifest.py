@@ -25,10 +25,12 @@ import hashlib
 import json
 import os
 import re
+import stat
 
 import jsonschema
 import yaml
 
+from .bounded_regex import RegexTimeout, bounded_match
 from .secrets import is_secret_key
 
 # Context key telling the manifest checks which manifest to judge: a
@@ -195,12 +197,32 @@ def load_manifest(source, filename="<manifest>"):
 
 
 def load_manifest_file(path):
-    """Read and load the manifest at ``path`` (size checked before reading)."""
-    size = os.path.getsize(path)
-    if size > MAX_BYTES:
-        _too_big(path, size)
-    with open(path, "rb") as manifest_file:
-        return load_manifest(manifest_file.read(), filename=path)
+    """Read and load the manifest at ``path``: a regular file, of which at
+    most ``MAX_BYTES + 1`` bytes are ever read (a FIFO, a device or a file
+    growing while read cannot make us block or read without end).
+    """
+    # O_NONBLOCK: opening a FIFO with no writer must not hang before the
+    # type is checked
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    with os.fdopen(fd, "rb") as manifest_file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ManifestError(
+                [
+                    ManifestIssue(
+                        path,
+                        1,
+                        1,
+                        "",
+                        "not a regular file",
+                        "give the path of the manifest file itself, not of a "
+                        "pipe or a device",
+                    )
+                ]
+            )
+        raw = manifest_file.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        _too_big(path, os.path.getsize(path))
+    return load_manifest(raw, filename=path)
 
 
 def _too_big(filename, size):
@@ -598,7 +620,7 @@ def _check_database(data, add):
     if regex is None:
         return
     try:
-        compiled = re.compile(regex)
+        re.compile(regex)
     except re.error as exc:
         add(
             ["database", "dbfilter_regex"],
@@ -607,12 +629,22 @@ def _check_database(data, add):
         )
         return
     name = database.get("canonical_db_name")
-    if name and not compiled.search(name):
-        add(
-            ["database", "dbfilter_regex"],
-            f"{regex!r} does not match the canonical database {name!r}",
-            "the server would hide the production database",
-        )
+    if name:
+        try:
+            found = bounded_match(regex, name, mode="search")
+        except RegexTimeout as exc:
+            add(
+                ["database", "dbfilter_regex"],
+                str(exc),
+                "a database filter is simple: e.g. ^acme$ or ^(acme|acme_test)$",
+            )
+            return
+        if not found:
+            add(
+                ["database", "dbfilter_regex"],
+                f"{regex!r} does not match the canonical database {name!r}",
+                "the server would hide the production database",
+            )
     dbfilter = conf.get("dbfilter")
     if dbfilter is not None and not is_reference(dbfilter) and dbfilter != regex:
         add(
