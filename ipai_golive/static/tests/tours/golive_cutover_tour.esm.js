@@ -45,7 +45,8 @@ registry.category("web_tour.tours").add("ipai_golive_cutover_tour", {
             run: "click",
         },
         {
-            trigger: 'body:not(:has(.modal)) .o_form_view div[name="decision_status"]:contains("Go")',
+            trigger:
+                'body:not(:has(.modal)) .o_form_view div[name="decision_status"]:contains("Go")',
         },
         {
             content: "Back up now",
@@ -54,7 +55,8 @@ registry.category("web_tour.tours").add("ipai_golive_cutover_tour", {
         },
         {
             content: "The backup is queued for the background job",
-            trigger: '.o_form_view div[name="backup_id"] a, .o_form_view div[name="backup_id"] span',
+            trigger:
+                '.o_form_view div[name="backup_id"] a, .o_form_view div[name="backup_id"] span',
         },
         {
             content: "Go live",

@@ -107,7 +107,7 @@ registry.category("web_tour.tours").add("ipai_golive_tour", {
             run: "click",
         },
         {
-            trigger: 'body:not(:has(.modal))',
+            trigger: "body:not(:has(.modal))",
         },
     ],
 });
@@ -172,7 +172,8 @@ registry.category("web_tour.tours").add("ipai_golive_tour_automated", {
         },
         {
             content: "The audit shows on the checklist",
-            trigger: '.o_form_view div[name="check_run_id"] a, .o_form_view div[name="check_run_id"] span:not(:empty)',
+            trigger:
+                '.o_form_view div[name="check_run_id"] a, .o_form_view div[name="check_run_id"] span:not(:empty)',
         },
         {
             content: "Go/No-Go: the approver (here a manager) decides Go",
@@ -192,7 +193,8 @@ registry.category("web_tour.tours").add("ipai_golive_tour_automated", {
             run: "click",
         },
         {
-            trigger: 'body:not(:has(.modal)) .o_form_view div[name="decision_status"]:contains("Go")',
+            trigger:
+                'body:not(:has(.modal)) .o_form_view div[name="decision_status"]:contains("Go")',
         },
         {
             content: "Go live",
@@ -201,7 +203,8 @@ registry.category("web_tour.tours").add("ipai_golive_tour_automated", {
         },
         {
             content: "The checklist is live",
-            trigger: '.o_statusbar_status button.o_arrow_button_current:contains("Live")',
+            trigger:
+                '.o_statusbar_status button.o_arrow_button_current:contains("Live")',
         },
     ],
 });
