@@ -33,6 +33,9 @@ TABLES = {
     "golive_manifest": "id",
     "golive_checklist_template": "name",
 }
+# what 18.0.1.1.0's migrations change on purpose (ipai_golive/migrations/
+# 18.0.1.1.0/post-migrate.py): task names lose the seed's Markdown code marks
+MIGRATED = {"golive_task": lambda name: name.replace("`", "")}
 
 
 def skip_or_fail(reason):
@@ -169,8 +172,14 @@ class UpgradeTest(unittest.TestCase):
         after = self.snapshot()
         for table in TABLES:
             with self.subTest(table=table):
-                missing = sorted(set(before[table]) - set(after[table]))
+                migrate = MIGRATED.get(table, lambda value: value)
+                expected = {migrate(value) for value in before[table]}
+                missing = sorted(expected - set(after[table]))
                 self.assertEqual(missing, [], f"{table} lost rows in the upgrade")
+        self.assertFalse(
+            [name for name in after["golive_task"] if "`" in str(name)],
+            "the migration strips the Markdown code marks from task names",
+        )
         print(
             f"\nupgraded {PREVIOUS} -> "
             + ", ".join(f"{a} {after_versions[a][0]}" for a in ADDONS)
