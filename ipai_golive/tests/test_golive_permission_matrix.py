@@ -74,6 +74,7 @@ COMPANY_MODELS = (
     "golive.release",
     "golive.backup",
     "golive.hotfix",
+    "golive.rollback",
 )
 # Stored models with no company: the engine audits the database as a whole
 # (a run, its results and findings, a waiver, an endpoint, a ship manifest
