@@ -16,6 +16,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.ipai_golive_checks.checks.manifest import thread_database
 from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP
 
 from .common import GoliveCase
@@ -226,6 +227,19 @@ class TestGolivePermissionMatrix(MatrixCase):
                 }
             )
         )
+        rollback = (
+            self.env["golive.rollback"]
+            .sudo()
+            .create(
+                {
+                    "checklist_id": self.checklist.id,
+                    "company_id": self.checklist.company_id.id,
+                    "trigger": "restore",
+                    "state": "done",
+                    "database": self.env.cr.dbname,
+                }
+            )
+        )
         records = {
             "golive.checklist": self.checklist,
             "golive.phase": self.phase_kickoff,
@@ -234,6 +248,7 @@ class TestGolivePermissionMatrix(MatrixCase):
             "golive.release": self.release,
             "golive.backup": backup,
             "golive.hotfix": hotfix,
+            "golive.rollback": rollback,
         }
         self.assertEqual(set(records), set(COMPANY_MODELS))
         for model, record in records.items():
@@ -315,7 +330,11 @@ class TestGolivePermissionMatrix(MatrixCase):
 class TestGolivePermissionRoutes(MatrixCase, HttpCase):
     def test_every_route_has_a_row(self):
         routes = set()
-        for rule in self.env["ir.http"].routing_map().iter_rules():
+        # Odoo's routing map reads the database from the current thread, which
+        # only a server thread names (pytest-odoo runs tests in the main one)
+        with thread_database(self.env.cr.dbname):
+            rules = list(self.env["ir.http"].routing_map().iter_rules())
+        for rule in rules:
             module = rule.endpoint.original_endpoint.__module__
             if module.startswith(tuple(f"odoo.addons.{name}." for name in ADDONS)):
                 routes.add(rule.rule)

@@ -7,10 +7,11 @@ import time
 from datetime import timedelta
 from unittest.mock import patch
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.sql_db import db_connect
+from odoo.sql_db import connection_info_for, db_connect
 from odoo.tests import tagged
 from odoo.tools import config
 
@@ -139,15 +140,18 @@ class TestChecksPostgres(GoliveCase):
         )
         # three more connections to this database are counted
         before = result.evidence["this_database"]
-        extra = [db_connect(self.env.cr.dbname).cursor() for _i in range(3)]
+        # three new server sessions, outside Odoo's pool (whose idle
+        # connections, already counted, a pooled cursor could reuse)
+        _db, info = connection_info_for(self.env.cr.dbname)
+        extra = [psycopg2.connect(**info) for _i in range(3)]
         try:
-            for cursor in extra:
-                cursor.execute("SELECT 1")
+            for conn in extra:
+                conn.cursor().execute("SELECT 1")
             self.set_params("postgres.connections", fail_percent=0)
             run = self.run_checks(["postgres.connections"])
         finally:
-            for cursor in extra:
-                cursor.close()
+            for conn in extra:
+                conn.close()
         result = self.assertFinding(
             run,
             "postgres.connections",
