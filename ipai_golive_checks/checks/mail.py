@@ -7,40 +7,16 @@ the probe and the test send open their own ``smtplib`` session with the
 record's host, port, encryption and credentials, always with a timeout.
 """
 
-import base64
-import configparser
 import socket
-import ssl
 import sys
-import time
-from contextlib import suppress
 from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
 
 from odoo import fields, models
 from odoo.tools import config
 
 from ..models.golive_check_registry import Finding, golive_check
-from ..tools import mail_dns, net
-
-DEFAULT_SMTP_HOST = "localhost"
-RESERVED_DOMAINS = ("localhost", "example.com", "example.org", "example.net")
-RESERVED_SUFFIXES = (".localhost", ".local", ".invalid", ".test", ".example")
-
-
-def _smtp_server_explicit(host):
-    """Whether smtp_server was set on purpose, not left at Odoo's default
-    ``localhost``: another value, ``--smtp`` on the command line, or an
-    ``smtp_server`` line in the configuration file."""
-    if host != DEFAULT_SMTP_HOST:
-        return True
-    if any(arg == "--smtp" or arg.startswith("--smtp=") for arg in sys.argv):
-        return True
-    parser = configparser.RawConfigParser()
-    with suppress(OSError, configparser.Error):
-        parser.read([config.rcfile])
-    return parser.has_option("options", "smtp_server")
+from ..tools import mail_dns, net, smtp
+from ..tools.smtp import DEFAULT_SMTP_HOST
 
 
 # One file per check family, by design.
@@ -73,41 +49,11 @@ class GoliveCheckRegistry(models.AbstractModel):
     def _golive_smtp_server_target(self, server):
         """The target dict of one ``ir.mail_server`` record."""
         if server.smtp_authentication == "cli":
-            return self._golive_smtp_config_target(server)
-        client_cert = None
-        if server.smtp_authentication == "certificate":
-            client_cert = (
-                base64.b64decode(server.smtp_ssl_certificate or b""),
-                base64.b64decode(server.smtp_ssl_private_key or b""),
-            )
-        return {
-            "key": server.name,
-            "source": "ir.mail_server",
-            "host": server.smtp_host,
-            "port": server.smtp_port,
-            "encryption": server.smtp_encryption or "none",
-            "user": server.smtp_user or "",
-            "password": server.smtp_pass or "",
-            "authentication": server.smtp_authentication or "login",
-            "login": server.smtp_authentication in (False, "login"),
-            "client_cert": client_cert,
-            "from_filter": server.from_filter or "",
-        }
+            return smtp.config_target(config, server.name)
+        return smtp.server_target(server)
 
-    def _golive_smtp_config_target(self, server=None):
-        return {
-            "key": server.name if server else "server options",
-            "source": "server options",
-            "host": config.get("smtp_server") or DEFAULT_SMTP_HOST,
-            "port": int(config.get("smtp_port") or 25),
-            "encryption": "starttls" if config.get("smtp_ssl") else "none",
-            "user": config.get("smtp_user") or "",
-            "password": config.get("smtp_password") or "",
-            "authentication": "cli",
-            "login": True,
-            "client_cert": None,
-            "from_filter": config.get("from_filter") or "",
-        }
+    def _golive_smtp_config_target(self):
+        return smtp.config_target(config)
 
     def _golive_smtp_evidence(self, target, **extra):
         evidence = {
@@ -131,72 +77,42 @@ class GoliveCheckRegistry(models.AbstractModel):
         itself does not verify the SMTP certificate), with neither login nor
         ``action``: credentials and mail never cross an unverified connection.
         """
-        timeout = ctx.network_timeout
-        verify = bool(ctx.params.get("verify_tls", True))
-        ca_file = ctx.params.get("ca_file") or None
-        started = time.perf_counter()
-        tls_problem = None
-        uses_tls = target["encryption"] in ("ssl", "starttls")
-        attempts = [verify, False] if uses_tls and verify else [False]
-        for verified in attempts:
-            context = None
-            if uses_tls or target["client_cert"]:
-                context = net.tls_context(verified, ca_file, target["client_cert"])
-            # Over TLS whose certificate was not verified, neither the
-            # password nor a message is sent: a man in the middle would get
-            # them. The session only shows that the server answers.
-            withheld = []
-            session_target = target
-            if uses_tls and not verified:
-                if target["user"] and target["login"]:
-                    withheld.append("login")
-                    session_target = dict(target, login=False)
-                if action:
-                    withheld.append("message")
-            try:
-                with net.smtp_session(session_target, timeout, context) as (
-                    connection,
-                    steps,
-                ):
-                    extra = {
-                        "features": sorted(connection.esmtp_features),
-                        "tls_version": connection.sock.version()
-                        if isinstance(connection.sock, ssl.SSLSocket)
-                        else None,
-                    }
-                    if action and "message" not in withheld:
-                        extra.update(action(connection))
-            except net.SmtpStepError as error:
-                if isinstance(error.exc, ssl.SSLCertVerificationError) and verified:
-                    tls_problem = net.smtp_error(error.exc)
-                    continue
-                return self._golive_smtp_failed(target, error, started)
-            evidence = self._golive_smtp_evidence(
-                target, steps=steps, duration_ms=net.elapsed_ms(started), **extra
-            )
-            if uses_tls:
-                evidence["tls_verified"] = verified
-            if withheld:
-                evidence["withheld"] = withheld
-            return self._golive_smtp_answered(target, steps, tls_problem, evidence)
-        raise AssertionError("unreachable")  # pragma: no cover
+        result = smtp.probe(
+            target,
+            ctx.network_timeout,
+            verify=bool(ctx.params.get("verify_tls", True)),
+            ca_file=ctx.params.get("ca_file") or None,
+            action=action,
+        )
+        if result.failed_step:
+            return self._golive_smtp_failed(target, result)
+        evidence = self._golive_smtp_evidence(
+            target, steps=result.steps, duration_ms=result.duration_ms, **result.extra
+        )
+        if result.tls_verified is not None:
+            evidence["tls_verified"] = result.tls_verified
+        if result.withheld:
+            evidence["withheld"] = result.withheld
+        return self._golive_smtp_answered(
+            target, result.steps, result.tls_problem or None, evidence
+        )
 
-    def _golive_smtp_failed(self, target, error, started):
+    def _golive_smtp_failed(self, target, result):
         """``(status, message, evidence)`` of a session that failed at a step."""
         evidence = self._golive_smtp_evidence(
             target,
-            failed_step=error.step,
-            error=net.smtp_error(error.exc),
-            steps=error.steps,
-            duration_ms=net.elapsed_ms(started),
+            failed_step=result.failed_step,
+            error=result.error,
+            steps=result.steps,
+            duration_ms=result.duration_ms,
         )
         message = self.env._(
             "%(server)s (%(host)s:%(port)s): %(step)s failed: %(error)s",
             server=target["key"],
             host=target["host"],
             port=target["port"],
-            step=error.step,
-            error=net.smtp_error(error.exc),
+            step=result.failed_step,
+            error=result.error,
         )
         return "fail", message, evidence
 
@@ -286,7 +202,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                 smtp_port=config.get("smtp_port"),
             )
             return
-        if host and _smtp_server_explicit(host):
+        if host and smtp.server_explicit(host, config.rcfile, sys.argv):
             # A local MTA (postfix relaying out) is a legitimate set-up: the
             # smtp_probe check says whether it answers.
             yield Finding.warn(
@@ -400,75 +316,58 @@ class GoliveCheckRegistry(models.AbstractModel):
             self.env["res.company"].sudo().search([("active", "=", True)], order="id")
         )
         for company in companies:
-            key = company.name
-            domain = company.alias_domain_id
-            if not domain:
-                yield Finding.fail(
-                    self.env._(
-                        "%s has no alias domain: replies and bounces cannot reach "
-                        "Odoo.",
-                        company.name,
-                    ),
-                    key,
-                    company_id=company.id,
-                )
-                continue
-            evidence = {
-                "company_id": company.id,
-                "alias_domain": domain.name,
-                "bounce": domain.bounce_email or "",
-                "catchall": domain.catchall_email or "",
-                "default_from": domain.default_from_email or "",
-            }
-            missing = [
-                label
-                for label, value in (
-                    ("bounce", domain.bounce_alias),
-                    ("catchall", domain.catchall_alias),
-                    ("default from", domain.default_from),
-                )
-                if not value
-            ]
-            name = (domain.name or "").strip().lower()
-            if missing:
-                yield Finding.fail(
-                    self.env._(
-                        "%(company)s: alias domain %(domain)s lacks %(missing)s.",
-                        company=company.name,
-                        domain=domain.name,
-                        missing=", ".join(missing),
-                    ),
-                    key,
-                    **evidence,
-                )
-            elif (
-                "." not in name
-                or name in RESERVED_DOMAINS
-                or name.endswith(RESERVED_SUFFIXES)
-            ):
-                yield Finding.fail(
-                    self.env._(
-                        "%(company)s: alias domain %(domain)s is not a public "
-                        "mail domain.",
-                        company=company.name,
-                        domain=domain.name,
-                    ),
-                    key,
-                    **evidence,
-                )
-            else:
-                yield Finding.pass_(
-                    self.env._(
-                        "%(company)s: %(domain)s (catchall %(catchall)s, default "
-                        "from %(from)s).",
-                        company=company.name,
-                        domain=domain.name,
-                        catchall=domain.catchall_email,
-                        **{"from": domain.default_from_email},
-                    ),
-                    key,
-                    **evidence,
-                )
+            yield self._golive_alias_domain_finding(company)
+
+    def _golive_alias_domain_finding(self, company):
+        domain = company.alias_domain_id
+        if not domain:
+            return Finding.fail(
+                self.env._(
+                    "%s has no alias domain: replies and bounces cannot reach Odoo.",
+                    company.name,
+                ),
+                company.name,
+                company_id=company.id,
+            )
+        evidence = {
+            "company_id": company.id,
+            "alias_domain": domain.name,
+            "bounce": domain.bounce_email or "",
+            "catchall": domain.catchall_email or "",
+            "default_from": domain.default_from_email or "",
+        }
+        missing = [
+            label
+            for label, value in (
+                ("bounce", domain.bounce_alias),
+                ("catchall", domain.catchall_alias),
+                ("default from", domain.default_from),
+            )
+            if not value
+        ]
+        if missing:
+            message = self.env._(
+                "%(company)s: alias domain %(domain)s lacks %(missing)s.",
+                company=company.name,
+                domain=domain.name,
+                missing=", ".join(missing),
+            )
+            return Finding.fail(message, company.name, **evidence)
+        if not mail_dns.is_public_mail_domain(domain.name):
+            message = self.env._(
+                "%(company)s: alias domain %(domain)s is not a public mail domain.",
+                company=company.name,
+                domain=domain.name,
+            )
+            return Finding.fail(message, company.name, **evidence)
+        message = self.env._(
+            "%(company)s: %(domain)s (catchall %(catchall)s, default from %(from)s).",
+            company=company.name,
+            domain=domain.name,
+            catchall=domain.catchall_email,
+            **{"from": domain.default_from_email},
+        )
+        return Finding.pass_(message, company.name, **evidence)
 
     @golive_check(
         "mail.test_send",
@@ -493,52 +392,26 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "recipient",
             )
             return
-        email_from = (
-            ctx.params.get("email_from")
-            or self.env.company.alias_domain_id.default_from_email
-            or self.env.company.email
-            or config.get("email_from")
-            or f"golive-check@{socket.gethostname()}"
-        )
+        email_from = self._golive_test_send_from(ctx)
         wanted = ctx.params.get("server") or ""
-        if wanted:
-            targets = [t for t in self._golive_smtp_targets() if t["key"] == wanted]
-        else:
-            # The server Odoo itself would pick for this sender (from_filter,
-            # notification address, sequence); None means the server options.
-            server = self.env["ir.mail_server"]._find_mail_server(email_from)[0]
-            if server:
-                targets = [self._golive_smtp_server_target(server)]
-            elif config.get("smtp_server"):
-                targets = [self._golive_smtp_config_target()]
-            else:
-                targets = []
-        if not targets:
+        target = self._golive_test_send_target(email_from, wanted)
+        if not target:
             yield Finding.fail(
                 self.env._("No outgoing mail server to send through."),
                 recipient,
                 server=wanted,
             )
             return
-        target = targets[0]
-        # "ERP <erp@x>" -> "erp@x": the envelope and the Message-Id domain
-        envelope_from = parseaddr(email_from)[1] or email_from
-        message = EmailMessage()
-        message["From"] = email_from
-        message["To"] = recipient
-        message["Subject"] = self.env._(
-            "Go-Live test message from database %s", self.env.cr.dbname
-        )
-        message["Date"] = formatdate(localtime=True)
-        from_domain = envelope_from.rpartition("@")[2]
-        message["Message-Id"] = make_msgid(domain=from_domain or socket.gethostname())
-        message["X-Golive-Check"] = "mail.test_send"
-        message.set_content(
+        message, envelope_from = smtp.build_test_message(
+            email_from,
+            recipient,
+            self.env._("Go-Live test message from database %s", self.env.cr.dbname),
             self.env._(
                 "This message was sent by the Go-Live check mail.test_send of "
                 "database %s. No action is needed.",
                 self.env.cr.dbname,
-            )
+            ),
+            "mail.test_send",
         )
 
         def send(connection):
@@ -555,20 +428,37 @@ class GoliveCheckRegistry(models.AbstractModel):
             server=target["key"],
             message_id=message["Message-Id"],
         )
-        if status == "fail" or "message" in evidence.get("withheld", ()):
-            yield Finding(status, text, recipient, evidence)
-            return
-        yield Finding(
-            "pass" if status == "pass" else status,
-            self.env._(
+        if status != "fail" and "message" not in evidence.get("withheld", ()):
+            text = self.env._(
                 "Test message %(msgid)s accepted by %(server)s for %(to)s.",
                 msgid=message["Message-Id"],
                 server=target["key"],
                 to=recipient,
-            ),
-            recipient,
-            evidence,
+            )
+        yield Finding(status, text, recipient, evidence)
+
+    def _golive_test_send_from(self, ctx):
+        return (
+            ctx.params.get("email_from")
+            or self.env.company.alias_domain_id.default_from_email
+            or self.env.company.email
+            or config.get("email_from")
+            or f"golive-check@{socket.gethostname()}"
         )
+
+    def _golive_test_send_target(self, email_from, wanted=""):
+        """The target named ``wanted``, else the one Odoo itself would pick
+        for this sender (from_filter, notification address, sequence; no
+        record means the server options); None when there is none."""
+        if wanted:
+            targets = [t for t in self._golive_smtp_targets() if t["key"] == wanted]
+            return targets[0] if targets else None
+        server = self.env["ir.mail_server"]._find_mail_server(email_from)[0]
+        if server:
+            return self._golive_smtp_server_target(server)
+        if config.get("smtp_server"):
+            return self._golive_smtp_config_target()
+        return None
 
     @golive_check(
         "mail.queue_stalled",
@@ -622,24 +512,22 @@ class GoliveCheckRegistry(models.AbstractModel):
 
     @golive_check(
         "mail.domain_auth",
-        title="Sending domain authenticated in DNS (SPF, DMARC, DKIM)",
+        title="Sending domain authenticated in DNS (SPF, DMARC, DKIM, return path)",
         category="mail",
         severity="high",
         severity_by_env={"dev": "info", "staging": "low"},
         remediation="Publish the records your mail provider gives (Mailgun: "
         "Sending > Domains > DNS records): SPF including the provider, DKIM "
-        "under its selector, and a DMARC record at _dmarc.<domain>.",
+        "under its selector, and a DMARC record at _dmarc.<domain>; keep the "
+        "bounce address (return path) on the From domain, authorised by SPF.",
         tags=("network",),
         params={"nameserver": "", "dkim_selectors": ""},
     )
     def _check_mail_domain_auth(self, ctx):
-        domains = (
-            self.env["mail.alias.domain"]
-            .sudo()
-            .search([("name", "!=", False)])
-            .mapped("name")
+        alias_domains = (
+            self.env["mail.alias.domain"].sudo().search([("name", "!=", False)])
         )
-        if not domains:
+        if not alias_domains:
             yield Finding.skip(
                 self.env._("No alias domain: no sending domain to look up."),
                 "mail.alias.domain",
@@ -647,6 +535,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             return
         server = self.env["ir.mail_server"].sudo().search([], limit=1)
         host = server.smtp_host or config.get("smtp_server") or ""
+        from_filter = server.from_filter if server else config.get("from_filter")
         selectors = [
             s.strip()
             for s in (ctx.params["dkim_selectors"] or "").split(",")
@@ -655,9 +544,17 @@ class GoliveCheckRegistry(models.AbstractModel):
         resolver = mail_dns.make_resolver(
             ctx.params["nameserver"] or "", ctx.network_timeout
         )
-        for domain in domains:
+        for alias_domain in alias_domains:
+            domain = alias_domain.name
             try:
-                yield from self._golive_domain_auth(resolver, domain, host, selectors)
+                yield from self._golive_spf_findings(resolver, domain, host)
+                tags = mail_dns.dmarc_tags(resolver, domain)
+                yield self._golive_dmarc_finding(domain, tags)
+                yield from self._golive_dkim_findings(resolver, domain, selectors)
+                return_path = self._golive_return_path(alias_domain, from_filter)
+                yield self._golive_bounce_finding(
+                    resolver, alias_domain, return_path, host, tags
+                )
             except mail_dns.DnsUnreachable as exc:
                 yield Finding.skip(
                     self.env._(
@@ -669,7 +566,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     error=str(exc),
                 )
 
-    def _golive_domain_auth(self, resolver, domain, host, selectors):
+    def _golive_spf_findings(self, resolver, domain, host):
         spf = mail_dns.spf_record(resolver, domain)
         key = f"{domain}:spf"
         if not spf:
@@ -697,55 +594,101 @@ class GoliveCheckRegistry(models.AbstractModel):
                 spf=spf,
                 smtp_host=host,
             )
-        policy = mail_dns.dmarc_policy(resolver, domain)
+
+    def _golive_dmarc_finding(self, domain, tags):
+        """``tags``: the DMARC record's tags, None without a record."""
         key = f"{domain}:dmarc"
-        if policy is None:
-            yield Finding.fail(
+        if tags is None:
+            return Finding.fail(
                 self.env._("%s has no DMARC record.", domain), key, domain=domain
             )
-        elif policy not in ("quarantine", "reject"):
-            yield Finding.warn(
-                self.env._(
-                    "The DMARC policy of %(domain)s is %(policy)r: monitoring only.",
-                    domain=domain,
-                    policy=policy or "missing",
-                ),
-                key,
+        policy = tags.get("p", "")
+        if policy not in ("quarantine", "reject"):
+            message = self.env._(
+                "The DMARC policy of %(domain)s is %(policy)r: monitoring only.",
                 domain=domain,
-                policy=policy,
+                policy=policy or "missing",
             )
-        else:
-            yield Finding.pass_(
-                self.env._(
-                    "The DMARC policy of %(domain)s is %(policy)s.",
-                    domain=domain,
-                    policy=policy,
-                ),
-                key,
-                domain=domain,
-                policy=policy,
-            )
+            return Finding.warn(message, key, domain=domain, policy=policy)
+        message = self.env._(
+            "The DMARC policy of %(domain)s is %(policy)s.",
+            domain=domain,
+            policy=policy,
+        )
+        return Finding.pass_(message, key, domain=domain, policy=policy)
+
+    def _golive_dkim_findings(self, resolver, domain, selectors):
         for selector in selectors:
             key = f"{domain}:dkim:{selector}"
+            evidence = {"domain": domain, "selector": selector}
             if mail_dns.dkim_record(resolver, selector, domain):
-                yield Finding.pass_(
-                    self.env._(
-                        "DKIM key found for selector %(selector)s of %(domain)s.",
-                        selector=selector,
-                        domain=domain,
-                    ),
-                    key,
-                    domain=domain,
-                    selector=selector,
+                message = self.env._(
+                    "DKIM key found for selector %(selector)s of %(domain)s.",
+                    **evidence,
                 )
+                yield Finding.pass_(message, key, **evidence)
             else:
-                yield Finding.fail(
-                    self.env._(
-                        "No DKIM key for selector %(selector)s of %(domain)s.",
-                        selector=selector,
-                        domain=domain,
-                    ),
-                    key,
-                    domain=domain,
-                    selector=selector,
+                message = self.env._(
+                    "No DKIM key for selector %(selector)s of %(domain)s.",
+                    **evidence,
                 )
+                yield Finding.fail(message, key, **evidence)
+
+    def _golive_return_path(self, alias_domain, from_filter):
+        """The envelope sender Odoo uses for the alias domain's mail: its
+        bounce address when the server's from_filter accepts it, else the
+        From address (``ir.mail_server._prepare_email_message``)."""
+        bounce = alias_domain.bounce_email
+        if bounce and self.env["ir.mail_server"]._match_from_filter(
+            bounce, from_filter
+        ):
+            return bounce
+        return alias_domain.default_from_email or bounce or ""
+
+    def _golive_bounce_finding(self, resolver, alias_domain, return_path, host, tags):
+        """The return-path domain aligned with the From domain (DMARC SPF
+        alignment, relaxed unless the record says ``aspf=s``) and authorised
+        by its own SPF record: without both, SPF cannot pass DMARC."""
+        domain = alias_domain.name
+        from_address = alias_domain.default_from_email or alias_domain.bounce_email
+        strict = (tags or {}).get("aspf") == "s"
+        evidence = {
+            "domain": domain,
+            "return_path": return_path,
+            "return_path_domain": return_path.rpartition("@")[2].lower(),
+            "from_domain": from_address.rpartition("@")[2].lower(),
+            "alignment": "strict" if strict else "relaxed",
+            "smtp_host": host,
+        }
+        bounce_domain, from_domain = (
+            evidence["return_path_domain"],
+            evidence["from_domain"],
+        )
+        key = f"{domain}:bounce"
+        if not mail_dns.aligned(bounce_domain, from_domain, strict=strict):
+            message = self.env._(
+                "The return-path domain %(bounce)s is not aligned with the From "
+                "domain %(from)s (%(alignment)s DMARC alignment).",
+                bounce=bounce_domain,
+                alignment=evidence["alignment"],
+                **{"from": from_domain},
+            )
+            return Finding.fail(message, key, **evidence)
+        evidence["spf"] = mail_dns.spf_record(resolver, bounce_domain)
+        if not evidence["spf"] or (
+            host and not mail_dns.spf_names(evidence["spf"], host)
+        ):
+            message = self.env._(
+                "The SPF record of the return-path domain %(bounce)s does not "
+                "authorise the outgoing server %(host)s.",
+                bounce=bounce_domain,
+                host=host or "-",
+            )
+            return Finding.fail(message, key, **evidence)
+        message = self.env._(
+            "Return path %(address)s aligned with the From domain %(from)s and "
+            "authorised by SPF.",
+            address=return_path,
+            **{"from": from_domain},
+        )
+        return Finding.pass_(message, key, **evidence)

@@ -1,14 +1,27 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""DNS records that authenticate a sending domain (SPF, DMARC, DKIM).
+"""DNS records that authenticate a sending domain (SPF, DMARC, DKIM), and
+the names they are about (organizational domain, public mail domain).
 
 Read with dnspython, against the system's resolver or a given name server.
 :class:`DnsUnreachable` means the answer is unknown (no name server
 answered); a record that does not exist is an empty list.
 """
 
+import functools
+
 import dns.exception
 import dns.resolver
+
+RESERVED_DOMAINS = ("localhost", "example.com", "example.org", "example.net")
+RESERVED_SUFFIXES = (".localhost", ".local", ".invalid", ".test", ".example")
+# The Public Suffix List as Debian/Ubuntu ship it (package publicsuffix).
+PUBLIC_SUFFIX_LIST = "/usr/share/publicsuffix/public_suffix_list.dat"
+# Without the list: the second-level labels under which country-code TLDs
+# register names (co.uk, com.au, ne.jp...).
+SECOND_LEVEL_LABELS = frozenset(
+    {"ac", "co", "com", "edu", "go", "gov", "ne", "net", "or", "org"}
+)
 
 
 class DnsUnreachable(Exception):
@@ -47,15 +60,20 @@ def spf_record(resolver, domain):
     return records[0] if records else None
 
 
-def dmarc_policy(resolver, domain):
-    """The DMARC record's ``p=`` tag ('' when absent), or ``None``."""
+def dmarc_tags(resolver, domain):
+    """The tags of the DMARC record of ``domain`` (lower-cased values), or
+    ``None`` without a record."""
     for record in txt_records(resolver, f"_dmarc.{domain}"):
         if record.lower().startswith("v=dmarc1"):
-            tags = dict(
-                part.strip().split("=", 1) for part in record.split(";") if "=" in part
-            )
-            return tags.get("p", "").strip().lower()
+            pairs = (part.split("=", 1) for part in record.split(";") if "=" in part)
+            return {tag.strip().lower(): value.strip().lower() for tag, value in pairs}
     return None
+
+
+def dmarc_policy(resolver, domain):
+    """The DMARC record's ``p=`` tag ('' when absent), or ``None``."""
+    tags = dmarc_tags(resolver, domain)
+    return None if tags is None else tags.get("p", "")
 
 
 def dkim_record(resolver, selector, domain):
@@ -78,3 +96,74 @@ def spf_names(record, host):
             if any(target.endswith("." + p) or target == p for p in parents):
                 return True
     return False
+
+
+def is_public_mail_domain(name):
+    """Whether ``name`` can be a mail domain on the Internet: dotted, and
+    neither reserved (RFC 2606, RFC 6761) nor local."""
+    name = (name or "").strip().lower().rstrip(".")
+    return (
+        "." in name
+        and name not in RESERVED_DOMAINS
+        and not name.endswith(RESERVED_SUFFIXES)
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _public_suffix_rules(path):
+    """``(rules, exceptions)`` of the Public Suffix List at ``path``, or
+    ``None`` when it cannot be read."""
+    rules, exceptions = set(), set()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                rule = line.strip().split(" ", 1)[0].lower()
+                if not rule or rule.startswith("//"):
+                    continue
+                if rule.startswith("!"):
+                    exceptions.add(rule[1:])
+                else:
+                    rules.add(rule)
+    except OSError:
+        return None
+    return frozenset(rules), frozenset(exceptions)
+
+
+def _public_suffix_length(labels, path):
+    """How many trailing ``labels`` form the public suffix."""
+    psl = _public_suffix_rules(path)
+    if psl is None:
+        if len(labels) > 2 and len(labels[-1]) == 2:
+            return 2 if labels[-2] in SECOND_LEVEL_LABELS else 1
+        return 1
+    rules, exceptions = psl
+    # the prevailing rule is an exception, else the longest rule; else "*"
+    for index in range(len(labels)):
+        candidate = ".".join(labels[index:])
+        if candidate in exceptions:
+            return len(labels) - index - 1
+        wildcard = ".".join(["*"] + labels[index + 1 :])
+        if candidate in rules or (index + 1 < len(labels) and wildcard in rules):
+            return len(labels) - index
+    return 1
+
+
+def organizational_domain(name, path=PUBLIC_SUFFIX_LIST):
+    """The organizational domain of ``name`` (RFC 7489 §3.2): its public
+    suffix and one label more. ``mail.shop.example.co.uk`` gives
+    ``example.co.uk``. Reads the Public Suffix List at ``path``; without it,
+    a country-code second level (co.uk, com.au) stands for the list."""
+    labels = (name or "").strip().lower().rstrip(".").split(".")
+    suffix = _public_suffix_length(labels, path)
+    return (
+        ".".join(labels[-(suffix + 1) :]) if len(labels) > suffix else ".".join(labels)
+    )
+
+
+def aligned(domain, other, strict=False):
+    """DMARC identifier alignment (RFC 7489 §3.1): the same name (strict),
+    or the same organizational domain (relaxed)."""
+    domain, other = (d.strip().lower().rstrip(".") for d in (domain, other))
+    if strict:
+        return domain == other
+    return organizational_domain(domain) == organizational_domain(other)
