@@ -14,13 +14,15 @@ import dns.rrset
 class LoopbackDns:
     """UDP server on 127.0.0.1; ``records`` maps a name to its TXT strings.
 
-    A name not in ``records`` answers NXDOMAIN.
+    A name not in ``records`` answers NXDOMAIN; a name in ``silent`` gets no
+    answer at all (the resolver times out, as with a dead name server).
     """
 
-    def __init__(self, records):
+    def __init__(self, records, silent=()):
         self.records = {
             name.rstrip(".").lower(): txts for name, txts in records.items()
         }
+        self.silent = {name.rstrip(".").lower() for name in silent}
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.2)
@@ -51,6 +53,8 @@ class LoopbackDns:
             response = dns.message.make_response(query)
             question = query.question[0]
             name = question.name.to_text().rstrip(".").lower()
+            if name in self.silent:
+                continue
             txts = self.records.get(name)
             if txts is None:
                 response.set_rcode(dns.rcode.NXDOMAIN)

@@ -278,6 +278,7 @@ class TestChecksMailDomainAuth(GoliveCase):
                 "shop.example.com:spf": "pass",
                 "shop.example.com:dmarc": "pass",
                 "shop.example.com:dkim:mx": "pass",
+                "shop.example.com:bounce": "pass",
             },
         )
 
@@ -294,6 +295,7 @@ class TestChecksMailDomainAuth(GoliveCase):
                 "shop.example.com:spf": "fail",
                 "shop.example.com:dmarc": "warn",
                 "shop.example.com:dkim:mx": "fail",
+                "shop.example.com:bounce": "fail",
             },
         )
         with LoopbackDns({}) as server:
@@ -306,3 +308,98 @@ class TestChecksMailDomainAuth(GoliveCase):
         run = self.run_against(closed, network_timeout=1)
         self.assertStatus(run, self.CODE, "skipped")
         self.assertIn("DNS unreachable", self.results(run).message)
+
+    def bounce(self, run):
+        """The return-path finding of the shop domain."""
+        return self.results(run, self.CODE).filtered(
+            lambda r: r.object_key == "shop.example.com:bounce"
+        )
+
+    def test_return_path_aligned_and_authorised(self):
+        records = {
+            "shop.example.com": ["v=spf1 include:mailgun.org ~all"],
+            "_dmarc.shop.example.com": ["v=DMARC1; p=reject"],
+        }
+        with LoopbackDns(records) as server:
+            run = self.run_against(server.nameserver, dkim_selectors="")
+        bounce = self.bounce(run)
+        self.assertEqual(bounce.status, "pass", bounce.message)
+        self.assertEqual(bounce.evidence["return_path"], "bounce@shop.example.com")
+        self.assertEqual(bounce.evidence["from_domain"], "shop.example.com")
+        self.assertEqual(bounce.evidence["alignment"], "relaxed")
+        # the From on the parent domain: the same organizational domain
+        # (example.com), aligned under relaxed alignment ...
+        self.env["mail.alias.domain"].search([]).default_from = "erp@example.com"
+        with LoopbackDns(records) as server:
+            run = self.run_against(server.nameserver, dkim_selectors="")
+        self.assertEqual(self.bounce(run).status, "pass", self.bounce(run).message)
+        # ... but not when the DMARC record asks for strict SPF alignment
+        records["_dmarc.shop.example.com"] = ["v=DMARC1; p=reject; aspf=s"]
+        with LoopbackDns(records) as server:
+            run = self.run_against(server.nameserver, dkim_selectors="")
+        bounce = self.bounce(run)
+        self.assertEqual(bounce.status, "fail")
+        self.assertEqual(
+            bounce.message,
+            "The return-path domain shop.example.com is not aligned with the "
+            "From domain example.com (strict DMARC alignment).",
+        )
+
+    def test_return_path_not_aligned(self):
+        # mail sent as another brand while bounces go to the shop's domain:
+        # SPF passes for the bounce domain but cannot pass DMARC for the From
+        self.env["mail.alias.domain"].search([]).default_from = "news@brand.co.uk"
+        records = {"shop.example.com": ["v=spf1 include:mailgun.org ~all"]}
+        with LoopbackDns(records) as server:
+            run = self.run_against(server.nameserver, dkim_selectors="")
+        bounce = self.bounce(run)
+        self.assertEqual(bounce.status, "fail")
+        self.assertEqual(bounce.evidence["return_path_domain"], "shop.example.com")
+        self.assertEqual(bounce.evidence["from_domain"], "brand.co.uk")
+        self.assertIn("not aligned", bounce.message)
+
+    def test_return_path_follows_from_filter(self):
+        # The server only sends as erp@example.com: Odoo then puts the From,
+        # not the bounce address, in the envelope, and SPF is checked there.
+        self.env["mail.alias.domain"].search([]).default_from = "erp@example.com"
+        self.env["ir.mail_server"].search([]).from_filter = "erp@example.com"
+        records = {"shop.example.com": ["v=spf1 include:mailgun.org ~all"]}
+        with LoopbackDns(records) as server:
+            run = self.run_against(server.nameserver, dkim_selectors="")
+        bounce = self.bounce(run)
+        self.assertEqual(bounce.status, "fail")
+        self.assertEqual(bounce.evidence["return_path"], "erp@example.com")
+        self.assertIsNone(bounce.evidence["spf"])
+        self.assertEqual(
+            bounce.message,
+            "The SPF record of the return-path domain example.com does not "
+            "authorise the outgoing server smtp.mailgun.org.",
+        )
+        records["example.com"] = ["v=spf1 include:mailgun.org -all"]
+        with LoopbackDns(records) as server:
+            run = self.run_against(server.nameserver, dkim_selectors="")
+        self.assertEqual(self.bounce(run).status, "pass", self.bounce(run).message)
+
+    def test_return_path_dns_unreachable(self):
+        # the name server answers for the alias domain but not for the
+        # return-path domain: that part is unknown, skipped with the reason
+        self.env["mail.alias.domain"].search([]).default_from = "erp@example.com"
+        self.env["ir.mail_server"].search([]).from_filter = "erp@example.com"
+        records = {
+            "shop.example.com": ["v=spf1 include:mailgun.org ~all"],
+            "_dmarc.shop.example.com": ["v=DMARC1; p=reject"],
+        }
+        with LoopbackDns(records, silent=["example.com"]) as server:
+            run = self.run_against(
+                server.nameserver, dkim_selectors="", network_timeout=1
+            )
+        self.assertEqual(
+            self.statuses(run, self.CODE),
+            {
+                "shop.example.com:spf": "pass",
+                "shop.example.com:dmarc": "pass",
+                "shop.example.com": "skipped",
+            },
+        )
+        skipped = self.results(run, self.CODE).filtered(lambda r: r.status == "skipped")
+        self.assertIn("DNS unreachable, shop.example.com not verified", skipped.message)
