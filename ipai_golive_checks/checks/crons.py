@@ -170,30 +170,8 @@ class GoliveCheckRegistry(models.AbstractModel):
         Only inactive crons are read, so the cost does not grow with the number
         of active ones.
         """
-        cr = self.env.cr
-        cr.execute("SELECT id FROM ir_cron WHERE NOT active")
-        inactive = {row[0] for row in cr.fetchall()}
-        cr.execute("SELECT max(id) FROM ir_cron")
-        max_id = cr.fetchone()[0] or 0
         first_run = "max_id" not in ctx.memory
-        previous_inactive = set(ctx.memory.get("inactive", []))
-        previous_max_id = ctx.memory.get("max_id", 0)
-        deactivated = {
-            int(cron_id): since
-            for cron_id, since in ctx.memory.get("deactivated", {}).items()
-            if int(cron_id) in inactive
-        }
-        today = fields.Date.to_string(fields.Date.today())
-        if not first_run:
-            for cron_id in inactive - previous_inactive - set(deactivated):
-                if cron_id <= previous_max_id:  # existed, active, at the last run
-                    deactivated[cron_id] = today
-        ctx.memory.clear()
-        ctx.memory.update(
-            inactive=sorted(inactive),
-            max_id=max_id,
-            deactivated={str(k): v for k, v in sorted(deactivated.items())},
-        )
+        inactive, deactivated = self._golive_crons_remember_inactive(ctx.memory)
         if first_run:
             yield Finding.pass_(
                 self.env._(
@@ -224,6 +202,35 @@ class GoliveCheckRegistry(models.AbstractModel):
                 )
             )
 
+    def _golive_crons_remember_inactive(self, memory):
+        """Update ``memory`` with the crons inactive now; return them and the
+        crons seen deactivated, ``{cron_id: 'YYYY-MM-DD'}`` (since when)."""
+        cr = self.env.cr
+        cr.execute("SELECT id FROM ir_cron WHERE NOT active")
+        inactive = {row[0] for row in cr.fetchall()}
+        cr.execute("SELECT max(id) FROM ir_cron")
+        max_id = cr.fetchone()[0] or 0
+        first_run = "max_id" not in memory
+        previous_inactive = set(memory.get("inactive", []))
+        previous_max_id = memory.get("max_id", 0)
+        deactivated = {
+            int(cron_id): since
+            for cron_id, since in memory.get("deactivated", {}).items()
+            if int(cron_id) in inactive
+        }
+        today = fields.Date.to_string(fields.Date.today())
+        if not first_run:
+            for cron_id in inactive - previous_inactive - set(deactivated):
+                if cron_id <= previous_max_id:  # existed, active, at the last run
+                    deactivated[cron_id] = today
+        memory.clear()
+        memory.update(
+            inactive=sorted(inactive),
+            max_id=max_id,
+            deactivated={str(k): v for k, v in sorted(deactivated.items())},
+        )
+        return inactive, deactivated
+
     @golive_check(
         "crons.scheduler_alive",
         title="The cron scheduler is alive",
@@ -235,25 +242,36 @@ class GoliveCheckRegistry(models.AbstractModel):
         params={"stuck_minutes": 120, "progress_hours": 48},
     )
     def _check_crons_scheduler_alive(self, ctx):
+        now = fields.Datetime.now()
+        yield self._golive_cron_threads_finding()
+        self.env.cr.execute("SELECT min(nextcall) FROM ir_cron WHERE active")
+        oldest = self.env.cr.fetchone()[0]
+        yield self._golive_cron_nextcall_finding(
+            now, oldest, int(ctx.params["stuck_minutes"])
+        )
+        yield self._golive_cron_progress_finding(
+            now, oldest, int(ctx.params["progress_hours"])
+        )
+
+    def _golive_cron_threads_finding(self):
         threads = config.get("max_cron_threads", 0)
         if threads and threads > 0:
-            yield Finding.pass_(
+            return Finding.pass_(
                 self.env._("%(count)s cron thread(s) configured.", count=threads),
                 "max_cron_threads",
                 max_cron_threads=threads,
             )
-        else:
-            yield Finding.fail(
-                self.env._("max_cron_threads is 0: no scheduled action will run."),
-                "max_cron_threads",
-                max_cron_threads=threads,
-            )
-        now = fields.Datetime.now()
-        self.env.cr.execute("SELECT min(nextcall) FROM ir_cron WHERE active")
-        oldest = self.env.cr.fetchone()[0]
+        return Finding.fail(
+            self.env._("max_cron_threads is 0: no scheduled action will run."),
+            "max_cron_threads",
+            max_cron_threads=threads,
+        )
+
+    def _golive_cron_nextcall_finding(self, now, oldest, stuck_minutes):
+        """``oldest``: the earliest next call of an active job."""
         late = int((now - oldest).total_seconds() // 60) if oldest else 0
-        if late > int(ctx.params["stuck_minutes"]):
-            yield Finding.fail(
+        if late > stuck_minutes:
+            return Finding.fail(
                 self.env._(
                     "The most overdue job should have run %(minutes)s minutes ago: "
                     "the scheduler looks stuck.",
@@ -263,45 +281,38 @@ class GoliveCheckRegistry(models.AbstractModel):
                 oldest_nextcall=fields.Datetime.to_string(oldest),
                 minutes_late=late,
             )
-        else:
-            yield Finding.pass_(
-                self.env._(
-                    "No job is more than %(minutes)s minutes late.",
-                    minutes=ctx.params["stuck_minutes"],
-                ),
-                "nextcall",
-                minutes_late=max(late, 0),
-            )
+        return Finding.pass_(
+            self.env._(
+                "No job is more than %(minutes)s minutes late.",
+                minutes=stuck_minutes,
+            ),
+            "nextcall",
+            minutes_late=max(late, 0),
+        )
+
+    def _golive_cron_progress_finding(self, now, oldest, progress_hours):
+        """A job ran within ``progress_hours`` (``ir.cron.progress``), or no
+        job has been due for that long."""
         self.env.cr.execute("SELECT max(create_date) FROM ir_cron_progress")
         last_progress = self.env.cr.fetchone()[0]
-        window = now - timedelta(hours=int(ctx.params["progress_hours"]))
+        evidence = {"last_progress": fields.Datetime.to_string(last_progress)}
+        window = now - timedelta(hours=progress_hours)
         if last_progress and last_progress >= window:
-            yield Finding.pass_(
-                self.env._(
-                    "A job ran at %(date)s.",
-                    date=fields.Datetime.to_string(last_progress),
-                ),
-                "ir.cron.progress",
-                last_progress=fields.Datetime.to_string(last_progress),
+            message = self.env._(
+                "A job ran at %(date)s.", date=evidence["last_progress"]
             )
-        elif oldest and oldest < window:
-            yield Finding.fail(
-                self.env._(
-                    "No job has run for %(hours)s hours while jobs are due.",
-                    hours=ctx.params["progress_hours"],
-                ),
-                "ir.cron.progress",
-                last_progress=fields.Datetime.to_string(last_progress),
+            return Finding.pass_(message, "ir.cron.progress", **evidence)
+        if oldest and oldest < window:
+            message = self.env._(
+                "No job has run for %(hours)s hours while jobs are due.",
+                hours=progress_hours,
             )
-        else:
-            yield Finding.pass_(
-                self.env._(
-                    "No due job has waited for a run longer than %(hours)s hours.",
-                    hours=ctx.params["progress_hours"],
-                ),
-                "ir.cron.progress",
-                last_progress=fields.Datetime.to_string(last_progress),
-            )
+            return Finding.fail(message, "ir.cron.progress", **evidence)
+        message = self.env._(
+            "No due job has waited for a run longer than %(hours)s hours.",
+            hours=progress_hours,
+        )
+        return Finding.pass_(message, "ir.cron.progress", **evidence)
 
     @golive_check(
         "crons.queue_job_backlog",

@@ -1,5 +1,6 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
@@ -150,3 +151,102 @@ class TestChecksCrons(GoliveCase):
         run = self.run_checks(["crons.queue_job_backlog"])
         self.assertStatus(run, "crons.queue_job_backlog", "skipped")
         self.assertIn("not installed", self.results(run).message)
+
+
+@tagged("post_install", "-at_install")
+class TestChecksCronsQueueJob(GoliveCase):
+    """crons.queue_job_backlog on a real ``queue_job`` table.
+
+    OCA's queue_job is not a dependency of these addons and is not installed
+    in the test database: installing it (``odoo-addon-queue_job``) would add a
+    server-wide module and its job runner to every test run and to CI for a
+    check that reads two things only, whether the module is installed
+    (``ir_module_module.state``) and the ``state``/``date_created`` columns of
+    its ``queue_job`` table. So the test creates that table with OCA's column
+    names and types, and the module row as installed, inside the test's
+    transaction: DDL is transactional in PostgreSQL, and everything is rolled
+    back after each test.
+    """
+
+    CODE = "crons.queue_job_backlog"
+
+    def setUp(self):
+        super().setUp()
+        self.env.cr.execute("SELECT to_regclass('queue_job')")
+        self.assertIsNone(self.env.cr.fetchone()[0], "OCA queue_job is installed")
+        self.env.cr.execute(
+            """
+            CREATE TABLE queue_job (
+                id serial PRIMARY KEY,
+                uuid varchar NOT NULL,
+                name varchar,
+                channel varchar,
+                state varchar NOT NULL,
+                priority integer,
+                exc_info text,
+                date_created timestamp without time zone,
+                date_enqueued timestamp without time zone,
+                date_done timestamp without time zone,
+                eta timestamp without time zone
+            )
+            """
+        )
+        Module = self.env["ir.module.module"]
+        module = Module.search([("name", "=", "queue_job")]) or Module.create(
+            {"name": "queue_job", "shortdesc": "Job Queue"}
+        )
+        module.state = "installed"
+
+    def enqueue(self, state, minutes_ago):
+        """A job created ``minutes_ago`` (UTC, as Odoo stores datetimes)."""
+        self.env.cr.execute(
+            "INSERT INTO queue_job (uuid, name, channel, state, date_created) "
+            "VALUES (gen_random_uuid()::varchar, 'res.partner.write', 'root', %s, "
+            "now() at time zone 'UTC' - make_interval(mins => %s))",
+            (state, minutes_ago),
+        )
+
+    def set_params(self, **params):
+        check = self.env["golive.check"]._sync_registry()[self.CODE]
+        check.parameters = json.dumps(params)
+
+    def test_backlog(self):
+        self.enqueue("pending", 5)
+        self.enqueue("enqueued", 180)  # waiting for three hours
+        self.enqueue("done", 600)
+        self.enqueue("failed", 30)
+        run = self.run_checks([self.CODE])
+        self.assertEqual(
+            self.statuses(run, self.CODE), {"backlog": "fail", "failed": "warn"}
+        )
+        backlog = self.results(run, self.CODE).filtered(
+            lambda r: r.object_key == "backlog"
+        )
+        self.assertEqual(
+            backlog.message,
+            "1 of 2 waiting jobs wait for more than 60 minutes.",
+        )
+        self.assertEqual(backlog.evidence["late"], 1)
+        self.assertEqual(backlog.evidence["waiting"], 2)
+        self.assertEqual(backlog.evidence["failed"], 1)
+        # the threshold is the check's: four hours of patience clear the backlog
+        self.set_params(max_wait_minutes=240)
+        run = self.run_checks([self.CODE])
+        self.assertStatus(run, self.CODE, "pass", "backlog")
+
+    def test_no_backlog(self):
+        self.enqueue("pending", 5)
+        self.enqueue("started", 90)  # running, not waiting
+        self.enqueue("done", 600)
+        run = self.run_checks([self.CODE])
+        self.assertEqual(self.statuses(run, self.CODE), {"backlog": "pass"})
+        self.assertEqual(
+            self.results(run, self.CODE).message,
+            "1 jobs waiting, none for more than 60 minutes.",
+        )
+        # the module uninstalled: no queue to look at
+        self.env["ir.module.module"].search(
+            [("name", "=", "queue_job")]
+        ).state = "uninstalled"
+        run = self.run_checks([self.CODE])
+        self.assertStatus(run, self.CODE, "skipped")
