@@ -43,7 +43,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         for server in servers:
             targets.append(self._golive_smtp_server_target(server))
         if not targets and config.get("smtp_server"):
-            targets.append(self._golive_smtp_config_target())
+            targets.append(smtp.config_target(config))
         return targets
 
     def _golive_smtp_server_target(self, server):
@@ -51,9 +51,6 @@ class GoliveCheckRegistry(models.AbstractModel):
         if server.smtp_authentication == "cli":
             return smtp.config_target(config, server.name)
         return smtp.server_target(server)
-
-    def _golive_smtp_config_target(self):
-        return smtp.config_target(config)
 
     def _golive_smtp_evidence(self, target, **extra):
         evidence = {
@@ -457,7 +454,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         if server:
             return self._golive_smtp_server_target(server)
         if config.get("smtp_server"):
-            return self._golive_smtp_config_target()
+            return smtp.config_target(config)
         return None
 
     @golive_check(
@@ -651,19 +648,23 @@ class GoliveCheckRegistry(models.AbstractModel):
         by its own SPF record: without both, SPF cannot pass DMARC."""
         domain = alias_domain.name
         from_address = alias_domain.default_from_email or alias_domain.bounce_email
+        bounce_domain = return_path.rpartition("@")[2].lower()
+        from_domain = from_address.rpartition("@")[2].lower()
         strict = (tags or {}).get("aspf") == "s"
         evidence = {
             "domain": domain,
             "return_path": return_path,
-            "return_path_domain": return_path.rpartition("@")[2].lower(),
-            "from_domain": from_address.rpartition("@")[2].lower(),
+            "return_path_domain": bounce_domain,
+            "from_domain": from_domain,
+            "organizational_domains": sorted(
+                {
+                    mail_dns.organizational_domain(d)
+                    for d in (bounce_domain, from_domain)
+                }
+            ),
             "alignment": "strict" if strict else "relaxed",
             "smtp_host": host,
         }
-        bounce_domain, from_domain = (
-            evidence["return_path_domain"],
-            evidence["from_domain"],
-        )
         key = f"{domain}:bounce"
         if not mail_dns.aligned(bounce_domain, from_domain, strict=strict):
             message = self.env._(
@@ -674,15 +675,18 @@ class GoliveCheckRegistry(models.AbstractModel):
                 **{"from": from_domain},
             )
             return Finding.fail(message, key, **evidence)
-        evidence["spf"] = mail_dns.spf_record(resolver, bounce_domain)
-        if not evidence["spf"] or (
-            host and not mail_dns.spf_names(evidence["spf"], host)
-        ):
+        evidence["spf"] = spf = mail_dns.spf_record(resolver, bounce_domain)
+        if not spf:
+            message = self.env._(
+                "The return-path domain %s has no SPF record.", bounce_domain
+            )
+            return Finding.fail(message, key, **evidence)
+        if host and not mail_dns.spf_names(spf, host):
             message = self.env._(
                 "The SPF record of the return-path domain %(bounce)s does not "
                 "authorise the outgoing server %(host)s.",
                 bounce=bounce_domain,
-                host=host or "-",
+                host=host,
             )
             return Finding.fail(message, key, **evidence)
         message = self.env._(

@@ -12,8 +12,10 @@ import psutil
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tests.common import BaseCase
 from odoo.tools import config
 
+from ..tools import mail_dns
 from ._dns_server import LoopbackDns
 from .common import GoliveCase
 
@@ -371,7 +373,14 @@ class TestChecksMailDomainAuth(GoliveCase):
         self.assertEqual(bounce.evidence["return_path"], "erp@example.com")
         self.assertIsNone(bounce.evidence["spf"])
         self.assertEqual(
-            bounce.message,
+            bounce.message, "The return-path domain example.com has no SPF record."
+        )
+        # an SPF record there, but for another provider
+        records["example.com"] = ["v=spf1 include:_spf.google.com -all"]
+        with LoopbackDns(records) as server:
+            run = self.run_against(server.nameserver, dkim_selectors="")
+        self.assertEqual(
+            self.bounce(run).message,
             "The SPF record of the return-path domain example.com does not "
             "authorise the outgoing server smtp.mailgun.org.",
         )
@@ -403,3 +412,63 @@ class TestChecksMailDomainAuth(GoliveCase):
         )
         skipped = self.results(run, self.CODE).filtered(lambda r: r.status == "skipped")
         self.assertIn("DNS unreachable, shop.example.com not verified", skipped.message)
+
+
+PSL = """\
+// ===BEGIN ICANN DOMAINS===
+com
+uk
+co.uk
+*.ck
+!www.ck
+// ===BEGIN PRIVATE DOMAINS===
+github.io
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestOrganizationalDomain(BaseCase):
+    """DMARC's organizational domain, from a Public Suffix List file, and
+    from the fallback rule when the host has none."""
+
+    def setUp(self):
+        super().setUp()
+        handle, self.psl = tempfile.mkstemp(suffix=".dat")
+        with os.fdopen(handle, "w") as psl:
+            psl.write(PSL)
+        self.addCleanup(os.unlink, self.psl)
+
+    def test_public_suffix_list(self):
+        for name, expected in (
+            ("mail.shop.example.com", "example.com"),
+            ("example.com", "example.com"),
+            ("Bounce.Brand.co.uk.", "brand.co.uk"),
+            ("a.b.kawasaki.ck", "b.kawasaki.ck"),  # *.ck: kawasaki.ck is public
+            ("shop.www.ck", "www.ck"),  # !www.ck: www.ck is registrable
+            ("eu.shop.github.io", "shop.github.io"),
+            ("com", "com"),
+        ):
+            with self.subTest(name=name):
+                self.assertEqual(
+                    mail_dns.organizational_domain(name, self.psl), expected
+                )
+
+    def test_without_public_suffix_list(self):
+        missing = self.psl + ".missing"
+        for name, expected in (
+            ("mail.shop.example.com", "example.com"),
+            ("bounce.brand.co.uk", "brand.co.uk"),
+            ("mg.brand.de", "brand.de"),
+        ):
+            with self.subTest(name=name):
+                self.assertEqual(
+                    mail_dns.organizational_domain(name, missing), expected
+                )
+
+    def test_alignment(self):
+        self.assertTrue(mail_dns.aligned("mg.shop.example.com", "example.com"))
+        self.assertFalse(
+            mail_dns.aligned("mg.shop.example.com", "example.com", strict=True)
+        )
+        self.assertTrue(mail_dns.aligned("Example.COM.", "example.com", strict=True))
+        self.assertFalse(mail_dns.aligned("brand.co.uk", "other.co.uk"))
