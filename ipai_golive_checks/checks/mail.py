@@ -1,10 +1,12 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Mail checks: outgoing server, SMTP probe, failed mails, alias domain, test send.
+"""Mail checks: outgoing server, SMTP probe, failed and stalled mails, alias
+domain, test send, and the sending domain's authentication in DNS.
 
 In test mode ``ir.mail_server.connect()`` returns None without connecting, so
-the probe and the test send open their own ``smtplib`` session with the
-record's host, port, encryption and credentials, always with a timeout.
+the probe and the test send open their own SMTP session (tools/smtp.py) with
+the record's host, port, encryption and credentials, always with a timeout.
+The DNS records are read by tools/mail_dns.py.
 """
 
 import socket
@@ -544,7 +546,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         for alias_domain in alias_domains:
             domain = alias_domain.name
             try:
-                yield from self._golive_spf_findings(resolver, domain, host)
+                yield self._golive_spf_finding(resolver, domain, host)
                 tags = mail_dns.dmarc_tags(resolver, domain)
                 yield self._golive_dmarc_finding(domain, tags)
                 yield from self._golive_dkim_findings(resolver, domain, selectors)
@@ -563,34 +565,23 @@ class GoliveCheckRegistry(models.AbstractModel):
                     error=str(exc),
                 )
 
-    def _golive_spf_findings(self, resolver, domain, host):
+    def _golive_spf_finding(self, resolver, domain, host):
         spf = mail_dns.spf_record(resolver, domain)
         key = f"{domain}:spf"
         if not spf:
-            yield Finding.fail(
-                self.env._("%s has no SPF record.", domain), key, domain=domain
-            )
-        elif host and not mail_dns.spf_names(spf, host):
-            yield Finding.fail(
-                self.env._(
-                    "The SPF record of %(domain)s does not name the outgoing "
-                    "server %(host)s.",
-                    domain=domain,
-                    host=host,
-                ),
-                key,
+            message = self.env._("%s has no SPF record.", domain)
+            return Finding.fail(message, key, domain=domain)
+        evidence = {"domain": domain, "spf": spf, "smtp_host": host}
+        if host and not mail_dns.spf_names(spf, host):
+            message = self.env._(
+                "The SPF record of %(domain)s does not name the outgoing "
+                "server %(host)s.",
                 domain=domain,
-                spf=spf,
-                smtp_host=host,
+                host=host,
             )
-        else:
-            yield Finding.pass_(
-                self.env._("%s has an SPF record.", domain),
-                key,
-                domain=domain,
-                spf=spf,
-                smtp_host=host,
-            )
+            return Finding.fail(message, key, **evidence)
+        message = self.env._("%s has an SPF record.", domain)
+        return Finding.pass_(message, key, **evidence)
 
     def _golive_dmarc_finding(self, domain, tags):
         """``tags``: the DMARC record's tags, None without a record."""
