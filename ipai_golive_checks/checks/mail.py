@@ -635,12 +635,15 @@ class GoliveCheckRegistry(models.AbstractModel):
 
     def _golive_bounce_finding(self, resolver, alias_domain, return_path, host, tags):
         """The return-path domain aligned with the From domain (DMARC SPF
-        alignment, relaxed unless the record says ``aspf=s``) and authorised
-        by its own SPF record: without both, SPF cannot pass DMARC."""
+        alignment, relaxed unless the From domain's record says ``aspf=s``;
+        ``tags`` are the alias domain's) and authorised by its own SPF
+        record: without both, SPF cannot pass DMARC."""
         domain = alias_domain.name
         from_address = alias_domain.default_from_email or alias_domain.bounce_email
         bounce_domain = return_path.rpartition("@")[2].lower()
         from_domain = from_address.rpartition("@")[2].lower()
+        if from_domain != domain.lower():
+            tags = mail_dns.dmarc_tags_applying(resolver, from_domain)
         strict = (tags or {}).get("aspf") == "s"
         evidence = {
             "domain": domain,

@@ -335,8 +335,14 @@ class TestChecksMailDomainAuth(GoliveCase):
         with LoopbackDns(records) as server:
             run = self.run_against(server.nameserver, dkim_selectors="")
         self.assertEqual(self.bounce(run).status, "pass", self.bounce(run).message)
-        # ... but not when the DMARC record asks for strict SPF alignment
+        # ... but not when the From domain's DMARC record asks for strict SPF
+        # alignment (the alias domain's own record does not apply to it)
         records["_dmarc.shop.example.com"] = ["v=DMARC1; p=reject; aspf=s"]
+        with LoopbackDns(records) as server:
+            run = self.run_against(server.nameserver, dkim_selectors="")
+        self.assertEqual(self.bounce(run).status, "pass", self.bounce(run).message)
+        records["_dmarc.shop.example.com"] = ["v=DMARC1; p=reject"]
+        records["_dmarc.example.com"] = ["v=DMARC1; p=reject; aspf=s"]
         with LoopbackDns(records) as server:
             run = self.run_against(server.nameserver, dkim_selectors="")
         bounce = self.bounce(run)
@@ -346,6 +352,13 @@ class TestChecksMailDomainAuth(GoliveCase):
             "The return-path domain shop.example.com is not aligned with the "
             "From domain example.com (strict DMARC alignment).",
         )
+        # a From subdomain without a record of its own: the organizational
+        # domain's record applies
+        self.env["mail.alias.domain"].search([]).default_from = "erp@news.example.com"
+        with LoopbackDns(records) as server:
+            run = self.run_against(server.nameserver, dkim_selectors="")
+        self.assertEqual(self.bounce(run).status, "fail", self.bounce(run).message)
+        self.assertEqual(self.bounce(run).evidence["alignment"], "strict")
 
     def test_return_path_not_aligned(self):
         # mail sent as another brand while bounces go to the shop's domain:

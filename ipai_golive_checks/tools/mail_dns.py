@@ -70,6 +70,17 @@ def dmarc_tags(resolver, domain):
     return None
 
 
+def dmarc_tags_applying(resolver, domain):
+    """The tags of the DMARC record that applies to mail From ``domain``:
+    its own, else its organizational domain's (RFC 7489 §6.6.3); ``None``
+    without either."""
+    tags = dmarc_tags(resolver, domain)
+    organizational = organizational_domain(domain)
+    if tags is None and organizational != domain.lower().rstrip("."):
+        tags = dmarc_tags(resolver, organizational)
+    return tags
+
+
 def dmarc_policy(resolver, domain):
     """The DMARC record's ``p=`` tag ('' when absent), or ``None``."""
     tags = dmarc_tags(resolver, domain)
