@@ -134,27 +134,21 @@ class GoliveCheckRegistry(models.AbstractModel):
                 )
             return "warn", message, evidence
         if withheld:
-            return (
-                "warn",
-                self.env._(
-                    "%(server)s answers; verify_tls is off, so %(what)s not sent "
-                    "over the unverified connection.",
-                    server=target["key"],
-                    what=withheld,
-                ),
-                evidence,
-            )
-        return (
-            "pass",
-            self.env._(
-                "%(server)s (%(host)s:%(port)s): %(steps)s.",
+            message = self.env._(
+                "%(server)s answers; verify_tls is off, so %(what)s not sent "
+                "over the unverified connection.",
                 server=target["key"],
-                host=target["host"],
-                port=target["port"],
-                steps=", ".join(steps),
-            ),
-            evidence,
+                what=withheld,
+            )
+            return "warn", message, evidence
+        message = self.env._(
+            "%(server)s (%(host)s:%(port)s): %(steps)s.",
+            server=target["key"],
+            host=target["host"],
+            port=target["port"],
+            steps=", ".join(steps),
         )
+        return "pass", message, evidence
 
     # ------------------------------------------------------------------
     # Checks
@@ -546,6 +540,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         for alias_domain in alias_domains:
             domain = alias_domain.name
             try:
+                if not mail_dns.exists(resolver, domain):
+                    yield self._golive_domain_missing(resolver, domain)
+                    continue
                 yield self._golive_spf_finding(resolver, domain, host)
                 tags = mail_dns.dmarc_tags(resolver, domain)
                 yield self._golive_dmarc_finding(domain, tags)
@@ -564,6 +561,15 @@ class GoliveCheckRegistry(models.AbstractModel):
                     domain,
                     error=str(exc),
                 )
+
+    def _golive_domain_missing(self, resolver, domain):
+        message = self.env._(
+            "%s does not exist in DNS (NXDOMAIN): no mail from it can be "
+            "authenticated.",
+            domain,
+        )
+        nameservers = [str(ns) for ns in resolver.nameservers]
+        return Finding.fail(message, domain, domain=domain, nameservers=nameservers)
 
     def _golive_spf_finding(self, resolver, domain, host):
         spf = mail_dns.spf_record(resolver, domain)

@@ -300,9 +300,15 @@ class TestChecksMailDomainAuth(GoliveCase):
                 "shop.example.com:bounce": "fail",
             },
         )
+        # the domain itself unknown to DNS: one finding, not one per record
         with LoopbackDns({}) as server:
             run = self.run_against(server.nameserver)
-        self.assertEqual(set(self.statuses(run, self.CODE).values()), {"fail"})
+        self.assertEqual(self.statuses(run, self.CODE), {"shop.example.com": "fail"})
+        self.assertEqual(
+            self.results(run, self.CODE).message,
+            "shop.example.com does not exist in DNS (NXDOMAIN): no mail from it "
+            "can be authenticated.",
+        )
 
     def test_dns_unreachable(self):
         with LoopbackDns({}) as server:

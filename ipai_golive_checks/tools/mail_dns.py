@@ -53,6 +53,20 @@ def txt_records(resolver, name):
     return [b"".join(record.strings).decode("utf-8", "replace") for record in answer]
 
 
+def exists(resolver, name):
+    """Whether ``name`` exists in DNS (any record, or none of type TXT but
+    records below it); False on NXDOMAIN."""
+    try:
+        resolver.resolve(name, "TXT")
+    except dns.resolver.NXDOMAIN:
+        return False
+    except dns.resolver.NoAnswer:
+        return True
+    except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
+        raise DnsUnreachable(str(exc)) from exc
+    return True
+
+
 def spf_record(resolver, domain):
     records = [
         r for r in txt_records(resolver, domain) if r.lower().startswith("v=spf1")
