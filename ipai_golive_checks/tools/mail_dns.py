@@ -29,7 +29,7 @@ class DnsUnreachable(Exception):
 
 
 def make_resolver(nameserver="", timeout=5.0):
-    """A resolver: the system's, or ``host[:port]`` when given."""
+    """A caching resolver: the system's, or ``host[:port]`` when given."""
     if nameserver:
         resolver = dns.resolver.Resolver(configure=False)
         host, _sep, port = nameserver.partition(":")
@@ -39,6 +39,9 @@ def make_resolver(nameserver="", timeout=5.0):
     else:
         resolver = dns.resolver.Resolver()
     resolver.timeout = resolver.lifetime = float(timeout)
+    # one run asks for the same names more than once (the domain's TXT for
+    # its existence and its SPF, the From domain's DMARC)
+    resolver.cache = dns.resolver.Cache()
     return resolver
 
 
