@@ -270,12 +270,16 @@ class GoliveChecklist(models.Model):
                 for phase in by_checklist[checklist.id]
             ]
             checklist.phase_readiness = (
-                self.env["ir.qweb"]._render(
-                    "ipai_golive.golive_phase_readiness", {"rows": rows}
-                )
+                self._render_html("golive_phase_readiness", rows=rows)
                 if rows
                 else False
             )
+
+    def _render_html(self, template, **values):
+        """The HTML of the QWeb ``template`` of this addon with ``values``,
+        without the indentation around it (views/golive_checklist_templates.xml:
+        the readiness bars and the chatter messages)."""
+        return self.env["ir.qweb"]._render(f"ipai_golive.{template}", values).strip()
 
     @api.depends("backup_ids")
     def _compute_backup_id(self):

@@ -158,10 +158,6 @@ class GoliveChecklist(models.Model):
             bindings[task.checklist_id.id].update(task._check_bindings())
         return bindings
 
-    def _render_html(self, template, **values):
-        """The HTML of the QWeb ``template`` of this addon with ``values``."""
-        return self.env["ir.qweb"]._render(f"ipai_golive.{template}", values)
-
     def _post_alert(self, body):
         """Post ``body`` on the chatter, notifying the company's alert recipients."""
         self.ensure_one()

@@ -496,8 +496,10 @@ class GoliveTask(models.Model):
 
     def _html_list(self):
         """The tasks as an HTML list for chatter messages."""
-        return self.env["ir.qweb"]._render(
-            "ipai_golive.golive_task_list", {"tasks": self}
+        return (
+            self.env["ir.qweb"]
+            ._render("ipai_golive.golive_task_list", {"tasks": self})
+            .strip()
         )
 
     def _audit_tracking_sql(self, before, after, recovered):
