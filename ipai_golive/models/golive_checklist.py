@@ -577,10 +577,13 @@ class GoliveChecklist(models.Model):
         return reasons
 
     def _golive_live_blockers(self):
-        """Why these checklists cannot go live yet, besides red gates.
+        """Why these checklists cannot go live yet, besides the audit's age
+        and the red gates: the Go decision (missing, No-Go, or taken before
+        the last change of a gate).
 
-        Returns a list of messages; the go-live transition refuses while it is
-        not empty. Extend it by appending to ``super()``'s list.
+        Returns a list of messages, told by :meth:`_golive_readiness` after
+        the other reasons; the go-live transition refuses while it is not
+        empty. Extend it by appending to ``super()``'s list.
         """
         messages = []
         for checklist in self:

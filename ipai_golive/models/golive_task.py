@@ -103,7 +103,9 @@ class GoliveTask(models.Model):
     is_gate = fields.Boolean(
         string="Gate",
         tracking=True,
-        help="A gate must be done or waived before the checklist can go live.",
+        help="A gate must be green before the checklist can go live: done or "
+        "waived, and when done, with its bound checks passing in the last audit "
+        "and the sign-off it asks for given.",
     )
     is_green = fields.Boolean(compute="_compute_is_green")
     user_id = fields.Many2one("res.users", string="Responsible", tracking=True)
