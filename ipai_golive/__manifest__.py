@@ -23,6 +23,7 @@
         "views/golive_dashboard_views.xml",
         "views/golive_backup_views.xml",
         "views/golive_preflight_templates.xml",
+        "views/golive_checklist_templates.xml",
         "views/golive_release_views.xml",
         "views/golive_rollback_views.xml",
         "report/golive_release_reports.xml",

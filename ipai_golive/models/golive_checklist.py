@@ -2,16 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 from collections import Counter, defaultdict
-from datetime import timedelta
-
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import ENVIRONMENTS, MANAGER_GROUP
 
-from ..tools.policy import RED_CHECKS
+from ..tools.policy import REASON_CHECKS, REASON_SIGNOFF, gate_red_reasons
 from .golive_task import CLOSED_STATES, RED_GATE_DOMAIN
 
 ARCHITECTURES = [
@@ -56,6 +53,17 @@ SYSTEM_FIELDS = (
 )
 
 
+def _readiness_row(name, stats):
+    """The values of a phase's bar in ``golive_phase_readiness``: its share of
+    applicable tasks done or waived, and its red gates."""
+    total = stats["total"]
+    return {
+        "name": name,
+        "percent": round(100 * stats["closed"] / total) if total else 0,
+        "red": stats["red"],
+    }
+
+
 class GoliveChecklist(models.Model):
     """One go-live of one release.
 
@@ -65,11 +73,13 @@ class GoliveChecklist(models.Model):
     * ``in_progress`` -- the implementation is under way; tasks are worked on.
     * ``ready`` -- preparation is finished and the go/no-go decision is due.
     * ``live`` -- the release runs in production. Refused on the server, by
-      ``create()`` and ``write()`` whoever writes the state, while
-      :meth:`_golive_readiness` gives a reason: a gate is red (not done or
-      waived; done with bound checks failing or not run, or with its sign-off
-      missing), the audit of the bound gates is missing or too old, or the
-      last decision is not a Go for the current gates.
+      ``create()`` and ``write()`` whoever writes the state, from any state
+      but ``ready``, and while :meth:`_golive_readiness` gives reasons, all
+      of them at once: the audit of the gates bound to automated checks is
+      missing or older than ``ipai_golive.audit_max_age_hours``; a gate is
+      red by the go-live policy (``tools/policy.py``: not done or waived,
+      its bound checks failing or not run, a done gate's sign-off missing);
+      the last decision is not a Go taken on the current gates.
     * ``stabilizing`` -- hypercare after go-live (phase 9): daily reviews,
       known issues closed.
     * ``closed`` -- the go-live is over; the checklist is the record of it.
@@ -166,7 +176,8 @@ class GoliveChecklist(models.Model):
         [("none", "No Gates"), ("green", "Green"), ("red", "Red")],
         compute="_compute_progress",
         store=True,
-        help="Green when every gate task is done or waived.",
+        help="Green when every gate is green: done or waived, and a done gate "
+        "with its bound checks passing in the last audit and its sign-off given.",
     )
     task_overdue_count = fields.Integer(compute="_compute_task_overdue_count")
 
@@ -254,37 +265,21 @@ class GoliveChecklist(models.Model):
         for phase in phases:
             by_checklist[phase.checklist_id.id].append(phase)
         for checklist in self:
-            rows = []
-            for phase in by_checklist[checklist.id]:
-                stats = counts[phase.id]
-                percent = (
-                    round(100 * stats["closed"] / stats["total"])
-                    if stats["total"]
-                    else 0
-                )
-                rows.append(
-                    Markup(
-                        '<div class="d-flex align-items-center small" '
-                        'title="%(title)s"><span class="text-truncate me-1" '
-                        'style="width: 45%%">%(name)s</span>'
-                        '<div class="progress flex-grow-1 me-1" style="height: 6px">'
-                        '<div class="progress-bar %(bar)s" style="width: %(pct)s%%">'
-                        "</div></div><span>%(pct)s%%</span>%(red)s</div>"
-                    )
-                    % {
-                        "title": phase.display_name,
-                        "name": phase.display_name,
-                        "bar": "bg-danger" if stats["red"] else "bg-success",
-                        "pct": percent,
-                        "red": Markup(
-                            '<span class="badge text-bg-danger ms-1">%s</span>'
-                        )
-                        % stats["red"]
-                        if stats["red"]
-                        else "",
-                    }
-                )
-            checklist.phase_readiness = Markup().join(rows) or False
+            rows = [
+                _readiness_row(phase.display_name, counts[phase.id])
+                for phase in by_checklist[checklist.id]
+            ]
+            checklist.phase_readiness = (
+                self._render_html("golive_phase_readiness", rows=rows)
+                if rows
+                else False
+            )
+
+    def _render_html(self, template, **values):
+        """The HTML of the QWeb ``template`` of this addon with ``values``,
+        without the indentation around it (views/golive_checklist_templates.xml:
+        the readiness bars and the chatter messages)."""
+        return self.env["ir.qweb"]._render(f"ipai_golive.{template}", values).strip()
 
     @api.depends("backup_ids")
     def _compute_backup_id(self):
@@ -413,8 +408,9 @@ class GoliveChecklist(models.Model):
         """Check a move of the state machine and complete its values.
 
         Whoever writes: the move must be one of ``TRANSITIONS``, the moves
-        into ``MANAGER_STATES`` need a Go-Live Manager, going live needs every
-        gate green, and an abort needs a reason.
+        into ``MANAGER_STATES`` need a Go-Live Manager, going live needs
+        :meth:`_golive_readiness` to give no reason, and an abort needs a
+        reason.
         """
         target = vals["state"]
         moving = self.filtered(lambda c: c.state != target)
@@ -493,43 +489,42 @@ class GoliveChecklist(models.Model):
             raise UserError("\n\n".join(reasons))
 
     def _golive_red_gate_reasons(self):
-        """The refusal for the gates that are not green: done (with no failing
-        or missing automated check and no missing sign-off) or waived."""
+        """The refusal for the red gates (``golive.task.is_red_gate``), each
+        told with its reasons (:meth:`_golive_red_gate_line`)."""
         red = self.env["golive.task"].search(
             [("checklist_id", "in", self.ids), *RED_GATE_DOMAIN],
             order="checklist_id, sequence, id",
         )
-        if red:
-            lines = "\n".join(
-                f"- [{task.checklist_id.name}] {task.display_name} "
-                f"({task._fields['state'].convert_to_export(task.state, task)}"
-                + (
-                    self.env._(
-                        ", checks %(status)s",
-                        status=task._fields["check_status"].convert_to_export(
-                            task.check_status, task
-                        ),
-                    )
-                    if task.check_status in RED_CHECKS
-                    else ""
-                )
-                + (
-                    self.env._(", sign-off missing")
-                    if task.state == "done" and task.signoff_missing
-                    else ""
-                )
-                + ")"
-                for task in red
+        if not red:
+            return []
+        return [
+            self.env._(
+                "Cannot go live while %(count)s gate(s) are not green "
+                "(done or waived):\n%(lines)s",
+                count=len(red),
+                lines="\n".join(self._golive_red_gate_line(task) for task in red),
             )
-            return [
-                self.env._(
-                    "Cannot go live while %(count)s gate(s) are not green "
-                    "(done or waived):\n%(lines)s",
-                    count=len(red),
-                    lines=lines,
-                )
-            ]
-        return []
+        ]
+
+    @api.model
+    def _golive_red_gate_line(self, task):
+        """``- [checklist] gate (state, checks Fail, sign-off missing)``: the
+        red gate ``task`` with the reasons the go-live policy gives
+        (``tools.policy.gate_red_reasons``), its state always told."""
+        reasons = gate_red_reasons(
+            task.is_gate, task.state, task.check_status, task.signoff_missing
+        )
+        details = task._fields["state"].convert_to_export(task.state, task)
+        if REASON_CHECKS in reasons:
+            details += self.env._(
+                ", checks %(status)s",
+                status=task._fields["check_status"].convert_to_export(
+                    task.check_status, task
+                ),
+            )
+        if REASON_SIGNOFF in reasons:
+            details += self.env._(", sign-off missing")
+        return f"- [{task.checklist_id.name}] {task.display_name} ({details})"
 
     @api.model
     def _audit_max_age_hours(self):
@@ -544,11 +539,10 @@ class GoliveChecklist(models.Model):
             return DEFAULT_AUDIT_MAX_AGE_HOURS
 
     def _golive_audit_reasons(self):
-        """The refusal of the go-live of a checklist with gates bound to
-        automated checks unless its last audit is younger than the configured
-        age."""
+        """The refusal of the go-live of a checklist with gates (not waived)
+        bound to automated checks while its last audit is missing or stale
+        (``audit_stale``: older than the configured age)."""
         reasons = []
-        max_age = self._audit_max_age_hours()
         gated = self.env["golive.task"]._read_group(
             [
                 ("checklist_id", "in", self.ids),
@@ -558,8 +552,9 @@ class GoliveChecklist(models.Model):
             ],
             ["checklist_id"],
         )
-        now = fields.Datetime.now()
         for (checklist,) in gated:
+            # judged now, not when the age was last read
+            checklist.invalidate_recordset(["audit_age_hours", "audit_stale"])
             if not checklist.check_run_date:
                 reasons.append(
                     self.env._(
@@ -568,26 +563,27 @@ class GoliveChecklist(models.Model):
                         name=checklist.name,
                     )
                 )
-                continue
-            age = now - checklist.check_run_date
-            if age > timedelta(hours=max_age):
+            elif checklist.audit_stale:
                 reasons.append(
                     self.env._(
                         "Cannot go live: the last audit of %(name)s is %(hours)s "
                         "hours old, older than %(max)s hours. Press Run Checks "
                         "again.",
                         name=checklist.name,
-                        hours=int(age.total_seconds() // 3600),
-                        max=max_age,
+                        hours=checklist.audit_age_hours,
+                        max=self._audit_max_age_hours(),
                     )
                 )
         return reasons
 
     def _golive_live_blockers(self):
-        """Why these checklists cannot go live yet, besides red gates.
+        """Why these checklists cannot go live yet, besides the audit's age
+        and the red gates: the Go decision (missing, No-Go, or taken before
+        the last change of a gate).
 
-        Returns a list of messages; the go-live transition refuses while it is
-        not empty. Extend it by appending to ``super()``'s list.
+        Returns a list of messages, told by :meth:`_golive_readiness` after
+        the other reasons; the go-live transition refuses while it is not
+        empty. Extend it by appending to ``super()``'s list.
         """
         messages = []
         for checklist in self:

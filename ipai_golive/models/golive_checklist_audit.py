@@ -6,8 +6,6 @@ that follow it, and the alerts."""
 from collections import defaultdict
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -25,13 +23,32 @@ AUDITED_STATES = ("in_progress", "ready", "live", "stabilizing")
 ALERT_STATUSES = ("warn", "fail", "error")
 
 
-def _finding_list(findings):
-    """``[(code, object key, status)]`` as an HTML list."""
-    return Markup("<ul>%s</ul>") % Markup().join(
-        Markup("<li>%s%s: %s</li>")
-        % (code, Markup(" [%s]") % key if key else "", status)
-        for code, key, status in findings
-    )
+# Fields of golive.task the audit's UPDATE writes (and write_uid, write_date).
+AUDIT_WRITTEN_FIELDS = (
+    "check_status",
+    "check_message",
+    "state",
+    "signoff_user_id",
+    "signoff_date",
+    "signoff_missing",
+    "is_red_gate",
+)
+# Their computed ones, written by the statement with the policy's verdict.
+AUDIT_COMPUTED_FIELDS = ("signoff_missing", "is_red_gate")
+
+
+def _audit_state(state, status):
+    """The state an audit gives a task in ``state`` whose bound checks read
+    ``status``: all pass, done; one fails or errors, back to to-do; nothing
+    ran or warnings only, unchanged. Waived, n/a and blocked tasks keep
+    their state: a person blocked them, a person unblocks them."""
+    if state in ("waived", "na", "blocked"):
+        return state
+    if status == "pass":
+        return "done"
+    if status in FAILING_CHECKS:
+        return "todo"
+    return state
 
 
 class GoliveChecklist(models.Model):
@@ -95,9 +112,14 @@ class GoliveChecklist(models.Model):
         now = fields.Datetime.now()
         max_age = timedelta(hours=self._audit_max_age_hours())
         for checklist in self:
-            age = checklist.check_run_date and now - checklist.check_run_date
-            checklist.audit_age_hours = age and int(age.total_seconds() // 3600)
-            checklist.audit_stale = not age or age > max_age
+            if not checklist.check_run_date:
+                checklist.audit_age_hours = 0
+                checklist.audit_stale = True
+                continue
+            # an audit of this very second is zero hours old, not missing
+            age = now - checklist.check_run_date
+            checklist.audit_age_hours = int(age.total_seconds() // 3600)
+            checklist.audit_stale = age > max_age
 
     @api.depends("check_run_id", "task_ids.check_codes")
     def _compute_audit_critical_count(self):
@@ -147,14 +169,11 @@ class GoliveChecklist(models.Model):
 
     def _alert_gates_red(self):
         for checklist in self:
-            red = checklist.task_ids.filtered(lambda t: t._is_red_gate())
             checklist._post_alert(
-                Markup("<p>%s</p>%s")
-                % (
-                    self.env._(
-                        "The gates of %(name)s turned red:", name=checklist.name
-                    ),
-                    red._html_list(),
+                checklist._render_html(
+                    "golive_message_gates_red",
+                    checklist=checklist,
+                    tasks=checklist.task_ids.filtered("is_red_gate"),
                 )
             )
 
@@ -173,70 +192,7 @@ class GoliveChecklist(models.Model):
         """Run the automated checks bound to the tasks, judged in the
         checklist's environment, and show their status on the tasks."""
         self._check_manager()
-        summaries = []
-        for checklist in self:
-            codes, unknown = checklist._bound_check_codes()
-            if not codes:
-                raise UserError(
-                    self.env._(
-                        "No task of %(name)s is bound to an enabled automated check.",
-                        name=checklist.name,
-                    )
-                )
-            run = self.env["golive.check.run"]._run_checks(
-                trigger="manual",
-                environment=checklist.environment,
-                codes=codes,
-                manifest=checklist.manifest_id.id,
-            )
-            done, reopened = checklist._set_audit(run)
-            summaries.append(checklist._audit_change_summary(run, done, reopened))
-            red = checklist.task_ids.filtered(
-                lambda t: t.check_status in FAILING_CHECKS
-            )
-            body = Markup("<p>%s</p>") % self.env._(
-                "Automated checks (%(env)s): score %(score)s, %(passed)s passed, "
-                "%(warn)s warnings, %(failed)s failed, %(errors)s errors.",
-                env=run.environment,
-                score=format(run.score, ".1f"),
-                passed=run.count_pass,
-                warn=run.count_warn,
-                failed=run.count_fail,
-                errors=run.count_error,
-            )
-            if red:
-                body += Markup("<p>%s</p>%s") % (
-                    self.env._("Tasks whose checks fail (back to To Do):"),
-                    red._html_list(),
-                )
-            if done:
-                body += Markup("<p>%s</p>%s") % (
-                    self.env._("Tasks done by their passing checks:"),
-                    done._html_list(),
-                )
-            held = checklist.task_ids.filtered(
-                lambda t: t.state == "blocked" and t.check_status == "pass"
-            )
-            if held:
-                body += Markup("<p>%s</p>%s") % (
-                    self.env._(
-                        "Checks pass on these tasks, still Blocked: a person "
-                        "blocked them, a person unblocks them:"
-                    ),
-                    held._html_list(),
-                )
-            if unknown:
-                body += Markup("<p>%s</p>") % self.env._(
-                    "Not installed here, not run: %(codes)s", codes=", ".join(unknown)
-                )
-            if run.count_fail or run.count_error:
-                body += Markup('<p><a href="/odoo/golive.check.run/%s">%s</a></p>') % (
-                    run.id,
-                    self.env._("See the failing findings"),
-                )
-                checklist._post_alert(body)
-            else:
-                checklist.message_post(body=body)
+        summaries = [checklist._run_bound_checks() for checklist in self]
         failing = any(run.count_fail or run.count_error for run in self.check_run_id)
         return {
             "type": "ir.actions.client",
@@ -249,6 +205,52 @@ class GoliveChecklist(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _run_bound_checks(self):
+        """Run the enabled checks bound to this checklist's tasks, make the
+        run its audit and post what it found.
+
+        :return: the line of the Run Checks notification (see
+            :meth:`_audit_change_summary`)
+        """
+        self.ensure_one()
+        codes, unknown = self._bound_check_codes()
+        if not codes:
+            raise UserError(
+                self.env._(
+                    "No task of %(name)s is bound to an enabled automated check.",
+                    name=self.name,
+                )
+            )
+        run = self.env["golive.check.run"]._run_checks(
+            trigger="manual",
+            environment=self.environment,
+            codes=codes,
+            manifest=self.manifest_id.id,
+        )
+        done, reopened = self._set_audit(run)
+        self._post_run_checks_message(run, done, unknown)
+        return self._audit_change_summary(run, done, reopened)
+
+    def _post_run_checks_message(self, run, done, unknown):
+        """Post what the audit ``run`` found and changed on the tasks; an
+        alert when findings fail."""
+        self.ensure_one()
+        tasks = self.task_ids
+        body = self._render_html(
+            "golive_message_run_checks",
+            run=run,
+            failing=tasks.filtered(lambda t: t.check_status in FAILING_CHECKS),
+            done=done,
+            held=tasks.filtered(
+                lambda t: t.state == "blocked" and t.check_status == "pass"
+            ),
+            unknown=unknown,
+        )
+        if run.count_fail or run.count_error:
+            self._post_alert(body)
+        else:
+            self.message_post(body=body)
 
     def _audit_change_summary(self, run, done, reopened):
         """One line saying what an audit changed on this checklist, for the
@@ -282,12 +284,13 @@ class GoliveChecklist(models.Model):
 
         A constant number of queries whatever the number of tasks: one
         grouped read of the findings and one ``UPDATE ... FROM (VALUES ...)``
-        for the check status, message, state and red-gate verdict (of the
-        go-live policy, ``tools.policy.is_red_gate``) of every task of the
-        checklists (the ORM would flush them a hundred rows at a time). The
-        same statement tracks the state changes on the tasks' own chatter
-        (``golive.task._audit_tracking_sql``) and finds the "Automated checks
-        fail" activities of the tasks done again, which are then closed.
+        (:meth:`_audit_write`) for the check status, message, state and
+        red-gate verdict (of the go-live policy, ``tools.policy.is_red_gate``)
+        of every task of the checklists (the ORM would flush them a hundred
+        rows at a time). The same statement tracks the state changes on the
+        tasks' own chatter (``golive.task._audit_tracking_sql``) and finds the
+        "Automated checks fail" activities of the tasks done again, which are
+        then closed.
 
         :return: ``(done, reopened)`` tasks that changed state
         """
@@ -295,89 +298,23 @@ class GoliveChecklist(models.Model):
         everyone = Task.search([("checklist_id", "in", self.ids)])
         # the others' check status does not depend on the audit: it is empty
         tasks = everyone.filtered("check_codes")
-        values = tasks._audit_check_values()
-        rows, done, reopened, before, after = [], [], [], {}, {}
-        for task in tasks:
-            status, message = values[task.id]
-            state = before[task.id] = task.state
-            if state not in ("waived", "na", "blocked"):
-                if status == "pass" and state != "done":
-                    state = "done"
-                    done.append(task.id)
-                elif status in FAILING_CHECKS and state != "todo":
-                    state = "todo"
-                    reopened.append(task.id)
-            after[task.id] = state
-            # the go-live policy's verdict on the new values, written with them
-            signoff_missing = task.signoff_required and (
-                state == "todo" or not task.signoff_user_id
-            )
-            red = is_red_gate(task.is_gate, state, status or False, signoff_missing)
-            rows.append(
-                SQL(
-                    "(%s, %s, %s, %s, %s)",
-                    task.id,
-                    status or None,
-                    message or None,
-                    state,
-                    red,
-                )
-            )
+        rows, before, after = self._audit_task_rows(tasks)
         for name in ("check_status", "check_message"):
             self.env.remove_to_compute(Task._fields[name], everyone)
-        done = Task.browse(done).with_env(self.env)
-        reopened = Task.browse(reopened).with_env(self.env)
+        moved = [task_id for task_id in tasks.ids if after[task_id] != before[task_id]]
+        done = Task.browse([i for i in moved if after[i] == "done"])
+        reopened = Task.browse([i for i in moved if after[i] == "todo"])
+        done, reopened = done.with_env(self.env), reopened.with_env(self.env)
         changed = done | reopened
         tracking = SQL("SELECT NULL WHERE false")
         if changed:
             tracking = changed._audit_tracking_sql(before, after, done.ids)
-        activity_ids = []
-        if rows:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    WITH audit(id, check_status, check_message, state, is_red_gate)
-                      AS (VALUES %s),
-                    updated AS (
-                        UPDATE golive_task AS task
-                           SET check_status = audit.check_status,
-                               check_message = audit.check_message,
-                               state = audit.state,
-                               signoff_user_id = CASE WHEN audit.state = 'todo'
-                                   THEN NULL ELSE task.signoff_user_id END,
-                               signoff_date = CASE WHEN audit.state = 'todo'
-                                   THEN NULL ELSE task.signoff_date END,
-                               signoff_missing =
-                                   COALESCE(task.signoff_required, false)
-                                   AND (audit.state = 'todo'
-                                        OR task.signoff_user_id IS NULL),
-                               is_red_gate = audit.is_red_gate,
-                               write_uid = %s,
-                               write_date = (now() at time zone 'UTC')
-                          FROM audit
-                         WHERE task.id = audit.id
-                    ) %s
-                    """,
-                    SQL(", ").join(rows),
-                    self.env.uid,
-                    tracking,
-                )
-            )
-            activity_ids = [row[0] for row in self.env.cr.fetchall() if row[0]]
-        names = [
-            "check_status",
-            "check_message",
-            "state",
-            "signoff_user_id",
-            "signoff_date",
-            "signoff_missing",
-            "is_red_gate",
-            "write_uid",
-            "write_date",
-        ]
-        tasks.invalidate_recordset(names, flush=False)
-        tasks.modified(names[:7])
-        for name in ("signoff_missing", "is_red_gate"):
+        activity_ids = self._audit_write(rows, tracking)
+        tasks.invalidate_recordset(
+            [*AUDIT_WRITTEN_FIELDS, "write_uid", "write_date"], flush=False
+        )
+        tasks.modified(AUDIT_WRITTEN_FIELDS)
+        for name in AUDIT_COMPUTED_FIELDS:
             self.env.remove_to_compute(Task._fields[name], tasks)
         # the tasks' chatter as cached before the statement is stale
         changed.invalidate_recordset(["message_ids"], flush=False)
@@ -385,6 +322,75 @@ class GoliveChecklist(models.Model):
             feedback=self.env._("The automated checks pass again.")
         )
         return done, reopened
+
+    @api.model
+    def _audit_task_rows(self, tasks):
+        """The values the last audit gives ``tasks``: the ``VALUES`` rows of
+        :meth:`_audit_write`, and ``{task id: state}`` before and after."""
+        values = tasks._audit_check_values()
+        rows, before, after = [], {}, {}
+        for task in tasks:
+            status, message = values[task.id]
+            before[task.id] = task.state
+            state = after[task.id] = _audit_state(task.state, status)
+            # back to to-do, the sign-off goes (it holds for done only)
+            signoff_missing = bool(
+                task.signoff_required and (state == "todo" or not task.signoff_user_id)
+            )
+            # the go-live policy's verdict on the new values, written with them
+            red = is_red_gate(task.is_gate, state, status or False, signoff_missing)
+            rows.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s)",
+                    task.id,
+                    status or None,
+                    message or None,
+                    state,
+                    signoff_missing,
+                    red,
+                )
+            )
+        return rows, before, after
+
+    @api.model
+    def _audit_write(self, rows, tracking):
+        """Write the audit's ``rows`` (:meth:`_audit_task_rows`) on the tasks
+        in one statement ending with ``tracking``
+        (``golive.task._audit_tracking_sql``).
+
+        :return: ids of the activities to close
+        """
+        if not rows:
+            return []
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH audit(id, check_status, check_message, state,
+                           signoff_missing, is_red_gate)
+                  AS (VALUES %s),
+                updated AS (
+                    UPDATE golive_task AS task
+                       SET check_status = audit.check_status,
+                           check_message = audit.check_message,
+                           state = audit.state,
+                           signoff_user_id = CASE WHEN audit.state = 'todo'
+                               THEN NULL ELSE task.signoff_user_id END,
+                           signoff_date = CASE WHEN audit.state = 'todo'
+                               THEN NULL ELSE task.signoff_date END,
+                           signoff_missing = audit.signoff_missing,
+                           is_red_gate = audit.is_red_gate,
+                           write_uid = %s,
+                           write_date = (now() at time zone 'UTC')
+                      FROM audit
+                     WHERE task.id = audit.id
+                ) %s
+                """,
+                SQL(", ").join(rows),
+                self.env.uid,
+                tracking,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall() if row[0]]
 
     def _set_audit(self, run):
         """Make ``run`` the last audit of the checklists and update their tasks.
@@ -491,12 +497,10 @@ class GoliveChecklist(models.Model):
             self._alert_new_failures(run, news)
         if recovered:
             self.message_post(
-                body=Markup("<p>%s</p>%s")
-                % (
-                    self.env._(
-                        "Recovered in the self-audit %(run)s:", run=run.display_name
-                    ),
-                    _finding_list((code, key, "pass") for code, key in recovered),
+                body=self._render_html(
+                    "golive_message_recovered",
+                    run=run,
+                    findings=[(code, key, "pass") for code, key in recovered],
                 ),
                 subtype_xmlid="mail.mt_note",
             )
@@ -518,24 +522,15 @@ class GoliveChecklist(models.Model):
                 )
             )
         )
-        body = Markup("<p>%s</p>%s") % (
-            self.env._(
-                "New findings in the self-audit %(run)s (score %(score)s):",
-                run=run.display_name,
-                score=format(run.score, ".1f"),
-            ),
-            _finding_list(news),
-        )
-        if tasks:
-            body += Markup("<p>%s</p>%s") % (
-                self.env._("Tasks concerned:"),
-                tasks._html_list(),
+        self._post_alert(
+            self._render_html(
+                "golive_message_new_failures", run=run, findings=news, tasks=tasks
             )
-        self._post_alert(body)
+        )
         for task in tasks:
             task.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Automated checks fail"),
+                summary=task._audit_failing_summary(),
                 note=task.check_message or "",
                 user_id=(task.user_id or self.user_id or self.env.user).id,
             )
@@ -551,19 +546,13 @@ class GoliveChecklist(models.Model):
                 ("frequency", "!=", False),
             ]
         )
-        body = Markup("<p>%s</p>") % self.env._(
-            "Daily digest: audit score %(score)s, %(news)s new failure(s), "
-            "%(overdue)s overdue routine(s), %(red)s red gate(s).",
-            score=format(run.score, ".1f"),
-            news=len(news),
-            overdue=len(overdue),
-            red=self.gate_red_count,
+        self.message_post(
+            body=self._render_html(
+                "golive_message_digest",
+                checklist=self,
+                run=run,
+                findings=news,
+                overdue=overdue,
+            ),
+            subtype_xmlid="mail.mt_note",
         )
-        if news:
-            body += _finding_list(news)
-        if overdue:
-            body += Markup("<p>%s</p>%s") % (
-                self.env._("Overdue routines:"),
-                overdue._html_list(),
-            )
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")

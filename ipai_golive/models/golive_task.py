@@ -103,7 +103,9 @@ class GoliveTask(models.Model):
     is_gate = fields.Boolean(
         string="Gate",
         tracking=True,
-        help="A gate must be done or waived before the checklist can go live.",
+        help="A gate must be green before the checklist can go live: done or "
+        "waived, and when done, with its bound checks passing in the last audit "
+        "and the sign-off it asks for given.",
     )
     is_green = fields.Boolean(compute="_compute_is_green")
     user_id = fields.Many2one("res.users", string="Responsible", tracking=True)
@@ -496,8 +498,10 @@ class GoliveTask(models.Model):
 
     def _html_list(self):
         """The tasks as an HTML list for chatter messages."""
-        return Markup("<ul>%s</ul>") % Markup().join(
-            Markup("<li>%s %s</li>") % (task.section or "", task.name) for task in self
+        return (
+            self.env["ir.qweb"]
+            ._render("ipai_golive.golive_task_list", {"tasks": self})
+            .strip()
         )
 
     def _audit_tracking_sql(self, before, after, recovered):
@@ -518,13 +522,22 @@ class GoliveTask(models.Model):
         :param recovered: ids of the tasks done again
         :return: ``SQL`` selecting the ids of the activities to close
         """
+        return SQL(
+            "%s %s",
+            self._audit_tracking_ctes(self._audit_state_changes(before, after)),
+            self._audit_failing_activities_sql(recovered),
+        )
+
+    def _audit_state_changes(self, before, after):
+        """The ``VALUES`` of the state changes of these tasks: ``(task id,
+        old state label, new state label, message body, Message-Id)``."""
         labels = dict(self._fields["state"]._description_selection(self.env))
         bodies = {
             "done": self.env._("Its automated checks pass in the last audit."),
             "todo": self.env._("Its automated checks fail in the last audit."),
         }
         Message = self.env["mail.message"]
-        changes = SQL(", ").join(
+        return SQL(", ").join(
             SQL(
                 "(%s, %s, %s, %s, %s)",
                 task_id,
@@ -535,6 +548,10 @@ class GoliveTask(models.Model):
             )
             for task_id in self.ids
         )
+
+    def _audit_tracking_ctes(self, changes):
+        """The common table expressions inserting a system note and its
+        tracking value per row of ``changes`` (:meth:`_audit_state_changes`)."""
         now = SQL("(now() at time zone 'UTC')")
         return SQL(
             """
@@ -569,6 +586,19 @@ class GoliveTask(models.Model):
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM message JOIN change USING (res_id)
             )
+            """,
+            changes=changes,
+            model=self._name,
+            now=now,
+            uid=self.env.uid,
+            author=self.env.user.partner_id.id,
+        )
+
+    def _audit_failing_activities_sql(self, recovered):
+        """``SQL`` selecting the open "Automated checks fail" activities of
+        the tasks ``recovered`` (ids), to close once their checks pass."""
+        return SQL(
+            """
             SELECT activity.id
               FROM mail_activity AS activity
              WHERE activity.res_model = %(model)s
@@ -579,14 +609,14 @@ class GoliveTask(models.Model):
                    SELECT res_id FROM ir_model_data
                     WHERE module = 'mail' AND name = 'mail_activity_data_todo')
             """,
-            changes=changes,
             model=self._name,
-            now=now,
-            uid=self.env.uid,
-            author=self.env.user.partner_id.id,
             recovered=list(recovered),
-            summary=self.env._("Automated checks fail"),
+            summary=self._audit_failing_summary(),
         )
+
+    def _audit_failing_summary(self):
+        """Summary of the activity a new failure of a task's checks schedules."""
+        return self.env._("Automated checks fail")
 
     def _set_state(self, state):
         self.write({"state": state})

@@ -14,6 +14,7 @@ from ..models.golive_task import RED_GATE_DOMAIN
 from .common import GoliveCase
 
 TASK_STATES = ("todo", "in_progress", "done", "blocked", "waived", "na")
+TASK_STATE_LABELS = ("To Do", "In Progress", "Done", "Blocked", "Waived", "N/A")
 # How a task's bound check reads in the last audit: the code it is bound to
 # (False: no binding), the status of that code's finding (None: no finding,
 # the check did not run) and whether the finding is waived.
@@ -130,6 +131,23 @@ class TestGolivePolicy(GoliveCase):
         for task, red in self.cases.items():
             self.assertEqual(f"] {task.display_name} (" in gates[0], red, task.name)
 
+    def test_refusal_tells_each_gate_with_its_reasons(self):
+        """The refusal restates the policy's reasons of each red gate: its
+        state, its bound checks when they fail or did not run, a done gate's
+        missing sign-off."""
+        states = dict(zip(TASK_STATES, TASK_STATE_LABELS, strict=True))
+        checks = {"fail": "Fail", "error": "Error", "not_run": "Not Run"}
+        (refusal,) = self.checklist._golive_red_gate_reasons()
+        for task in self.red:
+            _kind, state, check, signoff = task.name.split()
+            details = states[state]
+            if check in checks:
+                details += f", checks {checks[check]}"
+            if state == "done" and signoff == "missing":
+                details += ", sign-off missing"
+            line = f"- [{self.checklist.name}] {task.display_name} ({details})\n"
+            self.assertIn(line, refusal + "\n", task.name)
+
     def test_preflight_summary(self):
         values = self.checklist._golive_preflight_values()
         self.assertEqual(values["red_gates"], self.red)
@@ -191,6 +209,24 @@ class TestGoliveReadiness(GoliveCase):
             self.checklist.with_user(self.manager).action_go_live()
         for reason in reasons:
             self.assertIn(reason, str(caught.exception))
+
+    def test_audit_of_this_second_is_fresh(self):
+        """An audit started in the current second is zero hours old: fresh,
+        for the overview as for the go-live guard."""
+        run = self.env["golive.check.run"].create(
+            {"name": "Fresh audit", "trigger": "manual", "environment": "prod"}
+        )
+        run.date_start = fields.Datetime.now()
+        self.checklist.check_run_id = run
+        self.gate_ci.check_codes = "config.list_db"
+        self.assertEqual(self.checklist.audit_age_hours, 0)
+        self.assertFalse(self.checklist.audit_stale)
+        self.assertEqual(self.checklist._golive_audit_reasons(), [])
+        run.date_start = fields.Datetime.now() - timedelta(days=2)
+        self.assertTrue(self.checklist.audit_stale)
+        (reason,) = self.checklist._golive_audit_reasons()
+        max_age = self.checklist._audit_max_age_hours()
+        self.assertIn(f"is 48 hours old, older than {max_age} hours", reason)
 
     def test_create_live_checks_the_audit(self):
         """create(state='live') refuses a missing audit as write() does."""

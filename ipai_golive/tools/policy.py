@@ -4,8 +4,10 @@
 
 Plain Python, the one statement of the rule. ``golive.task.is_red_gate``
 (stored and indexed, so SQL, searches and ``_read_group`` read it) is computed
-from :func:`gate_red_reasons`; the go-live guard, the overview, the Go/No-Go
-pre-flight summary, the alerts and the Prometheus metrics all read that field.
+from :func:`gate_red_reasons`, and so is the audit's own write of it; the
+go-live guard, the overview, the Go/No-Go pre-flight summary, the alerts, the
+task's Red Gates filter and the Prometheus metrics all read that field, and
+the go-live refusal tells each red gate with its reasons.
 """
 
 # A gate is green only when done or waived, never n/a.
@@ -23,22 +25,24 @@ REASON_SIGNOFF = "signoff"
 
 
 def gate_red_reasons(is_gate, state, check_status, signoff_missing):
-    """Why a task is a red gate: an empty tuple when it is not.
+    """Every reason a task is a red gate, all at once: an empty tuple when it
+    is not one.
 
     A waived gate is green whatever its checks and sign-off say; a gate that
-    is neither done nor waived is red for its state; a done gate is red while
-    its bound checks fail or did not run in the checklist's last audit
-    (a waived finding counts as passing) and while the sign-off it asks for
-    is missing.
+    is neither done nor waived is red for its state; a gate is red while its
+    bound checks fail or did not run in the checklist's last audit (a waived
+    finding counts as passing), done or not; a done gate is red while the
+    sign-off it asks for is missing (a sign-off is given to a done gate
+    only: one missing on an open gate is no reason of its own).
     """
     if not is_gate or state == "waived":
         return ()
-    if state != "done":
-        return (REASON_STATE,)
     reasons = []
+    if state != "done":
+        reasons.append(REASON_STATE)
     if check_status in RED_CHECKS:
         reasons.append(REASON_CHECKS)
-    if signoff_missing:
+    if signoff_missing and state == "done":
         reasons.append(REASON_SIGNOFF)
     return tuple(reasons)
 
