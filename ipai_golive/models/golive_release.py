@@ -242,34 +242,11 @@ class GoliveRelease(models.Model):
         secrets = self._release_secrets()
         run = self._release_run(checklist)
         manifest = self._release_manifest_values(checklist, ship)
-        declared_origin = manifest.get("declared_origin") or (lambda name: None)
-        modules = {
-            name: {
-                "version": row["version"],
-                # Odoo's own lists decide CE and Enterprise; the manifest may
-                # say which of the others are OCA or custom
-                "origin": row["origin"]
-                if row["origin"] in ("ce", "ee")
-                else declared_origin(name) or row["origin"],
-                "author": row["author"],
-                "license": row["license"],
-            }
-            for name, row in installed_modules(self.env.cr).items()
-        }
+        modules = self._release_modules(manifest.get("declared_origin"))
         checks, findings, counts = self._release_audit_values(run, secrets)
         now = fields.Datetime.now()
         vals = {
-            "name": " ".join(
-                part
-                for part in (
-                    checklist.release_tag
-                    or checklist.release_version
-                    or checklist.name,
-                    f"({environment})",
-                    fields.Datetime.to_string(now)[:16],
-                )
-                if part
-            ),
+            "name": self._release_name(checklist, environment, now),
             "checklist_id": checklist.id,
             "company_id": (checklist.company_id or self.env.company).id,
             "environment": environment,
@@ -299,6 +276,33 @@ class GoliveRelease(models.Model):
             "waiver_data": mask(self._release_waivers(), secrets),
         }
         return vals
+
+    @api.model
+    def _release_name(self, checklist, environment, date):
+        """``<tag or version or checklist> (<environment>) <date>``."""
+        label = checklist.release_tag or checklist.release_version or checklist.name
+        when = fields.Datetime.to_string(date)[:16]
+        return " ".join(part for part in (label, f"({environment})", when) if part)
+
+    @api.model
+    def _release_modules(self, declared_origin=None):
+        """The installed modules: ``{name: {version, origin, author, license}}``.
+
+        Odoo's own lists decide CE and Enterprise; ``declared_origin`` (the
+        ship manifest's) may say which of the others are OCA or custom.
+        """
+        declared_origin = declared_origin or (lambda name: None)
+        return {
+            name: {
+                "version": row["version"],
+                "origin": row["origin"]
+                if row["origin"] in ("ce", "ee")
+                else declared_origin(name) or row["origin"],
+                "author": row["author"],
+                "license": row["license"],
+            }
+            for name, row in installed_modules(self.env.cr).items()
+        }
 
     @api.model
     def _new_live_release(self, checklist, ship=None):

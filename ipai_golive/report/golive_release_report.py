@@ -222,7 +222,7 @@ class GoliveRelease(models.Model):
         }
 
     def _report_builder(self):
-        return ReleaseReport(self._report_source(), self.env._)
+        return ReleaseReport(self._report_source(), self.env)
 
     def _report_document(self, report):
         """The sections of ``report`` (``what_shipped`` or

@@ -8,8 +8,8 @@ returns each report as a :class:`Document` of sections and blocks. The QWeb
 templates of ``report/golive_release_templates.xml`` draw a document for the
 PDF and the release form; :func:`render_markdown` draws the same document as
 Markdown. Nothing in this module reads the database: the model gives the
-values and a translation function (``env._``), the way OCA ``queue_job``
-keeps ``job.py`` beside its models.
+values, and the environment only to translate with (``env._``), the way OCA
+``queue_job`` keeps ``job.py`` beside its models.
 
 The texts a report shows are settled here, once: the renderers only lay
 them out (a Markdown table escapes its cells, a code span wraps a command).
@@ -179,14 +179,14 @@ def install_drift(install_order, modules):
 class ReleaseReport:
     """The sections of the reports of one release.
 
-    ``translate`` is ``env._``: the texts are translated in the language of
-    the environment the model gives, and the terms are found in this file
-    when the translation template is exported.
+    ``env`` is only used to translate (``env._``): the texts are in the
+    language of the environment the model gives, and their terms are found
+    in this file when the translation template is exported.
     """
 
-    def __init__(self, source, translate):
+    def __init__(self, source, env):
         self.source = source
-        self._ = translate
+        self.env = env
 
     # -- shared pieces -------------------------------------------------
     def modules_by_origin(self):
@@ -197,8 +197,12 @@ class ReleaseReport:
         return [(label, groups[code]) for code, label in ORIGINS if groups[code]]
 
     def module_sections(self):
-        _ = self._
-        headers = (_("Module"), _("Version"), _("Author"), _("License"))
+        headers = (
+            self.env._("Module"),
+            self.env._("Version"),
+            self.env._("Author"),
+            self.env._("License"),
+        )
         return [
             Section(
                 f"{label} ({len(rows)})",
@@ -218,15 +222,29 @@ class ReleaseReport:
 
     def diff_sections(self):
         """The changes since the previous release, one section per kind."""
-        _ = self._
         diff = self.source.diff or {}
-        added = (_("Module"), _("Version"), _("Origin"))
-        moved = (_("Module"), _("From"), _("To"))
+        added = (self.env._("Module"), self.env._("Version"), self.env._("Origin"))
+        moved = (self.env._("Module"), self.env._("From"), self.env._("To"))
         kinds = (
-            (_("Modules added"), added, "added", ("name", "version", "origin")),
-            (_("Modules removed"), added, "removed", ("name", "version", "origin")),
-            (_("Modules upgraded"), moved, "upgraded", ("name", "from", "to")),
-            (_("Modules downgraded"), moved, "downgraded", ("name", "from", "to")),
+            (
+                self.env._("Modules added"),
+                added,
+                "added",
+                ("name", "version", "origin"),
+            ),
+            (
+                self.env._("Modules removed"),
+                added,
+                "removed",
+                ("name", "version", "origin"),
+            ),
+            (self.env._("Modules upgraded"), moved, "upgraded", ("name", "from", "to")),
+            (
+                self.env._("Modules downgraded"),
+                moved,
+                "downgraded",
+                ("name", "from", "to"),
+            ),
         )
         sections = [
             (
@@ -238,8 +256,8 @@ class ReleaseReport:
         ]
         sections.append(
             (
-                _("Checks whose status changed"),
-                (_("Check"), _("From"), _("To")),
+                self.env._("Checks whose status changed"),
+                (self.env._("Check"), self.env._("From"), self.env._("To")),
                 [
                     (r["code"], r["from"] or "-", r["to"] or "-")
                     for r in diff.get("checks", ())
@@ -248,8 +266,8 @@ class ReleaseReport:
         )
         sections.append(
             (
-                _("Server options changed"),
-                (_("Option"), _("From"), _("To")),
+                self.env._("Server options changed"),
+                (self.env._("Option"), self.env._("From"), self.env._("To")),
                 [
                     (r["key"], format_value(r["from"]), format_value(r["to"]))
                     for r in diff.get("config", ())
@@ -263,9 +281,8 @@ class ReleaseReport:
         ]
 
     def config_table(self):
-        _ = self._
         return Table(
-            (_("Option"), _("Value")),
+            (self.env._("Option"), self.env._("Value")),
             tuple(
                 (key, format_value(value))
                 for key, value in sorted((self.source.config or {}).items())
@@ -274,23 +291,23 @@ class ReleaseReport:
 
     # -- WHAT_SHIPPED --------------------------------------------------
     def what_shipped(self):
-        src, _ = self.source, self._
+        src = self.source
         return Document(
             f"WHAT_SHIPPED: {one_line(src.bundle_name)} {one_line(src.bundle_version)}",
             self._what_shipped_facts(),
             (
-                Section(f"{_('Modules')} ({src.module_count})"),
+                Section(f"{self.env._('Modules')} ({src.module_count})"),
                 *self.module_sections(),
                 *self._changes_sections(),
                 *self._gate_sections(),
                 *self._audit_sections(),
                 *self._known_issue_sections(),
                 Section(
-                    _("Server configuration (secrets masked)"),
+                    self.env._("Server configuration (secrets masked)"),
                     blocks=(self.config_table(),),
                 ),
                 *(
-                    (Section(_("Note"), blocks=(Paragraph(self._note()),)),)
+                    (Section(self.env._("Note"), blocks=(Paragraph(self._note()),)),)
                     if src.note
                     else ()
                 ),
@@ -301,48 +318,52 @@ class ReleaseReport:
         return "\n".join(self.source.note.splitlines())
 
     def _what_shipped_facts(self):
-        src, _ = self.source, self._
+        src = self.source
         counts = src.audit_counts or {}
         audit = (
-            _(
+            self.env._(
                 "score %(score)s/100, %(checks)s checks (%(date)s)",
                 score=format(src.audit_score, ".1f"),
                 checks=counts.get("checks", 0),
                 date=src.audit_date,
             )
             if counts
-            else _("no audit run")
+            else self.env._("no audit run")
         )
         facts = [
-            (_("Bundle"), src.bundle_name or "-"),
-            (_("Version"), src.bundle_version or "-"),
-            (_("Tag"), src.release_tag or "-"),
-            (_("Date"), src.date),
-            (_("Environment"), src.environment),
-            (_("Approver"), src.approver),
-            (_("Taken by"), f"{src.taken_by} ({src.trigger})"),
-            (_("Manifest SHA-256"), src.manifest_sha256 or "-"),
-            (_("Audit"), audit),
+            (self.env._("Bundle"), src.bundle_name or "-"),
+            (self.env._("Version"), src.bundle_version or "-"),
+            (self.env._("Tag"), src.release_tag or "-"),
+            (self.env._("Date"), src.date),
+            (self.env._("Environment"), src.environment),
+            (self.env._("Approver"), src.approver),
+            (self.env._("Taken by"), f"{src.taken_by} ({src.trigger})"),
+            (self.env._("Manifest SHA-256"), src.manifest_sha256 or "-"),
+            (self.env._("Audit"), audit),
         ]
         return Facts(tuple(Fact(label, one_line(value)) for label, value in facts))
 
     def _changes_sections(self):
-        src, _ = self.source, self._
-        title = _("Changes since the previous release")
+        src = self.source
+        title = self.env._("Changes since the previous release")
         if src.previous_name is None:
-            text = _("First release of this company and environment.")
+            text = self.env._("First release of this company and environment.")
             return [Section(title, blocks=(Paragraph(text),))]
         diff = self.diff_sections()
-        blocks = [Paragraph(_("Previous release: %(name)s", name=src.previous_name))]
+        blocks = [
+            Paragraph(self.env._("Previous release: %(name)s", name=src.previous_name))
+        ]
         if not diff:
-            blocks.append(Paragraph(_("No change.")))
+            blocks.append(Paragraph(self.env._("No change.")))
         return [Section(title, blocks=tuple(blocks)), *diff]
 
     def _gate_sections(self):
-        _ = self._
         gates = self.source.gates or ()
         sections = [
-            Section(_("Gates"), blocks=() if gates else (Paragraph(_("No gate.")),))
+            Section(
+                self.env._("Gates"),
+                blocks=() if gates else (Paragraph(self.env._("No gate.")),),
+            )
         ]
         for gate in gates:
             state = gate["state"] + (
@@ -352,14 +373,16 @@ class ReleaseReport:
                 f" ({gate['signoff_date']})" if gate["signoff_date"] else ""
             )
             facts = [
-                Fact(_("State"), state),
-                Fact(_("Checks"), gate["checks"] or "-"),
+                Fact(self.env._("State"), state),
+                Fact(self.env._("Checks"), gate["checks"] or "-"),
             ]
             if gate["verification"]:
-                facts.append(Fact(_("Verification"), gate["verification"], code=True))
+                facts.append(
+                    Fact(self.env._("Verification"), gate["verification"], code=True)
+                )
             if gate["evidence"]:
-                facts.append(Fact(_("Evidence"), one_line(gate["evidence"])))
-            facts.append(Fact(_("Sign-off"), one_line(signoff)))
+                facts.append(Fact(self.env._("Evidence"), one_line(gate["evidence"])))
+            facts.append(Fact(self.env._("Sign-off"), one_line(signoff)))
             sections.append(
                 Section(
                     f"{one_line(gate['phase'])} {one_line(gate['name'])}",
@@ -370,11 +393,11 @@ class ReleaseReport:
         return sections
 
     def _audit_line(self):
-        src, _ = self.source, self._
+        src = self.source
         counts = src.audit_counts or {}
         if not counts:
-            return _("No audit run: the release rests on no automated check.")
-        return _(
+            return self.env._("No audit run: the release rests on no automated check.")
+        return self.env._(
             "Score %(score)s/100: %(pass)s passed, %(warn)s warnings, %(fail)s "
             "failed, %(error)s errors, %(skipped)s skipped, %(waived)s waived.",
             score=format(src.audit_score, ".1f"),
@@ -385,12 +408,18 @@ class ReleaseReport:
         )
 
     def _audit_sections(self):
-        _ = self._
         findings = self.source.findings or ()
-        sections = [Section(_("Audit"), blocks=(Paragraph(self._audit_line()),))]
+        sections = [
+            Section(self.env._("Audit"), blocks=(Paragraph(self._audit_line()),))
+        ]
         failing = [f for f in findings if not f["waived"]]
         if failing:
-            headers = (_("Status"), _("Severity"), _("Check"), _("Object"))
+            headers = (
+                self.env._("Status"),
+                self.env._("Severity"),
+                self.env._("Check"),
+                self.env._("Object"),
+            )
             rows = tuple(
                 (
                     f["status"],
@@ -401,11 +430,16 @@ class ReleaseReport:
                 )
                 for f in failing
             )
-            table = Table((*headers, _("Message")), rows)
-            sections.append(Section(_("Findings not passing"), 3, (table,)))
+            table = Table((*headers, self.env._("Message")), rows)
+            sections.append(Section(self.env._("Findings not passing"), 3, (table,)))
         waived = [f for f in findings if f["waived"]]
         if waived:
-            headers = (_("Check"), _("Object"), _("Status"), _("Reason"))
+            headers = (
+                self.env._("Check"),
+                self.env._("Object"),
+                self.env._("Status"),
+                self.env._("Reason"),
+            )
             rows = tuple(
                 (
                     f["code"],
@@ -416,16 +450,21 @@ class ReleaseReport:
                 )
                 for f in waived
             )
-            table = Table((*headers, _("Expires")), rows)
-            sections.append(Section(_("Waived findings"), 3, (table,)))
+            table = Table((*headers, self.env._("Expires")), rows)
+            sections.append(Section(self.env._("Waived findings"), 3, (table,)))
         return sections
 
     def _known_issue_sections(self):
-        _ = self._
         tasks, waivers = self.source.open_tasks or [], self.source.waivers or []
-        none = (Paragraph(_("None.")),)
+        none = (Paragraph(self.env._("None.")),)
         task_table = Table(
-            (_("Phase"), _("Task"), _("State"), _("Responsible"), _("Deadline")),
+            (
+                self.env._("Phase"),
+                self.env._("Task"),
+                self.env._("State"),
+                self.env._("Responsible"),
+                self.env._("Deadline"),
+            ),
             tuple(
                 (
                     t["phase"],
@@ -438,21 +477,27 @@ class ReleaseReport:
             ),
         )
         waiver_table = Table(
-            (_("Check"), _("Object"), _("Reason"), _("Approver"), _("Expires")),
+            (
+                self.env._("Check"),
+                self.env._("Object"),
+                self.env._("Reason"),
+                self.env._("Approver"),
+                self.env._("Expires"),
+            ),
             tuple(
                 (w["code"], w["object"] or "-", w["reason"], w["approver"], w["expiry"])
                 for w in waivers
             ),
         )
         return [
-            Section(_("Known issues")),
+            Section(self.env._("Known issues")),
             Section(
-                f"{_('Open tasks')} ({len(tasks)})",
+                f"{self.env._('Open tasks')} ({len(tasks)})",
                 3,
                 (task_table,) if tasks else none,
             ),
             Section(
-                f"{_('Active waivers')} ({len(waivers)})",
+                f"{self.env._('Active waivers')} ({len(waivers)})",
                 3,
                 (waiver_table,) if waivers else none,
             ),
@@ -460,31 +505,34 @@ class ReleaseReport:
 
     # -- GO_LIVE_MANIFEST ----------------------------------------------
     def go_live_manifest(self):
-        src, _ = self.source, self._
+        src = self.source
         facts = (
-            (_("Bundle"), f"{src.bundle_name or '-'} {src.bundle_version or ''}"),
-            (_("Tag"), src.release_tag or "-"),
-            (_("Environment"), src.environment),
-            (_("Architecture"), src.architecture),
-            (_("Cutover strategy"), src.cutover_strategy),
-            (_("Manifest SHA-256"), src.manifest_sha256 or "-"),
+            (
+                self.env._("Bundle"),
+                f"{src.bundle_name or '-'} {src.bundle_version or ''}",
+            ),
+            (self.env._("Tag"), src.release_tag or "-"),
+            (self.env._("Environment"), src.environment),
+            (self.env._("Architecture"), src.architecture),
+            (self.env._("Cutover strategy"), src.cutover_strategy),
+            (self.env._("Manifest SHA-256"), src.manifest_sha256 or "-"),
         )
         return Document(
             f"GO_LIVE_MANIFEST: {one_line(src.checklist_name or src.bundle_name)}",
             Facts(tuple(Fact(label, one_line(value)) for label, value in facts)),
             (
-                Section(_("Decision"), blocks=(Paragraph(self.decision()),)),
-                Section(_("RACI"), blocks=(self._raci_table(),)),
-                Section(_("Timeline"), blocks=(self._timeline(),)),
-                Section(_("Phases"), blocks=(self._phase_table(),)),
+                Section(self.env._("Decision"), blocks=(Paragraph(self.decision()),)),
+                Section(self.env._("RACI"), blocks=(self._raci_table(),)),
+                Section(self.env._("Timeline"), blocks=(self._timeline(),)),
+                Section(self.env._("Phases"), blocks=(self._phase_table(),)),
                 *self._install_order_sections(),
                 Section(
-                    _("Backup"),
+                    self.env._("Backup"),
                     blocks=(
                         Paragraph(
                             one_line(
                                 src.backup_reference
-                                or _("No backup recorded by the go-live flow.")
+                                or self.env._("No backup recorded by the go-live flow.")
                             )
                         ),
                     ),
@@ -494,55 +542,56 @@ class ReleaseReport:
 
     def decision(self):
         """The go/no-go decision as the checklist records it."""
-        src, _ = self.source, self._
+        src = self.source
         if src.state in ("live", "stabilizing", "closed"):
-            return _(
+            return self.env._(
                 "Go: live since %(date)s, approved by %(approver)s.",
                 date=src.date_live,
                 approver=src.checklist_approver,
             )
         if src.state == "aborted":
-            return _("Aborted / rolled back: %(reason)s", reason=src.abort_reason)
-        return _("Pending (%(state)s).", state=src.state_label)
+            return self.env._(
+                "Aborted / rolled back: %(reason)s", reason=src.abort_reason
+            )
+        return self.env._("Pending (%(state)s).", state=src.state_label)
 
     def _raci_table(self):
-        src, _ = self.source, self._
+        src = self.source
         return Table(
-            (_("Role"), _("Person")),
+            (self.env._("Role"), self.env._("Person")),
             (
-                (_("Owner (accountable)"), src.owner),
-                (_("Implementer (responsible)"), src.implementer),
-                (_("Ops"), src.ops),
-                (_("Finance SME (consulted)"), src.finance_sme),
-                (_("Approver"), src.checklist_approver),
+                (self.env._("Owner (accountable)"), src.owner),
+                (self.env._("Implementer (responsible)"), src.implementer),
+                (self.env._("Ops"), src.ops),
+                (self.env._("Finance SME (consulted)"), src.finance_sme),
+                (self.env._("Approver"), src.checklist_approver),
             ),
         )
 
     def _timeline(self):
-        src, _ = self.source, self._
+        src = self.source
         milestones = (
-            (_("Kickoff"), src.date_kickoff),
-            (_("Target go-live"), src.date_golive),
-            (_("Went live"), src.date_live),
-            (_("Freeze ends"), src.date_freeze_end),
-            (_("Release taken"), src.date),
+            (self.env._("Kickoff"), src.date_kickoff),
+            (self.env._("Target go-live"), src.date_golive),
+            (self.env._("Went live"), src.date_live),
+            (self.env._("Freeze ends"), src.date_freeze_end),
+            (self.env._("Release taken"), src.date),
         )
         return Facts(
             tuple(Fact(label, value) for label, value in milestones),
-            headers=(_("Milestone"), _("Date")),
+            headers=(self.env._("Milestone"), self.env._("Date")),
         )
 
     def _phase_table(self):
-        _ = self._
         return Table(
             (
-                _("Phase"),
-                _("Name"),
-                _("Window"),
-                _("From"),
-                _("To"),
-                _("Tasks"),
-                _("Completion"),
+                self.env._("Phase"),
+                self.env._("Name"),
+                self.env._("Window"),
+                self.env._("From"),
+                self.env._("To"),
+                self.env._("Tasks"),
+                self.env._("Completion"),
             ),
             tuple(
                 (
@@ -559,13 +608,15 @@ class ReleaseReport:
         )
 
     def _install_order_sections(self):
-        src, _ = self.source, self._
-        title = _("Install order")
+        src = self.source
+        title = self.env._("Install order")
         if not src.install_order:
-            text = _("No ship manifest linked: the install order was not recorded.")
+            text = self.env._(
+                "No ship manifest linked: the install order was not recorded."
+            )
             return [Section(title, blocks=(Paragraph(text),))]
         stages = Stages(
-            (_("Stage"), _("Modules")),
+            (self.env._("Stage"), self.env._("Modules")),
             tuple(
                 (one_line(stage.get("stage")), ", ".join(stage.get("modules") or ()))
                 for stage in src.install_order
@@ -574,9 +625,9 @@ class ReleaseReport:
         missing, unlisted = install_drift(src.install_order, src.modules)
         drift = Facts(
             (
-                Fact(_("Listed but not installed"), ", ".join(missing) or "-"),
+                Fact(self.env._("Listed but not installed"), ", ".join(missing) or "-"),
                 Fact(
-                    _("Installed (OCA/custom) but not listed"),
+                    self.env._("Installed (OCA/custom) but not listed"),
                     ", ".join(unlisted) or "-",
                 ),
             ),
@@ -584,7 +635,7 @@ class ReleaseReport:
         )
         return [
             Section(title, blocks=(stages,)),
-            Section(_("Drift at go-live"), 3, (drift,)),
+            Section(self.env._("Drift at go-live"), 3, (drift,)),
         ]
 
 
