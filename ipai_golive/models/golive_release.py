@@ -1,6 +1,5 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -17,8 +16,6 @@ from odoo.addons.ipai_golive_checks.tools.vocabulary import (
 
 from ..tools.release_snapshot import DIFF_MODULE_KINDS, config_summary, diff_snapshots
 from .golive_task import OPEN_STATES
-
-_logger = logging.getLogger(__name__)
 
 RELEASE_TRIGGERS = [("go_live", "Go-Live"), ("manual", "On Demand")]
 # Fields a release keeps writable: everything else is frozen when taken.
