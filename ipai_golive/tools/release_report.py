@@ -296,7 +296,7 @@ class ReleaseReport:
             f"WHAT_SHIPPED: {one_line(src.bundle_name)} {one_line(src.bundle_version)}",
             self._what_shipped_facts(),
             (
-                Section(f"{self.env._('Modules')} ({src.module_count})"),
+                Section(self.env._("Modules (%(count)s)", count=src.module_count)),
                 *self.module_sections(),
                 *self._changes_sections(),
                 *self._gate_sections(),
@@ -492,12 +492,12 @@ class ReleaseReport:
         return [
             Section(self.env._("Known issues")),
             Section(
-                f"{self.env._('Open tasks')} ({len(tasks)})",
+                self.env._("Open tasks (%(count)s)", count=len(tasks)),
                 3,
                 (task_table,) if tasks else none,
             ),
             Section(
-                f"{self.env._('Active waivers')} ({len(waivers)})",
+                self.env._("Active waivers (%(count)s)", count=len(waivers)),
                 3,
                 (waiver_table,) if waivers else none,
             ),
