@@ -7,12 +7,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools.release_report import (
-    ReleaseReport,
-    ReleaseSource,
-    Section,
-    render_markdown,
-)
+from ..tools.release_markdown import render_markdown
+from ..tools.release_report import ReleaseReport, ReleaseSource, Section
 
 _logger = logging.getLogger(__name__)
 

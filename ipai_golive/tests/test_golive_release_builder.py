@@ -5,6 +5,7 @@ environment only translates."""
 
 from odoo.tests import TransactionCase, tagged
 
+from ..tools.release_markdown import render_markdown
 from ..tools.release_report import (
     Document,
     Fact,
@@ -16,7 +17,6 @@ from ..tools.release_report import (
     Stages,
     Table,
     install_drift,
-    render_markdown,
 )
 
 

@@ -6,10 +6,10 @@
 release: labels translated, dates formatted, JSON snapshots as stored) and
 returns each report as a :class:`Document` of sections and blocks. The QWeb
 templates of ``report/golive_release_templates.xml`` draw a document for the
-PDF and the release form; :func:`render_markdown` draws the same document as
-Markdown. Nothing in this module reads the database: the model gives the
-values, and the environment only to translate with (``env._``), the way OCA
-``queue_job`` keeps ``job.py`` beside its models.
+PDF and the release form; :func:`.release_markdown.render_markdown` draws the
+same document as Markdown. Nothing in this module reads the database: the
+model gives the values, and the environment only to translate with
+(``env._``), the way OCA ``queue_job`` keeps ``job.py`` beside its models.
 
 The texts a report shows are settled here, once: the renderers only lay
 them out (a Markdown table escapes its cells, a code span wraps a command).
@@ -637,63 +637,3 @@ class ReleaseReport:
             Section(title, blocks=(stages,)),
             Section(self.env._("Drift at go-live"), 3, (drift,)),
         ]
-
-
-# ----------------------------------------------------------------------
-# Markdown
-# ----------------------------------------------------------------------
-
-
-def md_cell(value):
-    """``value`` on one line, for a Markdown table cell."""
-    return one_line(value).replace("|", "\\|") or "-"
-
-
-def md_code(value):
-    """``value`` as a code span, kept intact (pipes, ``&``, ``>``); text
-    that carries its own code spans is Markdown already."""
-    text = one_line(value)
-    return text if "`" in text else f"`{text}`"
-
-
-def _md_facts(block):
-    return [
-        f"- {fact.label}: {md_code(fact.value) if fact.code else fact.value}"
-        for fact in block.rows
-    ] + [""]
-
-
-def _md_table(block):
-    headers = block.headers
-    lines = [
-        f"| {' | '.join(md_cell(h) for h in headers)} |",
-        f"|{' --- |' * len(headers)}",
-    ]
-    lines += [f"| {' | '.join(md_cell(c) for c in row)} |" for row in block.rows]
-    return [*lines, ""]
-
-
-def _md_stages(block):
-    lines = [
-        f"{index}. {stage}: {modules or '-'}"
-        for index, (stage, modules) in enumerate(block.rows, 1)
-    ]
-    return [*lines, ""]
-
-
-MARKDOWN_BLOCKS = {
-    "facts": _md_facts,
-    "paragraph": lambda block: [block.text, ""],
-    "table": _md_table,
-    "stages": _md_stages,
-}
-
-
-def render_markdown(document):
-    """``document`` as Markdown text, ending with one newline."""
-    lines = [f"# {document.title}", "", *_md_facts(document.facts)]
-    for section in document.sections:
-        lines += [f"{'#' * section.level} {section.title}", ""]
-        for block in section.blocks:
-            lines += MARKDOWN_BLOCKS[block.kind](block)
-    return "\n".join(lines).rstrip("\n") + "\n"
