@@ -20,6 +20,8 @@ from . import test_golive_cutover_tour
 from . import test_golive_manifest
 from . import test_golive_release
 from . import test_golive_release_cli
+from . import test_golive_release_golden
+from . import test_golive_release_builder
 from . import test_golive_score_scope
 from . import test_golive_rollback_cli
 from . import test_golive_rollback

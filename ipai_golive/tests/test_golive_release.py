@@ -12,6 +12,7 @@ from odoo.tools import config, file_open
 from odoo.addons.ipai_golive_checks.tools.secrets import MASK
 
 from ..models.golive_release import diff_snapshots
+from ..tools.release_report import install_drift
 from .common import GoliveCase
 
 AIUX_MANIFEST = "ipai_golive_checks/tests/data/aiux_ship_manifest.fixed.yml"
@@ -704,7 +705,9 @@ class TestGoliveReleaseReports(ReleaseCase):
         self.assertTrue(
             any(line.startswith("1. odoo_base: base, web, mail") for line in lines)
         )
-        missing, _unlisted = release._install_drift()
+        missing, _unlisted = install_drift(
+            release.install_order_data, release.module_data
+        )
         self.assertTrue(missing)
         self.assertIn(f"- Listed but not installed: {', '.join(missing)}", lines)
 
