@@ -26,6 +26,7 @@
     "data": [
         "security/golive_security.xml",
         "security/ir.model.access.csv",
+        "views/golive_check_templates.xml",
         "views/golive_check_views.xml",
         "views/golive_check_run_views.xml",
         "views/golive_check_result_views.xml",

@@ -5,7 +5,6 @@ import logging
 from odoo import api, models
 
 from odoo.addons.ipai_golive_checks.models.golive_check_run import (
-    GoliveCheckRunLocked,
     GoliveCheckSelectionEmpty,
 )
 
@@ -31,14 +30,15 @@ class GoliveCheckRun(models.Model):
         )
 
     @api.model
-    def _cron_self_audit(self):
+    def _self_audit(self):
         """Audit the open checklists too, without running a check twice.
 
         The checks bound to the checklists of another environment than the
         server's run first, judged in that environment; then the engine's run
         of the enabled catalogue, minus the checks that already ran, judges
         the server's own environment and is the audit of its checklists. Their
-        tasks follow the audit and alerts go out on change.
+        tasks follow the audit and alerts go out on change. All in the
+        engine's transaction: the engine's cron commits it, never this code.
         """
         checklists = self.env["golive.checklist"].sudo()
         plan = checklists._self_audit_plan()
@@ -48,29 +48,25 @@ class GoliveCheckRun(models.Model):
             ._golive_resolve_environment(None)[0]
         )
         ran = set()
-        try:
-            for environment, (members, codes) in sorted(plan.items()):
-                if environment == default_env:
-                    continue
-                run = self.sudo()._run_checks(
-                    trigger="cron", environment=environment, codes=sorted(codes)
-                )
-                members._self_audit_apply(run)
-                ran |= codes
-                _logger.info(
-                    "Go-Live self-audit of %s checklist(s) in %s: score %s.",
-                    len(members),
-                    environment,
-                    run.score,
-                )
-        except GoliveCheckRunLocked:
-            _logger.info("Go-Live self-audit skipped: another run is in progress.")
-            return False
+        for environment, (members, codes) in sorted(plan.items()):
+            if environment == default_env:
+                continue
+            run = self.sudo()._run_checks(
+                trigger="cron", environment=environment, codes=sorted(codes)
+            )
+            members._self_audit_apply(run)
+            ran |= codes
+            _logger.info(
+                "Go-Live self-audit of %s checklist(s) in %s: score %s.",
+                len(members),
+                environment,
+                run.score,
+            )
         own, own_codes = plan.get(default_env, (checklists, set()))
         run = super(
             GoliveCheckRun,
             self.with_context(**{SKIP_CODES_KEY: sorted(ran - own_codes)}),
-        )._cron_self_audit()
+        )._self_audit()
         if run and own:
             own._self_audit_apply(run)
         return run

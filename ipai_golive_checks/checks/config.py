@@ -2,32 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import os
 import re
-import tempfile
-from urllib.parse import urlsplit
-
-import psutil
 
 from odoo import models
 from odoo.tools import config
-from odoo.tools.config import crypt_context
 
 from ..models.golive_check_registry import Finding, golive_check
-from ..tools import conffile
+from ..tools import conffile, server_config
 
 MB = 1024 * 1024
 LOCAL_DB_HOSTS = ("localhost", "127.0.0.1", "::1")
-
-
-def _is_hashed(value):
-    try:
-        return crypt_context.identify(value) not in (None, "plaintext")
-    except ValueError:
-        return False
-
-
-def _under(path, parent):
-    path, parent = os.path.realpath(path), os.path.realpath(parent)
-    return path == parent or path.startswith(parent.rstrip(os.sep) + os.sep)
 
 
 # One file per check family, by design.
@@ -79,24 +62,9 @@ class GoliveCheckRegistry(models.AbstractModel):
                 database=dbname,
             )
             return
-        pattern = dbfilter
-        dynamic = "%h" in dbfilter or "%d" in dbfilter
-        if dynamic:
-            host = (
-                urlsplit(
-                    self.env["ir.config_parameter"].sudo().get_param("web.base.url")
-                    or ""
-                ).hostname
-                or ""
-            )
-            if host.startswith("www."):
-                host = host[4:]
-            domain = host.partition(".")[0]
-            pattern = dbfilter.replace("%h", re.escape(host)).replace(
-                "%d", re.escape(domain)
-            )
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
         try:
-            matches = bool(re.match(pattern, dbname))
+            matches = server_config.dbfilter_matches(dbfilter, dbname, base_url)
         except re.error as exc:
             yield Finding.fail(
                 self.env._(
@@ -108,25 +76,17 @@ class GoliveCheckRegistry(models.AbstractModel):
                 dbfilter=dbfilter,
             )
             return
+        dynamic = "%h" in dbfilter or "%d" in dbfilter
         evidence = {"dbfilter": dbfilter, "database": dbname, "dynamic": dynamic}
+        args = {"filter": dbfilter, "db": dbname}
         if matches:
-            yield Finding.pass_(
-                self.env._(
-                    "dbfilter %(filter)r matches %(db)s.", filter=dbfilter, db=dbname
-                ),
-                "dbfilter",
-                **evidence,
-            )
+            message = self.env._("dbfilter %(filter)r matches %(db)s.", **args)
+            yield Finding.pass_(message, "dbfilter", **evidence)
         else:
-            yield Finding.fail(
-                self.env._(
-                    "dbfilter %(filter)r does not match the database %(db)s.",
-                    filter=dbfilter,
-                    db=dbname,
-                ),
-                "dbfilter",
-                **evidence,
+            message = self.env._(
+                "dbfilter %(filter)r does not match the database %(db)s.", **args
             )
+            yield Finding.fail(message, "dbfilter", **evidence)
 
     @golive_check(
         "config.list_db",
@@ -175,7 +135,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                 default=True,
                 hashed=False,
             )
-        elif not _is_hashed(value):
+        elif not server_config.is_hashed(value):
             yield Finding.fail(
                 self.env._(
                     "The master password is stored in clear text in the configuration."
@@ -244,82 +204,70 @@ class GoliveCheckRegistry(models.AbstractModel):
         params={"proxy_timeout": 720},
     )
     def _check_config_limits(self, ctx):
-        soft = config.get("limit_memory_soft") or 0
-        hard = config.get("limit_memory_hard") or 0
-        cpu = config.get("limit_time_cpu") or 0
-        real = config.get("limit_time_real") or 0
-        proxy_timeout = int(ctx.params["proxy_timeout"])
+        yield self._golive_memory_limits(
+            config.get("limit_memory_soft") or 0, config.get("limit_memory_hard") or 0
+        )
+        yield self._golive_time_limits(
+            config.get("limit_time_cpu") or 0,
+            config.get("limit_time_real") or 0,
+            int(ctx.params["proxy_timeout"]),
+        )
+
+    def _golive_memory_limits(self, soft, hard):
         memory = {
             "limit_memory_soft_mb": soft // MB,
             "limit_memory_hard_mb": hard // MB,
         }
+        args = {"soft": soft // MB, "hard": hard // MB}
         if soft <= 0 or hard <= 0:
-            yield Finding.fail(
+            return Finding.fail(
                 self.env._("Memory limits are not set."), "limit_memory", **memory
             )
-        elif soft >= hard:
-            yield Finding.fail(
+        if soft >= hard:
+            return Finding.fail(
                 self.env._(
                     "limit_memory_soft (%(soft)s MB) is not below "
                     "limit_memory_hard (%(hard)s MB).",
-                    soft=soft // MB,
-                    hard=hard // MB,
+                    **args,
                 ),
                 "limit_memory",
                 **memory,
             )
-        else:
-            yield Finding.pass_(
-                self.env._(
-                    "Memory limits: soft %(soft)s MB < hard %(hard)s MB.",
-                    soft=soft // MB,
-                    hard=hard // MB,
-                ),
-                "limit_memory",
-                **memory,
-            )
+        return Finding.pass_(
+            self.env._("Memory limits: soft %(soft)s MB < hard %(hard)s MB.", **args),
+            "limit_memory",
+            **memory,
+        )
+
+    def _golive_time_limits(self, cpu, real, proxy_timeout):
         times = {
             "limit_time_cpu": cpu,
             "limit_time_real": real,
             "proxy_timeout": proxy_timeout,
         }
+        args = {"cpu": cpu, "real": real, "proxy": proxy_timeout}
         if cpu <= 0 or real <= 0:
-            yield Finding.fail(
+            return Finding.fail(
                 self.env._("Time limits are not set."), "limit_time", **times
             )
-        elif cpu > real:
-            yield Finding.fail(
-                self.env._(
-                    "limit_time_cpu (%(cpu)ss) exceeds limit_time_real (%(real)ss).",
-                    cpu=cpu,
-                    real=real,
-                ),
-                "limit_time",
-                **times,
+        if cpu > real:
+            message = self.env._(
+                "limit_time_cpu (%(cpu)ss) exceeds limit_time_real (%(real)ss).",
+                **args,
             )
-        elif real >= proxy_timeout:
-            yield Finding.warn(
-                self.env._(
-                    "limit_time_real (%(real)ss) is not below the proxy "
-                    "timeout (%(proxy)ss): the proxy answers 504 before Odoo "
-                    "stops the request.",
-                    real=real,
-                    proxy=proxy_timeout,
-                ),
-                "limit_time",
-                **times,
+            return Finding.fail(message, "limit_time", **times)
+        if real >= proxy_timeout:
+            message = self.env._(
+                "limit_time_real (%(real)ss) is not below the proxy "
+                "timeout (%(proxy)ss): the proxy answers 504 before Odoo "
+                "stops the request.",
+                **args,
             )
-        else:
-            yield Finding.pass_(
-                self.env._(
-                    "Time limits: cpu %(cpu)ss <= real %(real)ss < proxy %(proxy)ss.",
-                    cpu=cpu,
-                    real=real,
-                    proxy=proxy_timeout,
-                ),
-                "limit_time",
-                **times,
-            )
+            return Finding.warn(message, "limit_time", **times)
+        message = self.env._(
+            "Time limits: cpu %(cpu)ss <= real %(real)ss < proxy %(proxy)ss.", **args
+        )
+        return Finding.pass_(message, "limit_time", **times)
 
     @golive_check(
         "config.data_dir",
@@ -339,9 +287,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             problems.append(self.env._("it does not exist"))
         elif not os.access(data_dir, os.W_OK | os.X_OK):
             problems.append(self.env._("it is not writable"))
-        if data_dir and any(
-            _under(data_dir, tmp) for tmp in {"/tmp", "/var/tmp", tempfile.gettempdir()}
-        ):
+        if data_dir and server_config.is_temporary_path(data_dir):
             problems.append(self.env._("it is under a temporary directory"))
         if problems:
             yield Finding.fail(
@@ -608,8 +554,23 @@ class GoliveCheckRegistry(models.AbstractModel):
         rcfile = config.rcfile
         options = (conffile.read_options(rcfile) if rcfile else None) or {}
         found = 0
-        for line, name, kind in conffile.misread_values(options, config.casts):
+        for finding in (
+            *self._golive_misread_values(rcfile, options),
+            *self._golive_absurd_memory(options),
+            *self._golive_absurd_times(options, int(ctx.params["max_time_limit"])),
+        ):
             found += 1
+            yield finding
+        if not found:
+            yield Finding.pass_(
+                self.env._("No misread or absurd value among the options."),
+                "options",
+                rcfile=rcfile or "",
+            )
+
+    def _golive_misread_values(self, rcfile, options):
+        """A failure per value of the file Odoo misreads."""
+        for line, name, kind in conffile.misread_values(options, config.casts):
             value = options[name][1]
             if kind == "number":
                 message = self.env._(
@@ -631,12 +592,13 @@ class GoliveCheckRegistry(models.AbstractModel):
                     choices=", ".join(config.casts[name].choices),
                 )
             yield Finding.fail(message, name, rcfile=rcfile, line=line, kind=kind)
-        max_time = int(ctx.params["max_time_limit"])
-        memory = psutil.virtual_memory().total
+
+    def _golive_absurd_memory(self, options):
+        """A failure per memory limit above the host's memory."""
+        memory = server_config.host_memory()
         for name in ("limit_memory_soft", "limit_memory_hard"):
             value = config.get(name)
             if isinstance(value, int) and value > memory:
-                found += 1
                 yield Finding.fail(
                     self.env._(
                         "%(where)s: %(name)s is %(value)s MB, more than the host's "
@@ -650,10 +612,12 @@ class GoliveCheckRegistry(models.AbstractModel):
                     value_mb=value // MB,
                     host_memory_mb=memory // MB,
                 )
+
+    def _golive_absurd_times(self, options, max_time):
+        """A failure per time limit of 0 or above ``max_time`` seconds."""
         for name in ("limit_time_cpu", "limit_time_real"):
             value = config.get(name)
             if isinstance(value, int) and (value == 0 or value > max_time):
-                found += 1
                 yield Finding.fail(
                     self.env._(
                         "%(where)s: %(name)s = %(value)s s: %(why)s",
@@ -671,12 +635,6 @@ class GoliveCheckRegistry(models.AbstractModel):
                     value=value,
                     max_time_limit=max_time,
                 )
-        if not found:
-            yield Finding.pass_(
-                self.env._("No misread or absurd value among the options."),
-                "options",
-                rcfile=rcfile or "",
-            )
 
     def _golive_option_where(self, options, name):
         """Where an option's value comes from: its line, or the command line."""

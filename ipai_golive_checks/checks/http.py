@@ -16,68 +16,19 @@ to the same origin (scheme, host, port) is followed by hand (a few hops), a
 redirect to another origin is reported, never followed.
 """
 
-import datetime
 import functools
 import ipaddress
-import ssl
 import time
 from contextlib import suppress
 from urllib.parse import urlsplit
-
-import requests
 
 from odoo import models
 from odoo.tools import config
 
 from ..models.golive_check_registry import Finding, golive_check
-from ..tools import net
+from ..tools import http_probes, net
 
 MAX_TIMEOUT = 30.0  # seconds, as golive.check.endpoint's constraint
-
-
-def fetch_bundles(plan, base, timeout, headers, aliases, verify):
-    """``{bundle: (files, problems)}`` of the asset links of ``plan``
-    (``[(bundle, links)]``) fetched from ``base``: plain I/O, no environment,
-    run by a probe thread."""
-    fetched_by_bundle = {}
-    for bundle, links in plan:
-        fetched = []
-        problems = []
-        for link in links:
-            url = base + link
-            started = time.perf_counter()
-            try:
-                response, _hops, offhost, _downgrade = net.http_request(
-                    "GET",
-                    url,
-                    timeout,
-                    headers=headers,
-                    aliases=aliases,
-                    verify=verify,
-                )
-            except requests.RequestException as exc:
-                problems.append(f"{link}: {net.short_error(exc)}")
-                fetched.append({"url": link, "error": net.short_error(exc)})
-                continue
-            # The body read is capped: Content-Length tells the full size.
-            length = response.headers.get("Content-Length") or ""
-            size = int(length) if length.isdigit() else len(response.content)
-            fetched.append(
-                {
-                    "url": link,
-                    "status": response.status_code,
-                    "bytes": size,
-                    "duration_ms": net.elapsed_ms(started),
-                }
-            )
-            if offhost:
-                problems.append(f"{link}: redirected to {net.origin_text(offhost)}")
-            elif response.status_code != 200:
-                problems.append(f"{link}: {response.status_code}")
-            elif not size:
-                problems.append(f"{link}: empty")
-        fetched_by_bundle[bundle] = (fetched, problems)
-    return fetched_by_bundle
 
 
 # One file per check family, by design.
@@ -111,16 +62,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         if (ctx.params.get("base_url") or "").strip():
             return {}, ""
         public = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
-        parts = urlsplit((public or "").strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return {}, ""
-        host = parts.netloc.rpartition("@")[2]  # keeps the brackets of IPv6
-        headers = {"Host": host}
-        if config.get("proxy_mode"):
-            headers.update(
-                {"X-Forwarded-Host": host, "X-Forwarded-Proto": parts.scheme}
-            )
-        return headers, f"{parts.scheme}://{host}"
+        return http_probes.public_headers(public, config.get("proxy_mode"))
 
     def _golive_public_url(self, ctx):
         url = (ctx.params.get("url") or "").strip()
@@ -139,40 +81,28 @@ class GoliveCheckRegistry(models.AbstractModel):
         url = base + path
         headers, public = self._golive_public_headers(ctx)
         aliases = {net.origin(public): base} if public else {}
-        started = time.perf_counter()
         evidence = {"url": url}
         if headers:
             evidence["host_header"] = headers["Host"]
-        try:
-            response, hops, offhost, _downgrade = net.http_request(
-                "GET",
-                url,
-                ctx.network_timeout,
-                headers=headers,
-                aliases=aliases,
-                verify=net.ca_bundle(ctx.params.get("ca_file")),
+        answer = http_probes.timed_request(
+            "GET",
+            url,
+            ctx.network_timeout,
+            headers=headers,
+            aliases=aliases,
+            verify=net.ca_bundle(ctx.params.get("ca_file")),
+        )
+        if answer.error:
+            evidence.update(error=answer.error, duration_ms=answer.duration_ms)
+            message = self.env._(
+                "%(url)s did not answer: %(error)s", url=url, error=answer.error
             )
-        except requests.RequestException as exc:
-            evidence.update(
-                error=net.short_error(exc), duration_ms=net.elapsed_ms(started)
-            )
-            return (
-                Finding.fail(
-                    self.env._(
-                        "%(url)s did not answer: %(error)s",
-                        url=url,
-                        error=net.short_error(exc),
-                    ),
-                    key,
-                    **evidence,
-                ),
-                None,
-                evidence,
-            )
+            return Finding.fail(message, key, **evidence), None, evidence
+        response, offhost = answer.response, answer.offhost
         evidence.update(
             status=response.status_code,
-            duration_ms=net.elapsed_ms(started),
-            redirects=hops,
+            duration_ms=answer.duration_ms,
+            redirects=answer.hops,
         )
         if offhost:
             evidence["redirect_to"] = offhost
@@ -299,23 +229,18 @@ class GoliveCheckRegistry(models.AbstractModel):
         headers = dict(headers or {"Host": netloc})
         origin = public or f"{scheme}://{netloc}"
         key = "/websocket"
-        ws_key = net.websocket_key()
-        request = net.websocket_request(ws_key, headers, origin)
         evidence = {
             "host": host,
             "port": port,
             "scheme": scheme,
             "host_header": headers["Host"],
         }
-        started = time.perf_counter()
         try:
-            status_line, headers = net.websocket_handshake(
-                scheme, host, port, request, ctx.network_timeout
+            facts, accepted = http_probes.websocket_probe(
+                scheme, host, port, headers, origin, ctx.network_timeout
             )
         except OSError as exc:
-            evidence.update(
-                error=net.short_error(exc), duration_ms=net.elapsed_ms(started)
-            )
+            evidence.update(error=net.short_error(exc), duration_ms=exc.duration_ms)
             yield Finding.fail(
                 self.env._(
                     "WebSocket handshake on %(host)s:%(port)s failed: %(error)s",
@@ -327,14 +252,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                 **evidence,
             )
             return
-        parts = status_line.split(" ", 2)
-        code = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-        evidence.update(
-            status=code,
-            status_line=status_line[:100],
-            duration_ms=net.elapsed_ms(started),
-        )
-        accepted = headers.get("sec-websocket-accept") == net.websocket_accept(ws_key)
+        evidence.update(facts)
         yield self._golive_ws_finding(host, port, key, accepted, evidence)
 
     def _golive_ws_target(self, ctx):
@@ -461,7 +379,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             for bundle in bundles
         ]
         probe = functools.partial(
-            fetch_bundles,
+            http_probes.fetch_bundles,
             plan,
             base,
             ctx.network_timeout,
@@ -507,7 +425,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         host, port = parts.hostname, parts.port or 443
         evidence = {"host": host, "port": port, "source": source}
         try:
-            der, version, verify_error = self._golive_tls_certificate(
+            der, version, verify_error = http_probes.tls_certificate(
                 host, port, ctx.network_timeout, ctx.params.get("ca_file")
             )
         except OSError as exc:
@@ -524,32 +442,12 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
             return
         if der:
-            details = net.certificate_details(der)
-            not_after = details.pop("_not_after")
-            now = datetime.datetime.now(datetime.timezone.utc)
-            days_left = round((not_after - now).total_seconds() / 86400, 1)
-            evidence.update(details, days_left=days_left, tls_version=version)
+            evidence.update(http_probes.certificate_facts(der, version))
         if verify_error is not None:
             yield self._golive_tls_untrusted(host, key, verify_error, evidence)
         else:
             evidence["verified"] = True
             yield self._golive_tls_expiry(ctx, host, key, evidence)
-
-    def _golive_tls_certificate(self, host, port, timeout, ca_file):
-        """``(DER certificate, TLS version, verification error or None)``; an
-        untrusted certificate is fetched again without verification.
-
-        :raise OSError: when no TLS handshake is possible at all
-        """
-        context = net.tls_context(ca_file=ca_file)
-        try:
-            return (*net.tls_handshake(host, port, timeout, context), None)
-        except ssl.SSLCertVerificationError as exc:
-            try:
-                unverified = net.tls_context(verify=False)
-                return (*net.tls_handshake(host, port, timeout, unverified), exc)
-            except OSError:
-                return None, None, exc
 
     def _golive_tls_untrusted(self, host, key, verify_error, evidence):
         code = verify_error.verify_code
@@ -705,36 +603,34 @@ class GoliveCheckRegistry(models.AbstractModel):
             "timeout": timeout,
             "header": endpoint.header_name or None,
         }
-        started = time.perf_counter()
-        try:
-            # No redirect is followed when a redirect is the expected answer;
-            # the credential header goes to the configured URL only.
-            response, hops, offhost, downgrade = net.http_request(
-                endpoint.method,
-                endpoint.url,
-                timeout,
-                headers=headers or None,
-                follow=endpoint.expected_status not in net.REDIRECT_CODES,
-                drop_on_redirect=tuple(headers),
-                verify=verify,
-            )
-        except requests.RequestException as exc:
-            evidence.update(
-                error=net.short_error(exc), duration_ms=net.elapsed_ms(started)
-            )
+        # No redirect is followed when a redirect is the expected answer;
+        # the credential header goes to the configured URL only.
+        answer = http_probes.timed_request(
+            endpoint.method,
+            endpoint.url,
+            timeout,
+            headers=headers or None,
+            follow=endpoint.expected_status not in net.REDIRECT_CODES,
+            drop_on_redirect=tuple(headers),
+            verify=verify,
+        )
+        if answer.error:
+            evidence.update(error=answer.error, duration_ms=answer.duration_ms)
             return Finding.fail(
                 self.env._(
                     "%(name)s did not answer: %(error)s",
                     name=endpoint.name,
-                    error=net.short_error(exc),
+                    error=answer.error,
                 ),
                 key,
                 **evidence,
             )
+        response = answer.response
+        offhost, downgrade = answer.offhost, answer.downgrade
         evidence.update(
             status=response.status_code,
-            redirects=hops,
-            duration_ms=net.elapsed_ms(started),
+            redirects=answer.hops,
+            duration_ms=answer.duration_ms,
         )
         return self._golive_endpoint_answer(
             endpoint, response, offhost, downgrade, evidence

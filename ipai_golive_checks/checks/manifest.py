@@ -13,10 +13,6 @@ bundle, a route, a variable, a gate) so that a task may bind to one of them.
 """
 
 import os
-import re
-import shlex
-import threading
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import werkzeug.exceptions
@@ -27,106 +23,20 @@ from odoo.modules.module import get_manifest, get_module_path
 from odoo.tools import config
 
 from ..models.golive_check_registry import Finding, golive_check
-from ..tools.bounded_regex import RegexTimeout, bounded_match
+from ..tools import manifest_probes
 from ..tools.manifest import (
     CONTEXT_KEY,
     GATE_RESULTS_KEY,
     ShipManifest,
-    as_bool,
     is_reference,
 )
+from ..tools.manifest_probes import thread_database
 from ..tools.origin import installed_modules
 from ..tools.secrets import is_secret_key
-
-# Bundles and routes of older Odoo versions that manifests still name.
-GONE_IN_18 = {
-    "web.assets_common": "web.assets_common was removed in Odoo 16: its files "
-    "are in web.assets_backend and web.assets_frontend (or web._assets_core).",
-    "web.assets_qweb": "web.assets_qweb was removed in Odoo 16: templates are "
-    "part of the bundles that use them.",
-    "/longpolling": "/longpolling was removed in Odoo 16: the bus uses "
-    "/websocket (on the gevent port when workers > 0).",
-    "/longpolling/poll": "/longpolling/poll was removed in Odoo 16: the bus "
-    "uses /websocket (on the gevent port when workers > 0).",
-    "/web/assets/": "Odoo 18 serves bundles at /web/assets/<unique>/<file>, "
-    "e.g. /web/assets/1a2b3c4/web.assets_backend.min.js: there is no "
-    "/web/assets/<bundle> route; name the bundle under assets.bundles instead.",
-}
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
-# curl options that keep a request a plain GET without a body.
-CURL_FLAGS = {
-    "-s", "--silent", "-S", "--show-error", "-f", "--fail", "-sf", "-fs", "-sS",
-    "-fsS", "-sSf", "-k", "--insecure", "-I", "--head", "-v", "--verbose",
-}  # fmt: skip
-CURL_OPTIONS_WITH_VALUE = {"-o", "--output", "-w", "--write-out", "-m", "--max-time"}
-
-
-def _gone_in_18(name):
-    if name in GONE_IN_18:
-        return GONE_IN_18[name]
-    if name.startswith("/web/assets/") and name.count("/") < 4:
-        return GONE_IN_18["/web/assets/"]
-    return None
-
-
-def _plain_get_url(command):
-    """The URL of ``command`` when it is a plain ``curl`` GET, else None."""
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        return None
-    if not words or words[0] != "curl":
-        return None
-    urls = []
-    skip = False
-    for word in words[1:]:
-        if skip:
-            skip = False
-        elif word in CURL_OPTIONS_WITH_VALUE:
-            skip = True
-        elif word in CURL_FLAGS:
-            continue
-        elif word.startswith("-"):
-            return None  # -X, -d, -H, pipes... not a plain GET
-        else:
-            urls.append(word)
-    if len(urls) != 1 or not urls[0].startswith(("http://", "https://")):
-        return None
-    return urls[0]
-
-
-@contextmanager
-def thread_database(dbname):
-    """``threading.current_thread().dbname`` set to ``dbname`` for the block."""
-    thread = threading.current_thread()
-    missing = object()
-    previous = getattr(thread, "dbname", missing)
-    thread.dbname = dbname
-    try:
-        yield
-    finally:
-        if previous is missing:
-            del thread.dbname
-        else:
-            thread.dbname = previous
 
 
 # One file per check family, by design.
 # pylint: disable=consider-merging-classes-inherited
-
-
-def _dbfilter_selects(regex, dbname):
-    """Whether ``regex`` selects ``dbname`` as Odoo's dbfilter does
-    (``re.match``), matched with a time bound; the reason as text when it
-    cannot be matched (invalid, or backtracking without end)."""
-    try:
-        return bounded_match(regex, dbname)
-    except re.error as exc:
-        return f"{regex!r} is not a valid regular expression: {exc}"
-    except RegexTimeout as exc:
-        return str(exc)
-
-
 class GoliveCheckRegistry(models.AbstractModel):
     _inherit = "golive.check.registry"
 
@@ -292,46 +202,23 @@ class GoliveCheckRegistry(models.AbstractModel):
             for module in modules:
                 stage_of[module] = (index, stage)
         depends = self._golive_module_depends(stage_of)
-        closure = {}
-
-        def all_depends(module, trail=()):
-            if module not in closure:
-                result = set()
-                for dependency in depends.get(module, ()):
-                    if dependency not in trail:
-                        result |= {dependency} | all_depends(
-                            dependency, (*trail, module)
-                        )
-                closure[module] = result
-            return closure[module]
-
-        wrong = 0
+        later_by_module = manifest_probes.later_dependencies(stage_of, depends)
         unknown = sorted(name for name in stage_of if name not in depends)
-        for module, (index, stage) in stage_of.items():
-            if module not in depends:
-                continue
-            later = sorted(
-                (stage_of[dep][0], dep)
-                for dep in all_depends(module)
-                if dep in stage_of and stage_of[dep][0] > index
-            )
-            if later:
-                wrong += 1
-                yield Finding.fail(
-                    self.env._(
-                        "%(module)s (stage %(stage)s) depends on %(deps)s, "
-                        "installed in a later stage.",
-                        module=module,
-                        stage=stage,
-                        deps=", ".join(
-                            f"{dep} ({stage_of[dep][1]})" for _i, dep in later
-                        ),
-                    ),
-                    module,
+        for module, later in later_by_module.items():
+            stage = stage_of[module][1]
+            yield Finding.fail(
+                self.env._(
+                    "%(module)s (stage %(stage)s) depends on %(deps)s, "
+                    "installed in a later stage.",
+                    module=module,
                     stage=stage,
-                    later_dependencies={dep: stage_of[dep][1] for _i, dep in later},
-                )
-        if not wrong:
+                    deps=", ".join(f"{dep} ({stage_of[dep][1]})" for dep in later),
+                ),
+                module,
+                stage=stage,
+                later_dependencies={dep: stage_of[dep][1] for dep in later},
+            )
+        if not later_by_module:
             message = self.env._(
                 "The install order of the %(count)s modules follows their "
                 "dependencies.",
@@ -347,24 +234,6 @@ class GoliveCheckRegistry(models.AbstractModel):
     # ------------------------------------------------------------------
     # Runtime
     # ------------------------------------------------------------------
-    @staticmethod
-    def _golive_typed_option(key, value):
-        """``value`` cast to the type of the Odoo server option ``key``."""
-        option = config.casts.get(key)
-        if option is not None and option.action in ("store_true", "store_false"):
-            return as_bool(value)
-        kind = option.type if option is not None else None
-        if kind is None:  # not a command-line option: the current value's type
-            current = config.get(key)
-            kind = {bool: "bool", int: "int", float: "float"}.get(type(current))
-        if kind == "bool":
-            return as_bool(value)
-        if kind == "int":
-            return int(value)
-        if kind == "float":
-            return float(value)
-        return str(value)
-
     @golive_check(
         "manifest.server_options",
         title="Server options as the ship manifest expects",
@@ -380,66 +249,62 @@ class GoliveCheckRegistry(models.AbstractModel):
             yield self._golive_no_manifest()
             return
         for key, expected in manifest.odoo_conf().items():
-            if key == "dbfilter":
-                continue  # manifest.dbfilter judges it
-            if is_reference(expected):
-                yield Finding.skip(
-                    self.env._(
-                        "%(key)s comes from %(reference)s: references are not "
-                        "compared.",
-                        key=key,
-                        reference=expected,
-                    ),
-                    key,
+            if key != "dbfilter":  # manifest.dbfilter judges it
+                yield self._golive_option_finding(key, expected)
+
+    def _golive_option_finding(self, key, expected):
+        """The finding of the server option ``key`` the manifest expects
+        ``expected`` of."""
+        if is_reference(expected):
+            return Finding.skip(
+                self.env._(
+                    "%(key)s comes from %(reference)s: references are not compared.",
+                    key=key,
                     reference=expected,
-                )
-                continue
-            if key not in config.options:
-                yield Finding.warn(
-                    self.env._("%(key)s is not an Odoo 18 server option.", key=key),
-                    key,
-                )
-                continue
-            try:
-                wanted = self._golive_typed_option(key, expected)
-            except ValueError:
-                yield Finding.fail(
-                    self.env._(
-                        "%(key)s: the manifest's value is not of the option's type.",
-                        key=key,
-                    ),
-                    key,
-                )
-                continue
-            found = config.get(key)
-            secret = is_secret_key(key)
-            if wanted == found:
-                yield Finding.pass_(
-                    self.env._(
-                        "%(key)s is %(value)s as expected.", key=key, value=found
-                    )
-                    if not secret
-                    else self.env._("%(key)s is as expected.", key=key),
-                    key,
-                )
-            elif secret:
-                yield Finding.fail(
-                    self.env._("%(key)s differs from the manifest.", key=key), key
-                )
-            else:
-                yield Finding.fail(
-                    self.env._(
-                        "%(key)s: %(expected)s expected, %(found)s found.",
-                        key=key,
-                        expected=wanted,
-                        found=self.env._("nothing")
-                        if found is None or found is False or found == ""
-                        else found,
-                    ),
-                    key,
-                    expected=wanted,
-                    found=found,
-                )
+                ),
+                key,
+                reference=expected,
+            )
+        if key not in config.options:
+            return Finding.warn(
+                self.env._("%(key)s is not an Odoo 18 server option.", key=key), key
+            )
+        try:
+            wanted = manifest_probes.typed_option(key, expected)
+        except ValueError:
+            return Finding.fail(
+                self.env._(
+                    "%(key)s: the manifest's value is not of the option's type.",
+                    key=key,
+                ),
+                key,
+            )
+        found = config.get(key)
+        secret = is_secret_key(key)
+        if wanted == found:
+            return Finding.pass_(
+                self.env._("%(key)s is %(value)s as expected.", key=key, value=found)
+                if not secret
+                else self.env._("%(key)s is as expected.", key=key),
+                key,
+            )
+        if secret:
+            return Finding.fail(
+                self.env._("%(key)s differs from the manifest.", key=key), key
+            )
+        return Finding.fail(
+            self.env._(
+                "%(key)s: %(expected)s expected, %(found)s found.",
+                key=key,
+                expected=wanted,
+                found=self.env._("nothing")
+                if found is None or found is False or found == ""
+                else found,
+            ),
+            key,
+            expected=wanted,
+            found=found,
+        )
 
     @golive_check(
         "manifest.dbfilter",
@@ -478,9 +343,14 @@ class GoliveCheckRegistry(models.AbstractModel):
                 expected=expected,
                 found=found,
             )
+        yield self._golive_dbfilter_database(expected, manifest)
+
+    def _golive_dbfilter_database(self, expected, manifest):
+        """The finding of whether the ``expected`` dbfilter selects this
+        database."""
         dbname = self.env.cr.dbname
         if "%h" in expected or "%d" in expected:
-            yield Finding.skip(
+            return Finding.skip(
                 self.env._(
                     "%(regex)s depends on the requested host (%%h, %%d): not "
                     "matched against the database name.",
@@ -488,10 +358,11 @@ class GoliveCheckRegistry(models.AbstractModel):
                 ),
                 "database",
             )
-        elif isinstance(selects := _dbfilter_selects(expected, dbname), str):
-            yield Finding.fail(selects, "database", database=dbname)
-        elif selects:
-            yield Finding.pass_(
+        selects = manifest_probes.dbfilter_selects(expected, dbname)
+        if isinstance(selects, str):
+            return Finding.fail(selects, "database", database=dbname)
+        if selects:
+            return Finding.pass_(
                 self.env._(
                     "%(regex)s selects this database, %(db)s.",
                     regex=expected,
@@ -500,18 +371,17 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "database",
                 database=dbname,
             )
-        else:
-            yield Finding.fail(
-                self.env._(
-                    "%(regex)s does not select this database, %(db)s: the server "
-                    "would not serve it.",
-                    regex=expected,
-                    db=dbname,
-                ),
-                "database",
-                database=dbname,
-                canonical=manifest.database().get("canonical_db_name") or "",
-            )
+        return Finding.fail(
+            self.env._(
+                "%(regex)s does not select this database, %(db)s: the server "
+                "would not serve it.",
+                regex=expected,
+                db=dbname,
+            ),
+            "database",
+            database=dbname,
+            canonical=manifest.database().get("canonical_db_name") or "",
+        )
 
     @golive_check(
         "manifest.environment",
@@ -587,7 +457,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         bundles = manifest.bundles()
         known = self._golive_known_bundles() if bundles else set()
         for bundle in bundles:
-            gone = _gone_in_18(bundle)
+            gone = manifest_probes.gone_in_18(bundle)
             if bundle in known:
                 yield Finding.pass_(
                     self.env._("Bundle %(bundle)s exists.", bundle=bundle), bundle
@@ -610,7 +480,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     bundle,
                 )
         for path in manifest.endpoints():
-            gone = _gone_in_18(path)
+            gone = manifest_probes.gone_in_18(path)
             if gone:
                 yield Finding.fail(
                     self.env._(
@@ -639,12 +509,12 @@ class GoliveCheckRegistry(models.AbstractModel):
     # ------------------------------------------------------------------
     def _golive_gate_path(self, command):
         """The path of a gate that is a plain GET to this server, else None."""
-        url = _plain_get_url(command)
+        url = manifest_probes.plain_get_url(command)
         if not url:
             return None
         parts = urlsplit(url)
         public = self.env["ir.config_parameter"].sudo().get_param("web.base.url") or ""
-        hosts = {*LOCAL_HOSTS, urlsplit(public).hostname}
+        hosts = {*manifest_probes.LOCAL_HOSTS, urlsplit(public).hostname}
         if parts.hostname not in hosts:
             return None
         return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -725,7 +595,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     status=status,
                 )
             )
-            gone = _gone_in_18(urlsplit(path).path)
+            gone = manifest_probes.gone_in_18(urlsplit(path).path)
             if gone:
                 message += " " + gone
             if gate["required"]:

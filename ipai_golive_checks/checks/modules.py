@@ -198,7 +198,6 @@ class GoliveCheckRegistry(models.AbstractModel):
     )
     def _check_modules_manifest_template(self, ctx):
         template = house_manifest_template()
-        version_re = re.compile(template["version_pattern"])
         # the house template is for the user's own addons: Odoo's and OCA's
         # follow their own conventions (OCA's by their manifest or their path)
         custom = [
@@ -220,26 +219,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     name,
                 )
                 continue
-            problems = []
-            version = str(manifest.get("version", ""))
-            if not version_re.match(version):
-                problems.append(
-                    self.env._("version %(version)r is not 18.0.x.y.z", version=version)
-                )
-            license_ = manifest.get("license")
-            if license_ not in template["licenses"]:
-                problems.append(
-                    self.env._(
-                        "license %(license)r is not an OSI licence", license=license_
-                    )
-                )
-            for key in template["required_keys"]:
-                if not manifest.get(key):
-                    problems.append(self.env._("%(key)s is missing", key=key))
-            for key in template.get("list_keys", ()):
-                value = manifest.get(key)
-                if value and not isinstance(value, list | tuple):
-                    problems.append(self.env._("%(key)s must be a list", key=key))
+            problems = self._golive_manifest_problems(manifest, template)
             if problems:
                 bad += 1
                 yield Finding.fail(
@@ -259,3 +239,28 @@ class GoliveCheckRegistry(models.AbstractModel):
                 ),
                 modules=custom[:50],
             )
+
+    def _golive_manifest_problems(self, manifest, template):
+        """What the ``__manifest__`` dict ``manifest`` breaks of the house
+        ``template``, as texts."""
+        problems = []
+        version = str(manifest.get("version", ""))
+        if not re.match(template["version_pattern"], version):
+            problems.append(
+                self.env._("version %(version)r is not 18.0.x.y.z", version=version)
+            )
+        license_ = manifest.get("license")
+        if license_ not in template["licenses"]:
+            problems.append(
+                self.env._(
+                    "license %(license)r is not an OSI licence", license=license_
+                )
+            )
+        for key in template["required_keys"]:
+            if not manifest.get(key):
+                problems.append(self.env._("%(key)s is missing", key=key))
+        for key in template.get("list_keys", ()):
+            value = manifest.get(key)
+            if value and not isinstance(value, list | tuple):
+                problems.append(self.env._("%(key)s must be a list", key=key))
+        return problems

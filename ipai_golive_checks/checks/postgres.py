@@ -8,6 +8,7 @@ from odoo import fields, models
 from odoo.tools import SQL, config
 
 from ..models.golive_check_registry import Finding, golive_check
+from ..tools import pg_probes
 
 GB = 1024**3
 # The database size is measured at most this often (pg_database_size stats
@@ -197,32 +198,11 @@ class GoliveCheckRegistry(models.AbstractModel):
         params={"warn_percent": 70, "fail_percent": 90},
     )
     def _check_postgres_connections(self, ctx):
-        cr = self.env.cr
-        # pg_stat_activity is a snapshot taken once per transaction: drop it
-        cr.execute("SELECT pg_stat_clear_snapshot()")
         settings = self._golive_pg_settings(
             "max_connections", "superuser_reserved_connections", "reserved_connections"
         )
-        max_connections = int(settings["max_connections"])
-        # Ordinary roles are refused from max_connections - the reserved slots
-        # (superuser_reserved_connections, + reserved_connections on PG16+).
-        reserved = int(settings.get("superuser_reserved_connections") or 0) + int(
-            settings.get("reserved_connections") or 0
-        )
-        available = max(max_connections - reserved, 1)
-        cr.execute(
-            """
-            SELECT count(*),
-                   count(*) FILTER (WHERE datname = current_database()),
-                   count(*) FILTER (WHERE datname = current_database()
-                                    AND state = 'active'),
-                   count(*) FILTER (WHERE datname = current_database()
-                                    AND state LIKE 'idle in transaction%')
-              FROM pg_stat_activity
-             WHERE backend_type = 'client backend'
-            """
-        )
-        total, this_db, active, idle_tx = cr.fetchone()
+        max_connections, reserved, available = pg_probes.connection_slots(settings)
+        total, this_db, active, idle_tx = pg_probes.connection_counts(self.env.cr)
         percent = round(100.0 * total / available, 1)
         evidence = {
             "connections": total,
@@ -236,45 +216,24 @@ class GoliveCheckRegistry(models.AbstractModel):
             "warn_percent": ctx.params["warn_percent"],
             "fail_percent": ctx.params["fail_percent"],
         }
-        message_args = {
-            "total": total,
-            "max": available,
-            "percent": percent,
-            "db": this_db,
-        }
+        args = {"total": total, "max": available, "percent": percent, "db": this_db}
         if percent >= float(ctx.params["fail_percent"]):
-            yield Finding.fail(
-                self.env._(
-                    "%(total)s of %(max)s available connections in use "
-                    "(%(percent)s%%), "
-                    "%(db)s on this database: new connections will soon be refused.",
-                    **message_args,
-                ),
-                "connections",
-                **evidence,
+            message = self.env._(
+                "%(total)s of %(max)s available connections in use "
+                "(%(percent)s%%), "
+                "%(db)s on this database: new connections will soon be refused.",
+                **args,
             )
-        elif percent >= float(ctx.params["warn_percent"]):
-            yield Finding.warn(
-                self.env._(
-                    "%(total)s of %(max)s available connections in use "
-                    "(%(percent)s%%), "
-                    "%(db)s on this database.",
-                    **message_args,
-                ),
-                "connections",
-                **evidence,
-            )
-        else:
-            yield Finding.pass_(
-                self.env._(
-                    "%(total)s of %(max)s available connections in use "
-                    "(%(percent)s%%), "
-                    "%(db)s on this database.",
-                    **message_args,
-                ),
-                "connections",
-                **evidence,
-            )
+            yield Finding.fail(message, "connections", **evidence)
+            return
+        message = self.env._(
+            "%(total)s of %(max)s available connections in use "
+            "(%(percent)s%%), "
+            "%(db)s on this database.",
+            **args,
+        )
+        status = "warn" if percent >= float(ctx.params["warn_percent"]) else "pass"
+        yield Finding(status, message, "connections", evidence)
 
     @golive_check(
         "postgres.long_sessions",
@@ -302,86 +261,13 @@ class GoliveCheckRegistry(models.AbstractModel):
         long_query = float(ctx.params["long_query_seconds"])
         idle_tx = float(ctx.params["idle_in_transaction_seconds"])
         cron_job = float(ctx.params["cron_job_seconds"])
-        # pg_stat_activity is a snapshot taken once per transaction: drop it
-        self.env.cr.execute("SELECT pg_stat_clear_snapshot()")
-        # Query texts are left out on purpose: they may carry secrets; only
-        # whether the last one is the scheduler's job lock is read.
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT pid, usename, application_name, state,
-                       EXTRACT(EPOCH FROM clock_timestamp() - query_start),
-                       EXTRACT(EPOCH FROM clock_timestamp() - state_change),
-                       state = 'idle in transaction'
-                       AND query ~ %s AND query ~ %s
-                       AND EXISTS (
-                           SELECT 1 FROM pg_locks l
-                            WHERE l.pid = a.pid AND l.granted
-                              AND l.locktype = 'relation'
-                              AND l.relation = to_regclass('ir_cron')
-                              AND l.mode = 'RowShareLock')
-                  FROM pg_stat_activity a
-                 WHERE datname = current_database()
-                   AND pid != pg_backend_pid()
-                   AND backend_type = 'client backend'
-                   AND ((state = 'active'
-                         AND clock_timestamp() - query_start
-                             > make_interval(secs => %s))
-                     OR (state IN ('idle in transaction',
-                                   'idle in transaction (aborted)')
-                         AND clock_timestamp() - state_change
-                             > make_interval(secs => %s)))
-                 ORDER BY pid
-                """,
-                r"FOR\s+NO\s+KEY\s+UPDATE\s+SKIP\s+LOCKED",
-                r"FROM\s+ir_cron\M",
-                long_query,
-                idle_tx,
-            )
-        )
-        rows = self.env.cr.fetchall()
+        rows = pg_probes.long_sessions(self.env.cr, long_query, idle_tx)
         failed = 0
-        for pid, user, app, state, query_age, state_age, cron_lock in rows:
-            idle = state != "active"
-            seconds = round(float(state_age if idle else query_age), 1)
-            evidence = {
-                "pid": pid,
-                "user": user,
-                "application_name": app or "",
-                "state": state,
-                "seconds": seconds,
-                "threshold_seconds": idle_tx if idle else long_query,
-            }
-            if cron_lock:
-                if seconds <= cron_job:
-                    continue  # a job running: its worker waits, as it should
-                evidence.update(cron_job_lock=True, threshold_seconds=cron_job)
-                message = self.env._(
-                    "Session %(pid)s (%(app)s) has held a scheduled action's "
-                    "lock for %(seconds)ss: its job runs longer than %(limit)ss.",
-                    pid=pid,
-                    app=app or user,
-                    seconds=seconds,
-                    limit=cron_job,
-                )
-            elif idle:
-                message = self.env._(
-                    "Session %(pid)s (%(app)s) has been idle in transaction for "
-                    "%(seconds)ss.",
-                    pid=pid,
-                    app=app or user,
-                    seconds=seconds,
-                )
-            else:
-                message = self.env._(
-                    "Session %(pid)s (%(app)s) has been running one query for "
-                    "%(seconds)ss.",
-                    pid=pid,
-                    app=app or user,
-                    seconds=seconds,
-                )
-            failed += 1
-            yield Finding.fail(message, f"pid:{pid}", **evidence)
+        for row in rows:
+            finding = self._golive_session_finding(row, long_query, idle_tx, cron_job)
+            if finding:
+                failed += 1
+                yield finding
         if not failed:
             yield Finding.pass_(
                 self.env._(
@@ -395,6 +281,45 @@ class GoliveCheckRegistry(models.AbstractModel):
                 idle_in_transaction_seconds=idle_tx,
                 cron_job_locks=len(rows) - failed,
             )
+
+    def _golive_session_finding(self, row, long_query, idle_tx, cron_job):
+        """The failure of a long session of :func:`pg_probes.long_sessions`;
+        None for a cron worker whose job runs within ``cron_job`` seconds."""
+        pid, user, app, state, query_age, state_age, cron_lock = row
+        idle = state != "active"
+        seconds = round(float(state_age if idle else query_age), 1)
+        evidence = {
+            "pid": pid,
+            "user": user,
+            "application_name": app or "",
+            "state": state,
+            "seconds": seconds,
+            "threshold_seconds": idle_tx if idle else long_query,
+        }
+        args = {"pid": pid, "app": app or user, "seconds": seconds}
+        if cron_lock:
+            if seconds <= cron_job:
+                return None  # a job running: its worker waits, as it should
+            evidence.update(cron_job_lock=True, threshold_seconds=cron_job)
+            message = self.env._(
+                "Session %(pid)s (%(app)s) has held a scheduled action's "
+                "lock for %(seconds)ss: its job runs longer than %(limit)ss.",
+                limit=cron_job,
+                **args,
+            )
+        elif idle:
+            message = self.env._(
+                "Session %(pid)s (%(app)s) has been idle in transaction for "
+                "%(seconds)ss.",
+                **args,
+            )
+        else:
+            message = self.env._(
+                "Session %(pid)s (%(app)s) has been running one query for "
+                "%(seconds)ss.",
+                **args,
+            )
+        return Finding.fail(message, f"pid:{pid}", **evidence)
 
     @golive_check(
         "postgres.db_size",

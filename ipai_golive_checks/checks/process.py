@@ -7,7 +7,6 @@ from the command line they are skipped (they would measure the CLI).
 """
 
 import os
-import platform
 import time
 
 import psutil
@@ -20,20 +19,6 @@ from ..models.golive_check_registry import Finding, golive_check
 from ..tools import capacity
 
 MB = 1024 * 1024
-
-
-def _is_prefork_child():
-    """True in an HTTP/cron worker forked by the prefork master."""
-    from odoo.service import server as odoo_server
-
-    server = getattr(odoo_server, "server", None)
-    return isinstance(server, odoo_server.PreforkServer) and (server.pid != os.getpid())
-
-
-def _memory_used(process):
-    """The figure Odoo compares with its limits (``server.memory_info``)."""
-    info = process.memory_info()
-    return info.rss if platform.system() == "Darwin" else info.vms
 
 
 # One file per check family, by design.
@@ -56,9 +41,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         process=True,
     )
     def _check_process_memory(self, ctx):
-        process = psutil.Process()
-        used = _memory_used(process)
-        info = process.memory_info()
+        pid, rss, vms, used = capacity.process_memory()
         evented = bool(odoo.evented)
         soft = (
             (evented and config.get("limit_memory_soft_gevent"))
@@ -67,9 +50,9 @@ class GoliveCheckRegistry(models.AbstractModel):
         )
         workers = int(config.get("workers") or 0)
         evidence = {
-            "pid": process.pid,
-            "rss_mb": info.rss // MB,
-            "vms_mb": info.vms // MB,
+            "pid": pid,
+            "rss_mb": rss // MB,
+            "vms_mb": vms // MB,
             "measured_mb": used // MB,
             "limit_memory_soft_mb": soft // MB,
             "workers": workers,
@@ -80,51 +63,38 @@ class GoliveCheckRegistry(models.AbstractModel):
                 self.env._(
                     "Threaded mode (workers = 0): memory limits do not apply; this "
                     "process uses %(rss)s MB resident, %(vms)s MB virtual.",
-                    rss=info.rss // MB,
-                    vms=info.vms // MB,
+                    rss=rss // MB,
+                    vms=vms // MB,
                 ),
                 "memory",
                 **evidence,
             )
-            return
-        if not soft:
+        elif not soft:
             yield Finding.fail(
                 self.env._("limit_memory_soft is not set."), "memory", **evidence
             )
-            return
+        else:
+            yield self._golive_memory_verdict(ctx, used, soft, evidence)
+
+    def _golive_memory_verdict(self, ctx, used, soft, evidence):
+        """The finding of this process using ``used`` bytes of ``soft``."""
         percent = round(100.0 * used / soft, 1)
         evidence["percent"] = percent
         args = {"used": used // MB, "soft": soft // MB, "percent": percent}
         if used >= soft:
-            yield Finding.fail(
-                self.env._(
-                    "This process uses %(used)s MB, at or above limit_memory_soft "
-                    "(%(soft)s MB): the worker is recycled after each request.",
-                    **args,
-                ),
-                "memory",
-                **evidence,
+            message = self.env._(
+                "This process uses %(used)s MB, at or above limit_memory_soft "
+                "(%(soft)s MB): the worker is recycled after each request.",
+                **args,
             )
-        elif percent >= float(ctx.params["warn_percent"]):
-            yield Finding.warn(
-                self.env._(
-                    "This process uses %(used)s MB, %(percent)s%% of "
-                    "limit_memory_soft (%(soft)s MB).",
-                    **args,
-                ),
-                "memory",
-                **evidence,
-            )
-        else:
-            yield Finding.pass_(
-                self.env._(
-                    "This process uses %(used)s MB, %(percent)s%% of "
-                    "limit_memory_soft (%(soft)s MB).",
-                    **args,
-                ),
-                "memory",
-                **evidence,
-            )
+            return Finding.fail(message, "memory", **evidence)
+        message = self.env._(
+            "This process uses %(used)s MB, %(percent)s%% of "
+            "limit_memory_soft (%(soft)s MB).",
+            **args,
+        )
+        status = "warn" if percent >= float(ctx.params["warn_percent"]) else "pass"
+        return Finding(status, message, "memory", evidence)
 
     @golive_check(
         "process.uptime",
@@ -140,7 +110,7 @@ class GoliveCheckRegistry(models.AbstractModel):
     )
     def _check_process_uptime(self, ctx):
         process = psutil.Process()
-        server = process.parent() if _is_prefork_child() else process
+        server = process.parent() if capacity.is_prefork_child() else process
         now = time.time()
         uptime_min = round((now - server.create_time()) / 60.0, 1)
         threshold = float(ctx.params["min_uptime_minutes"])

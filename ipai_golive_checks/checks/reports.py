@@ -1,6 +1,5 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import re
 import subprocess
 
 from odoo import models
@@ -9,9 +8,7 @@ from odoo.tools import parse_version
 from odoo.addons.base.models import ir_actions_report
 
 from ..models.golive_check_registry import Finding, golive_check
-
-VERSION_RE = re.compile(r"wkhtmltopdf\s+(?P<version>\d+(?:\.\d+)+)", re.IGNORECASE)
-PATCHED_QT = "with patched qt"
+from ..tools import wkhtmltopdf
 
 
 # One file per check family, by design.
@@ -45,12 +42,8 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
             return
         try:
-            process = subprocess.run(
-                [binary, "--version"],
-                capture_output=True,
-                text=True,
-                timeout=float(ctx.params["timeout_seconds"]),
-                check=False,
+            output, code = wkhtmltopdf.version_output(
+                binary, float(ctx.params["timeout_seconds"])
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             yield Finding.fail(
@@ -64,27 +57,28 @@ class GoliveCheckRegistry(models.AbstractModel):
                 path=binary,
             )
             return
-        output = f"{process.stdout}\n{process.stderr}".strip()
-        match = VERSION_RE.search(output)
+        version, patched = wkhtmltopdf.read_version(output)
         evidence = {"path": binary, "output": output.splitlines()[0] if output else ""}
-        if not match:
+        if not version:
             yield Finding.fail(
                 self.env._(
                     "wkhtmltopdf at %(path)s gives no version (exit code %(code)s): "
                     "Odoo considers it broken and prints no PDF.",
                     path=binary,
-                    code=process.returncode,
+                    code=code,
                 ),
                 "wkhtmltopdf",
                 **evidence,
             )
             return
-        version = match["version"]
-        patched = PATCHED_QT in output.lower()
         evidence.update(version=version, patched_qt=patched)
+        yield self._golive_wkhtmltopdf_verdict(ctx, version, patched, evidence)
+
+    def _golive_wkhtmltopdf_verdict(self, ctx, version, patched, evidence):
+        """The finding of a wkhtmltopdf that runs and tells its version."""
         minimum = str(ctx.params["min_version"])
         if parse_version(version) < parse_version(minimum):
-            yield Finding.fail(
+            return Finding.fail(
                 self.env._(
                     "wkhtmltopdf %(version)s is too old (at least %(minimum)s): "
                     "PDF reports come out broken or not at all.",
@@ -95,11 +89,11 @@ class GoliveCheckRegistry(models.AbstractModel):
                 minimum=minimum,
                 **evidence,
             )
-        elif not patched:
+        if not patched:
             # a defect where documents go out (staging rehearses production),
             # a nuisance on a developer's machine
             verdict = Finding.warn if ctx.environment == "dev" else Finding.fail
-            yield verdict(
+            return verdict(
                 self.env._(
                     "wkhtmltopdf %(version)s is built on an unpatched Qt: invoices "
                     "and other reports print without their header and footer "
@@ -112,9 +106,8 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "wkhtmltopdf",
                 **evidence,
             )
-        else:
-            yield Finding.pass_(
-                self.env._("wkhtmltopdf %(version)s with patched Qt.", version=version),
-                "wkhtmltopdf",
-                **evidence,
-            )
+        return Finding.pass_(
+            self.env._("wkhtmltopdf %(version)s with patched Qt.", version=version),
+            "wkhtmltopdf",
+            **evidence,
+        )

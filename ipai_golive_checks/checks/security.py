@@ -9,6 +9,7 @@ from odoo import SUPERUSER_ID, models
 from odoo.tools import SQL
 
 from ..models.golive_check_registry import Finding, golive_check
+from ..tools import security_probes
 
 AUDIT_MODELS = [
     "res.partner",
@@ -163,29 +164,9 @@ class GoliveCheckRegistry(models.AbstractModel):
     def _check_security_inactive_users(self, ctx):
         inactive_days = int(ctx.params["inactive_days"])
         grace_days = int(ctx.params["grace_days"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT u.id, u.login, MAX(l.create_date) AS last_login
-                  FROM res_users u
-                  LEFT JOIN res_users_log l ON l.create_uid = u.id
-                 WHERE u.active AND NOT u.share AND u.id != %s
-                 GROUP BY u.id, u.login, u.create_date
-                HAVING (MAX(l.create_date) IS NULL
-                        AND u.create_date < now() at time zone 'UTC'
-                                            - make_interval(days => %s))
-                    OR MAX(l.create_date) < now() at time zone 'UTC'
-                                            - make_interval(days => %s)
-                 ORDER BY u.id
-                """,
-                SUPERUSER_ID,
-                grace_days,
-                inactive_days,
-            )
+        never, dormant = security_probes.dormant_users(
+            self.env.cr, SUPERUSER_ID, grace_days, inactive_days
         )
-        rows = self.env.cr.fetchall()
-        never = [login for _id, login, last in rows if last is None]
-        dormant = [login for _id, login, last in rows if last is not None]
         if never:
             yield Finding.fail(
                 self.env._(
@@ -214,7 +195,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                 logins=dormant[:50],
                 inactive_days=inactive_days,
             )
-        if not rows:
+        if not never and not dormant:
             yield Finding.pass_(
                 self.env._(
                     "Every active internal user logged in within %s days.",
@@ -342,20 +323,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         if has_auditlog:
             rules = rules.search([("state", "=", "subscribed")])
             audited = set(rules.mapped("model_id.model"))
-        tracked, untracked = {}, []
-        for model_name in key_models:
-            if model_name not in self.env:
-                continue
-            model = self.env[model_name]
-            fields = (
-                sorted(model._track_get_fields())
-                if hasattr(model, "_track_get_fields")
-                else []
-            )
-            if fields:
-                tracked[model_name] = fields[:30]
-            elif model_name not in audited:
-                untracked.append(model_name)
+        tracked, untracked = self._golive_tracked_models(key_models, audited)
         evidence = {
             "tracked": tracked,
             "untracked": untracked,
@@ -378,13 +346,37 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "tracking",
                 **evidence,
             )
+        yield self._golive_auditlog_finding(has_auditlog, rules, audited)
+
+    def _golive_tracked_models(self, key_models, audited):
+        """``({model: tracked fields}, [untracked models])`` of the installed
+        ``key_models``; a model with an auditlog rule (``audited``) is not
+        untracked."""
+        tracked, untracked = {}, []
+        for model_name in key_models:
+            if model_name not in self.env:
+                continue
+            model = self.env[model_name]
+            fields = (
+                sorted(model._track_get_fields())
+                if hasattr(model, "_track_get_fields")
+                else []
+            )
+            if fields:
+                tracked[model_name] = fields[:30]
+            elif model_name not in audited:
+                untracked.append(model_name)
+        return tracked, untracked
+
+    def _golive_auditlog_finding(self, has_auditlog, rules, audited):
+        """The finding of OCA auditlog: installed or not, rules subscribed."""
         if not has_auditlog:
-            yield Finding.skip(
+            return Finding.skip(
                 self.env._("OCA auditlog is not installed: chatter tracking only."),
                 "auditlog",
             )
-        elif not rules:
-            yield Finding.fail(
+        if not rules:
+            return Finding.fail(
                 self.env._(
                     "OCA auditlog is installed but no rule is subscribed: "
                     "nothing is logged."
@@ -392,17 +384,16 @@ class GoliveCheckRegistry(models.AbstractModel):
                 "auditlog",
                 subscribed_rules=0,
             )
-        else:
-            yield Finding.pass_(
-                self.env._(
-                    "%(count)s auditlog rules subscribed (%(models)s).",
-                    count=len(rules),
-                    models=", ".join(sorted(audited)),
-                ),
-                "auditlog",
-                subscribed_rules=len(rules),
-                models=sorted(audited),
-            )
+        return Finding.pass_(
+            self.env._(
+                "%(count)s auditlog rules subscribed (%(models)s).",
+                count=len(rules),
+                models=", ".join(sorted(audited)),
+            ),
+            "auditlog",
+            subscribed_rules=len(rules),
+            models=sorted(audited),
+        )
 
     @golive_check(
         "security.two_factor",

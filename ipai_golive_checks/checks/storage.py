@@ -9,29 +9,13 @@ import psutil
 import psycopg2
 
 from odoo import fields, models
-from odoo.tools import SQL, config
+from odoo.tools import config
 
 from ..models.golive_check_registry import Finding, golive_check
-from ..tools import growth
+from ..tools import growth, storage_probes
 from .config import LOCAL_DB_HOSTS, MB
 
 GB = 1024**3
-
-# store_fname values of external storages (fs_attachment, attachment_s3...)
-# look like "s3://bucket/key": never a path in the local filestore.
-LOCAL_FNAME = SQL(
-    "store_fname IS NOT NULL AND store_fname != '' "
-    "AND store_fname !~ '^[A-Za-z][A-Za-z0-9+.-]*://'"
-)
-
-
-def _existing_parent(path):
-    while path and not os.path.exists(path):
-        parent = os.path.dirname(path)
-        if parent == path:
-            break
-        path = parent
-    return path or os.sep
 
 
 # One file per check family, by design.
@@ -114,7 +98,7 @@ class GoliveCheckRegistry(models.AbstractModel):
         params={"min_free_percent": 10, "min_free_gb": 5},
     )
     def _check_storage_disk_space(self, ctx):
-        path = _existing_parent(self._golive_filestore())
+        path = storage_probes.existing_parent(self._golive_filestore())
         usage = psutil.disk_usage(path)
         free_percent = round(100.0 * usage.free / usage.total, 1) if usage.total else 0
         free_gb = round(usage.free / GB, 2)
@@ -175,37 +159,15 @@ class GoliveCheckRegistry(models.AbstractModel):
         if skipped:
             yield skipped
             return
-        cr = self.env.cr
-        attachment = self.env["ir.attachment"]
         full = bool(ctx.params["full"])
-        sample_size = int(ctx.params["sample_size"])
-        batch_size = max(int(ctx.params["batch_size"]), 1)
         list_limit = int(ctx.params["list"])
-        cr.execute(SQL("SELECT count(*) FROM ir_attachment WHERE %s", LOCAL_FNAME))
-        total = cr.fetchone()[0]
-        target = total if full else min(sample_size, total)
-        scanned = 0
-        missing = []
-        last_id = None
-        while scanned < target:
-            limit = min(batch_size, target - scanned)
-            cr.execute(
-                SQL(
-                    "SELECT id, store_fname FROM ir_attachment "
-                    "WHERE %s %s ORDER BY id DESC LIMIT %s",
-                    LOCAL_FNAME,
-                    SQL("AND id < %s", last_id) if last_id else SQL(),
-                    limit,
-                )
-            )
-            rows = cr.fetchall()
-            if not rows:
-                break
-            for att_id, fname in rows:
-                if not os.path.exists(attachment._full_path(fname)):
-                    missing.append(att_id)
-            scanned += len(rows)
-            last_id = rows[-1][0]
+        total = storage_probes.local_attachment_count(self.env.cr)
+        scanned, missing = storage_probes.missing_attachment_files(
+            self.env.cr,
+            self.env["ir.attachment"]._full_path,
+            total if full else min(int(ctx.params["sample_size"]), total),
+            max(int(ctx.params["batch_size"]), 1),
+        )
         evidence = {
             "mode": "full" if full else "sample (most recent)",
             "scanned": scanned,
@@ -229,10 +191,7 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
         elif full or scanned >= total:
             yield Finding.pass_(
-                self.env._(
-                    "All %s attachment files are present.",
-                    scanned,
-                ),
+                self.env._("All %s attachment files are present.", scanned),
                 "attachments",
                 **evidence,
             )
@@ -344,20 +303,10 @@ class GoliveCheckRegistry(models.AbstractModel):
         """Database (``pg_database_size``) and filestore (``ir_attachment``
         file sizes) measured once a day into the check's memory; their
         growth, by least squares, against the free space of their disks."""
-        cr = self.env.cr
-        cr.execute("SELECT pg_database_size(current_database())")
-        database = cr.fetchone()[0]
-        cr.execute(
-            SQL(
-                "SELECT coalesce(sum(file_size), 0) FROM ir_attachment WHERE %s",
-                LOCAL_FNAME,
-            )
-        )
-        filestore = int(cr.fetchone()[0])
         history = growth.record(
             ctx.memory.get("sizes"),
             fields.Date.to_string(fields.Date.today()),
-            {"database": database, "filestore": filestore},
+            storage_probes.storage_sizes(self.env.cr),
             ctx.params["keep_days"],
         )
         ctx.memory["sizes"] = history
@@ -375,50 +324,49 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
             return
         # the disks holding each source, grouped by device
-        disks = {}
-        paths = {"filestore": _existing_parent(self._golive_filestore())}
+        paths = {"filestore": storage_probes.existing_parent(self._golive_filestore())}
         data_directory = self._golive_database_directory()
         if data_directory:
             paths["database"] = data_directory
-        for source, path in paths.items():
-            disks.setdefault(os.stat(path).st_dev, (path, []))[1].append(source)
         min_days = float(ctx.params["min_days"])
-        for path, sources in disks.values():
-            usage = psutil.disk_usage(path)
-            per_day = growth.daily_growth(history, sources)
-            evidence = {
-                "path": path,
-                "sources": sources,
-                "free_gb": round(usage.free / GB, 2),
-                "growth_mb_per_day": round((per_day or 0) / MB, 3),
-                "measurements": len(history),
-                "min_days": min_days,
-            }
-            key = "+".join(sorted(sources))
-            if not per_day or per_day <= 0:
-                yield Finding.pass_(
-                    self.env._(
-                        "The %(sources)s on %(path)s did not grow over %(count)s days.",
-                        sources=" and ".join(sources),
-                        path=path,
-                        count=len(history),
-                    ),
-                    key,
-                    **evidence,
-                )
-                continue
-            days = int(usage.free / per_day)
-            evidence["days_left"] = days
-            message = self.env._(
-                "At %(rate)s MB a day, the %(sources)s fill %(path)s "
-                "(%(free)s GB free) in %(days)s days.",
-                rate=evidence["growth_mb_per_day"],
-                sources=" and ".join(sources),
-                path=path,
-                free=evidence["free_gb"],
-                days=days,
+        for path, sources, free in storage_probes.disks_of(paths):
+            yield self._golive_disk_forecast(path, sources, free, history, min_days)
+
+    def _golive_disk_forecast(self, path, sources, free, history, min_days):
+        """The finding of the disk at ``path``, ``free`` bytes free, that
+        holds ``sources`` growing as ``history`` tells."""
+        per_day = growth.daily_growth(history, sources)
+        evidence = {
+            "path": path,
+            "sources": sources,
+            "free_gb": round(free / GB, 2),
+            "growth_mb_per_day": round((per_day or 0) / MB, 3),
+            "measurements": len(history),
+            "min_days": min_days,
+        }
+        key = "+".join(sorted(sources))
+        if not per_day or per_day <= 0:
+            return Finding.pass_(
+                self.env._(
+                    "The %(sources)s on %(path)s did not grow over %(count)s days.",
+                    sources=" and ".join(sources),
+                    path=path,
+                    count=len(history),
+                ),
+                key,
+                **evidence,
             )
-            if days < min_days:
-                yield Finding.fail(message, key, **evidence)
-            else:
-                yield Finding.pass_(message, key, **evidence)
+        days = int(free / per_day)
+        evidence["days_left"] = days
+        message = self.env._(
+            "At %(rate)s MB a day, the %(sources)s fill %(path)s "
+            "(%(free)s GB free) in %(days)s days.",
+            rate=evidence["growth_mb_per_day"],
+            sources=" and ".join(sources),
+            path=path,
+            free=evidence["free_gb"],
+            days=days,
+        )
+        if days < min_days:
+            return Finding.fail(message, key, **evidence)
+        return Finding.pass_(message, key, **evidence)

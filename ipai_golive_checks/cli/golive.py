@@ -109,6 +109,19 @@ def build_parser():
     parser.add_argument(
         "--environment", choices=ENVIRONMENT_CODES, help="judge as dev, staging or prod"
     )
+    _add_selection_arguments(parser)
+    _add_manifest_arguments(parser)
+    add_report_arguments(parser)
+    parser.add_argument("--list", action="store_true", help="list the checks and exit")
+    _add_fleet_arguments(parser.add_argument_group("fleet"))
+    parser.add_argument(
+        "--debug", action="store_true", help="print tracebacks of internal errors"
+    )
+    return parser
+
+
+def _add_selection_arguments(parser):
+    """Which checks run, and how long to wait for another run."""
     parser.add_argument("--category", action="append", help="only these categories")
     parser.add_argument("--check", action="append", help="only these check codes")
     parser.add_argument("--tag", action="append", help="only checks with these tags")
@@ -123,6 +136,10 @@ def build_parser():
         help="how long to wait for an audit already running on the database "
         f"(default: {EXCLUSIVE_LOCK_WAIT:.0f})",
     )
+
+
+def _add_manifest_arguments(parser):
+    """The ship manifest judged in the run."""
     parser.add_argument(
         "--manifest",
         metavar="PATH",
@@ -140,9 +157,10 @@ def build_parser():
         action="store_true",
         help="with --manifest: also store the manifest in the database",
     )
-    add_report_arguments(parser)
-    parser.add_argument("--list", action="store_true", help="list the checks and exit")
-    fleet = parser.add_argument_group("fleet")
+
+
+def _add_fleet_arguments(fleet):
+    """``--all-databases`` and its options."""
     fleet.add_argument(
         "--all-databases",
         action="store_true",
@@ -159,10 +177,6 @@ def build_parser():
         "--host",
         help="with --all-databases: the host that %%h/%%d of the dbfilter stand for",
     )
-    parser.add_argument(
-        "--debug", action="store_true", help="print tracebacks of internal errors"
-    )
-    return parser
 
 
 def _odoo_args(rest):
@@ -257,14 +271,7 @@ def run_all_databases(options, rest, cmdargs):
     report_format(options, FORMATS, GoliveCliError)
     options.format = options.format or "text"
     _check_output(options.output)
-    if options.report:
-        raise GoliveCliError("--report and --all-databases do not go together.")
-    report_format(options, FORMATS, GoliveCliError)
-    options.format = options.format or "text"
-    try:
-        config.parse_config(_odoo_args(rest), setup_logging=True)
-    except SystemExit as exc:
-        raise GoliveCliError("Invalid Odoo server options.") from exc
+    _parse_odoo_options(rest)
     try:
         databases = fleet.served_databases(config, options.host)
     except fleet.FleetError as exc:
@@ -294,18 +301,13 @@ def run_golive(options, rest, known_secrets=None):
     """
     import odoo
     from odoo.exceptions import UserError
-    from odoo.tools import config
 
     _check_output(options.output)
     fmt = report_format(options, FORMATS, GoliveCliError)
     options.format = options.format or "text"
     if options.report and options.save:
         raise GoliveCliError("--save stores a manifest for an audit, not a --report.")
-    try:
-        config.parse_config(_odoo_args(rest), setup_logging=True)
-    except SystemExit as exc:
-        raise GoliveCliError("Invalid Odoo server options.") from exc
-    dbname = config["db_name"]
+    dbname = _parse_odoo_options(rest)["db_name"]
     if not dbname:
         raise GoliveCliError("A database is required: -d DB.")
     if "," in dbname:
@@ -330,30 +332,7 @@ def run_golive(options, rest, known_secrets=None):
                 text = _list_checks(env, options, secrets)
                 code = EXIT_OK
             else:
-                runs = env["golive.check.run"]
-                if manifest:
-                    runs = runs.with_context(
-                        **{
-                            CONTEXT_KEY: _manifest_for_run(env, manifest, options),
-                            GATE_RESULTS_KEY: gate_results,
-                        }
-                    )
-                # its own transaction, committed: a run never fails another
-                run = runs._run_checks_exclusive(
-                    lock_wait=options.lock_wait,
-                    trigger="cli",
-                    environment=options.environment,
-                    codes=_csv_list(options.check),
-                    categories=_csv_list(options.category),
-                    tags=_csv_list(options.tag),
-                    exclude_tags=_csv_list(options.exclude_tag),
-                )
-                # The stored results are masked already; mask the data once
-                # more (not the rendered text: that could break XML or JSON).
-                data = mask(run._golive_report_data(), secrets)
-                text = render(data, options.format)
-                blocking = run._blocking_results(options.fail_level, options.strict)
-                code = EXIT_FINDINGS if blocking else EXIT_OK
+                text, code = _audit(env, options, manifest, gate_results, secrets)
         except UserError as exc:
             cr.rollback()
             raise GoliveCliError(str(exc.args[0] if exc.args else exc)) from exc
@@ -362,6 +341,45 @@ def run_golive(options, rest, known_secrets=None):
         return EXIT_OK
     _write(text, options.output)
     return code
+
+
+def _parse_odoo_options(rest):
+    """Parse the Odoo server options of the command line; return Odoo's
+    configuration."""
+    from odoo.tools import config
+
+    try:
+        config.parse_config(_odoo_args(rest), setup_logging=True)
+    except SystemExit as exc:
+        raise GoliveCliError("Invalid Odoo server options.") from exc
+    return config
+
+
+def _audit(env, options, manifest, gate_results, secrets):
+    """Run the selected checks in a transaction of their own, committed (a
+    run never fails another); return ``(report text, exit code)``."""
+    runs = env["golive.check.run"]
+    if manifest:
+        runs = runs.with_context(
+            **{
+                CONTEXT_KEY: _manifest_for_run(env, manifest, options),
+                GATE_RESULTS_KEY: gate_results,
+            }
+        )
+    run = runs._run_checks_exclusive(
+        lock_wait=options.lock_wait,
+        trigger="cli",
+        environment=options.environment,
+        codes=_csv_list(options.check),
+        categories=_csv_list(options.category),
+        tags=_csv_list(options.tag),
+        exclude_tags=_csv_list(options.exclude_tag),
+    )
+    # The stored results are masked already; mask the data once more (not
+    # the rendered text: that could break XML or JSON).
+    data = mask(run._golive_report_data(), secrets)
+    blocking = run._blocking_results(options.fail_level, options.strict)
+    return render(data, options.format), EXIT_FINDINGS if blocking else EXIT_OK
 
 
 def _load_manifest(options):

@@ -3,6 +3,7 @@ from . import golive_check
 from . import golive_waiver
 from . import golive_check_sandbox
 from . import golive_check_run
+from . import golive_check_run_results
 from . import golive_check_result
 from . import golive_check_endpoint
 from . import golive_manifest

@@ -93,6 +93,17 @@ class CheckSpec:
         return dict(self.severity_by_env).get(environment, self.severity)
 
 
+def _validate_check_code(code, severity, severity_by_env):
+    """Raise ValueError on an invalid code or severity of a check."""
+    if not CODE_RE.match(code):
+        raise ValueError(f"Invalid check code {code!r}")
+    if severity not in SEVERITY_RANK:
+        raise ValueError(f"Invalid severity {severity!r} for check {code}")
+    for env_name, env_severity in (severity_by_env or {}).items():
+        if env_name not in ENVIRONMENT_CODES or env_severity not in SEVERITY_RANK:
+            raise ValueError(f"Invalid severity_by_env for check {code}")
+
+
 def golive_check(
     code,
     *,
@@ -129,13 +140,7 @@ def golive_check(
         threads before the database checks and the check, run afterwards in
         the run's thread, gets the probe's value with ``ctx.probed(callable)``
     """
-    if not CODE_RE.match(code):
-        raise ValueError(f"Invalid check code {code!r}")
-    if severity not in SEVERITY_RANK:
-        raise ValueError(f"Invalid severity {severity!r} for check {code}")
-    for env_name, env_severity in (severity_by_env or {}).items():
-        if env_name not in ENVIRONMENT_CODES or env_severity not in SEVERITY_RANK:
-            raise ValueError(f"Invalid severity_by_env for check {code}")
+    _validate_check_code(code, severity, severity_by_env)
 
     def decorate(method):
         if not method.__name__.startswith("_"):

@@ -2,8 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -202,9 +200,26 @@ class GoliveManifest(models.Model):
         )
 
     def _diff_as_html(self):
+        """The changes since the previous import, drawn by the
+        ``golive_manifest_diff`` template."""
         self.ensure_one()
         if not self.previous_id:
-            return Markup("<p>%s</p>") % self.env._("First import of this bundle.")
+            intro = self.env._("First import of this bundle.")
+            return self._render_diff(intro, [])
+        items = self._diff_items()
+        if not items:
+            intro = self.env._(
+                "Same modules, stages, configuration and gates as %(previous)s.",
+                previous=self.previous_id.display_label,
+            )
+        else:
+            intro = self.env._(
+                "Changes since %(previous)s:", previous=self.previous_id.display_label
+            )
+        return self._render_diff(intro, items)
+
+    def _diff_items(self):
+        """``[(label, text)]`` of the kinds of change this import made."""
         diff = self.diff or {}
         items = []
         for key, label in self._diff_labels():
@@ -217,17 +232,12 @@ class GoliveManifest(models.Model):
                 )
             else:
                 text = ", ".join(values)
-            items.append(Markup("<li><b>%s:</b> %s</li>") % (label, text))
-        if not items:
-            return Markup("<p>%s</p>") % self.env._(
-                "Same modules, stages, configuration and gates as %(previous)s.",
-                previous=self.previous_id.display_label,
-            )
-        return Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._(
-                "Changes since %(previous)s:", previous=self.previous_id.display_label
-            ),
-            Markup().join(items),
+            items.append((label, text))
+        return items
+
+    def _render_diff(self, intro, items):
+        return self.env["ir.qweb"]._render(
+            "ipai_golive_checks.golive_manifest_diff", {"intro": intro, "items": items}
         )
 
     # ------------------------------------------------------------------

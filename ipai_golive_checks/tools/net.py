@@ -160,6 +160,20 @@ def _redirect_target(url, location, aliases):
     return target
 
 
+def _without(headers, names):
+    """``headers`` without those named in ``names`` (any case)."""
+    dropped = {name.lower() for name in names}
+    return {key: value for key, value in headers.items() if key.lower() not in dropped}
+
+
+def _redirected_method(method, body, status):
+    """``(method, body)`` of the request a redirect ``status`` asks for: a
+    GET without body after 303, or after 301/302 to a POST."""
+    if status == 303 or (status in (301, 302) and method == "POST"):
+        return "GET", None
+    return method, body
+
+
 def http_request(
     method,
     url,
@@ -214,13 +228,8 @@ def http_request(
             if len(hops) == MAX_REDIRECTS:
                 break
             hops.append(target)
-            for name in drop_on_redirect:
-                for key in [k for k in headers if k.lower() == name.lower()]:
-                    del headers[key]
-            if response.status_code == 303 or (
-                response.status_code in (301, 302) and method == "POST"
-            ):
-                method, body = "GET", None
+            headers = _without(headers, drop_on_redirect)
+            method, body = _redirected_method(method, body, response.status_code)
             url = target
     return response, hops, None, False
 
