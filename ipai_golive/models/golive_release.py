@@ -559,13 +559,14 @@ class GoliveRelease(models.Model):
     def _release_gates(self, checklist):
         gates = checklist.task_ids.filtered("is_gate")
         states = dict(gates._fields["state"]._description_selection(self.env))
+        checks = dict(gates._fields["check_status"]._description_selection(self.env))
         return [
             {
                 "phase": gate.phase_id.code or "",
                 "name": gate.name,
                 "state": states.get(gate.state, gate.state),
                 "verification": gate.verification or "",
-                "checks": gate.check_status or "",
+                "checks": checks.get(gate.check_status, "") if gate.check_status else "",
                 "evidence": self._gate_evidence(gate),
                 "signoff": gate.signoff_user_id.name or "",
                 "signoff_date": gate.signoff_date
