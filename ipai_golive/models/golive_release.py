@@ -566,7 +566,9 @@ class GoliveRelease(models.Model):
                 "name": gate.name,
                 "state": states.get(gate.state, gate.state),
                 "verification": gate.verification or "",
-                "checks": checks.get(gate.check_status, "") if gate.check_status else "",
+                "checks": checks.get(gate.check_status, "")
+                if gate.check_status
+                else "",
                 "evidence": self._gate_evidence(gate),
                 "signoff": gate.signoff_user_id.name or "",
                 "signoff_date": gate.signoff_date

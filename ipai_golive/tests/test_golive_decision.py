@@ -86,7 +86,9 @@ class TestGoliveDecision(GoliveCase):
         # the wizard's details do not repeat the banner; the decision keeps it
         self.assertNotIn("o_golive_preflight_banner", wizard.preflight_html)
         self.assertIn("<details", wizard.preflight_html)
-        self.assertIn("o_golive_preflight_banner", self.checklist._golive_preflight_html())
+        self.assertIn(
+            "o_golive_preflight_banner", self.checklist._golive_preflight_html()
+        )
         red = wizard.action_view_red_gates()
         self.assertEqual(
             self.env["golive.task"].search(red["domain"]), self.gate_backup
