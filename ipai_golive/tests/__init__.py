@@ -30,3 +30,4 @@ from . import test_golive_permission_matrix
 from . import test_golive_presentation
 from . import test_golive_engine_hooks
 from . import test_golive_console
+from . import test_golive_console_tour
