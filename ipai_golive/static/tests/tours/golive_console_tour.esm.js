@@ -22,7 +22,8 @@ registry.category("web_tour.tours").add("ipai_golive_manager_tour", {
         },
         {
             content: "The notification says what changed",
-            trigger: '.o_notification:contains("Automated checks done"):contains("1 tasks done")',
+            trigger:
+                '.o_notification:contains("Automated checks done"):contains("1 tasks done")',
         },
         {
             content: "The gate is green now: no red gate in the phase",
@@ -40,7 +41,9 @@ registry.category("web_tour.tours").add("ipai_golive_manager_tour", {
             run() {
                 const body = document.querySelector(".modal .modal-body");
                 if (body.scrollTop !== 0) {
-                    throw new Error(`The wizard opened scrolled by ${body.scrollTop} px`);
+                    throw new Error(
+                        `The wizard opened scrolled by ${body.scrollTop} px`
+                    );
                 }
             },
         },
@@ -56,7 +59,8 @@ registry.category("web_tour.tours").add("ipai_golive_manager_tour", {
         },
         {
             content: "The details are folded below",
-            trigger: ".modal .o_golive_preflight details:not([open]) summary:contains(Gates)",
+            trigger:
+                ".modal .o_golive_preflight details:not([open]) summary:contains(Gates)",
         },
         {
             trigger: '.modal div[name="decision"] input[data-value="go"]',
@@ -109,7 +113,8 @@ registry.category("web_tour.tours").add("ipai_golive_user_tour", {
         },
         {
             content: "Open my task",
-            trigger: '.o_data_row td[name="name"]:contains("Attachments in the filestore")',
+            trigger:
+                '.o_data_row td[name="name"]:contains("Attachments in the filestore")',
             run: "click",
         },
         {
