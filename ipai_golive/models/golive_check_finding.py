@@ -52,7 +52,7 @@ class GoliveCheckFinding(models.Model):
     )
     failing = fields.Boolean(readonly=True)
     waived = fields.Boolean(readonly=True)
-    object_key = fields.Char(string="Object Key", readonly=True)
+    object_key = fields.Char(readonly=True)
     object_label = fields.Char(
         string="Object",
         compute="_compute_object_label",

@@ -27,7 +27,7 @@ class GoliveCheckResult(models.Model):
     category = fields.Selection(CATEGORIES)
     severity = fields.Selection(SEVERITIES, required=True)
     status = fields.Selection(STATUSES, required=True, index=True)
-    object_key = fields.Char(string="Object Key")
+    object_key = fields.Char()
     object_label = fields.Char(
         string="Object",
         compute="_compute_object_label",
