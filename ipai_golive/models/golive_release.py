@@ -559,16 +559,13 @@ class GoliveRelease(models.Model):
     def _release_gates(self, checklist):
         gates = checklist.task_ids.filtered("is_gate")
         states = dict(gates._fields["state"]._description_selection(self.env))
-        checks = dict(gates._fields["check_status"]._description_selection(self.env))
         return [
             {
                 "phase": gate.phase_id.code or "",
                 "name": gate.name,
                 "state": states.get(gate.state, gate.state),
                 "verification": gate.verification or "",
-                "checks": checks.get(gate.check_status, "")
-                if gate.check_status
-                else "",
+                "checks": gate.check_status or "",
                 "evidence": self._gate_evidence(gate),
                 "signoff": gate.signoff_user_id.name or "",
                 "signoff_date": gate.signoff_date
@@ -904,6 +901,16 @@ class GoliveRelease(models.Model):
             },
         )
 
+    def _check_status_label(self, status):
+        """A gate's check status as people read it ("Not Run", not
+        ``not_run``); ``-`` when the gate has no bound check."""
+        labels = dict(
+            self.env["golive.task"]
+            ._fields["check_status"]
+            ._description_selection(self.env)
+        )
+        return labels.get(status, status) or "-"
+
     def _failing_findings(self):
         return [f for f in self.finding_data or () if not f["waived"]]
 
@@ -1077,7 +1084,7 @@ class GoliveRelease(models.Model):
                 f"### {self._md_line(gate['phase'])} {self._md_line(gate['name'])}",
                 "",
                 f"- {self.env._('State')}: {state}",
-                f"- {self.env._('Checks')}: {gate['checks'] or '-'}",
+                f"- {self.env._('Checks')}: {self._check_status_label(gate['checks'])}",
             ]
             if gate["verification"]:
                 command = self._md_code(gate["verification"])

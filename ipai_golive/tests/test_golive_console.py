@@ -161,10 +161,18 @@ class TestGoliveConsole(GoliveCase):
         self.assertNotIn('name="environment_source"', arch)
 
     def test_what_shipped_gate_checks_in_words(self):
+        """WHAT_SHIPPED says "Not Run", not ``not_run`` (also for releases
+        whose snapshot holds the raw status)."""
         self.gate_ci.check_codes = "config.list_db"
         self.assertEqual(self.gate_ci.check_status, "not_run")
-        gates = self.env["golive.release"]._release_gates(self.checklist)
-        self.assertEqual([gate["checks"] for gate in gates], ["Not Run", ""])
+        Release = self.env["golive.release"]
+        gates = Release._release_gates(self.checklist)
+        self.assertEqual(
+            [Release._check_status_label(gate["checks"]) for gate in gates],
+            ["Not Run", "-"],
+        )
+        template = self.env.ref("ipai_golive.report_what_shipped")
+        self.assertIn("_check_status_label(gate['checks'])", template.arch)
 
     # The responsible re-runs the checks of their task
 
