@@ -27,8 +27,8 @@ VIEW = ".o_action_manager .o_view_controller"
 
 def settle(page, selector=VIEW):
     page.wait_for_selector(selector)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(600)
+    # the bus keeps a connection open: no "network idle" to wait for
+    page.wait_for_timeout(1200)
 
 
 def shoot(page, filename, selector=VIEW):
@@ -70,6 +70,7 @@ def main():
 
         # the checklist: its Tasks tab opens on the phases
         open_checklist(page, url)
+        page.locator(".o_form_view .o_notebook").scroll_into_view_if_needed()
         shoot(page, "screenshot_form.png", ".o_golive_phase_board .o_data_row")
 
         # the task list, phase by phase (grouped by checklist, then phase)

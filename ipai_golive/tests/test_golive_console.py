@@ -62,6 +62,8 @@ class TestGoliveConsole(GoliveCase):
         rows with the phase's progress and red gates."""
         action = self.env.ref("ipai_golive.golive_task_action")
         self.assertIn("search_default_group_phase", action.context)
+        # all tasks: under the Open filter every phase would read 0 %
+        self.assertNotIn("search_default_open", action.context)
         arch = self._list_arch("golive.task", "ipai_golive.golive_task_view_list")
         self.assertEqual(
             arch.get("default_order"), "checklist_id, phase_sequence, sequence, id"
