@@ -33,6 +33,8 @@ def settle(page, selector=VIEW):
 
 def shoot(page, filename, selector=VIEW):
     settle(page, selector)
+    page.mouse.move(0, 0)  # no tooltip over the screen
+    page.wait_for_timeout(300)
     page.screenshot(path=str(OUT / filename))
     print(f"wrote {OUT / filename}")
 
@@ -70,7 +72,11 @@ def main():
 
         # the checklist: its Tasks tab opens on the phases
         open_checklist(page, url)
-        page.locator(".o_form_view .o_notebook").scroll_into_view_if_needed()
+        page.wait_for_selector(".o_golive_phase_board .o_data_row")
+        page.evaluate(
+            "document.querySelector('.o_form_view .o_notebook')"
+            ".scrollIntoView({block: 'start'})"
+        )
         shoot(page, "screenshot_form.png", ".o_golive_phase_board .o_data_row")
 
         # the task list, phase by phase (grouped by checklist, then phase)
