@@ -12,9 +12,11 @@ from .golive_task import CLOSED_STATES
 class GoliveTask(models.Model):
     _inherit = "golive.task"  # pylint: disable=consider-merging-classes-inherited
 
+    # Not stored: the audit writes the tasks in one SQL statement, and the
+    # group rows aggregate them in SQL from the stored state and verdict
+    # (_read_group_select below).
     progress = fields.Float(
         compute="_compute_board_figures",
-        store=True,
         aggregator="avg",
         help="Share of the tasks done or waived; N/A tasks leave the average, "
         "as they leave the checklist's progress.",
@@ -22,7 +24,6 @@ class GoliveTask(models.Model):
     red_gate_count = fields.Integer(
         string="Red Gates",
         compute="_compute_board_figures",
-        store=True,
         aggregator="sum",
     )
     check_ids = fields.Many2many(
@@ -51,10 +52,18 @@ class GoliveTask(models.Model):
     def _read_group_select(self, aggregate_spec, query):
         # a phase's progress: the average over its applicable tasks
         if aggregate_spec == "progress:avg":
+            state = self._field_to_sql(self._table, "state", query)
             return SQL(
-                "AVG(%s) FILTER (WHERE %s != 'na')",
-                self._field_to_sql(self._table, "progress", query),
-                self._field_to_sql(self._table, "state", query),
+                "(AVG(CASE WHEN %s IN %s THEN 1.0 ELSE 0.0 END) "
+                "FILTER (WHERE %s != 'na'))::float8",
+                state,
+                CLOSED_STATES,
+                state,
+            )
+        if aggregate_spec == "red_gate_count:sum":
+            return SQL(
+                "COUNT(*) FILTER (WHERE %s)",
+                self._field_to_sql(self._table, "is_red_gate", query),
             )
         return super()._read_group_select(aggregate_spec, query)
 
