@@ -12,6 +12,8 @@ from . import golive_checklist_backup
 from . import golive_checklist_labels
 from . import golive_phase
 from . import golive_task
+from . import golive_task_board
+from . import golive_task_rerun
 from . import res_company
 from . import res_config_settings
 from . import golive_check_run

@@ -1,8 +1,9 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+from odoo.addons.ipai_golive_checks.tools.labels import object_labels
 from odoo.addons.ipai_golive_checks.tools.vocabulary import (
     CATEGORIES,
     SEVERITIES,
@@ -51,8 +52,20 @@ class GoliveCheckFinding(models.Model):
     )
     failing = fields.Boolean(readonly=True)
     waived = fields.Boolean(readonly=True)
-    object_key = fields.Char(string="Object", readonly=True)
+    object_key = fields.Char(readonly=True)
+    object_label = fields.Char(
+        string="Object",
+        compute="_compute_object_label",
+        help="The object of the finding as people name it: a record's model "
+        "and name rather than its key (res.company,1).",
+    )
     message = fields.Text(readonly=True)
+
+    @api.depends("object_key")
+    def _compute_object_label(self):
+        labels = object_labels(self.env, set(self.mapped("object_key")))
+        for finding in self:
+            finding.object_label = labels[finding.object_key]
 
     def _severity_rank_sql(self):
         return SQL(

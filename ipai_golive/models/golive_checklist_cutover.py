@@ -10,6 +10,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP
 
+from ..tools.labels import human_age
+
 PREFLIGHT_DRIFT_LINES = 30  # drift findings listed in the pre-flight summary
 
 
@@ -188,10 +190,11 @@ class GoliveChecklist(models.Model):
         self.ensure_one()
         tasks = self.task_ids.sudo()
         run = self.check_run_id.sudo()
-        age_hours = None
+        age_hours = age_label = None
         if run.date_start:
             age = fields.Datetime.now() - run.date_start
             age_hours = age.total_seconds() / 3600
+            age_label = human_age(self.env, age)
         state_labels = dict(tasks._fields["state"]._description_selection(self.env))
         check_labels = dict(
             tasks._fields["check_status"]._description_selection(self.env)
@@ -203,9 +206,11 @@ class GoliveChecklist(models.Model):
             "check_labels": check_labels,
             "run": run,
             "age_hours": age_hours,
+            "age_label": age_label,
             "blocked": tasks.filtered(lambda t: t.state == "blocked"),
             "red_gates": tasks.filtered(lambda t: t._is_red_gate()),
             "backup": self.sudo().backup_id,
+            "drift": self._golive_manifest_drift(),
             "extra_sections": self._golive_preflight_sections(),
         }
 
@@ -214,55 +219,58 @@ class GoliveChecklist(models.Model):
         the drift of the ERP from the linked ship manifest."""
         return [(self.env._("Ship manifest drift"), self._golive_manifest_drift_html())]
 
-    def _golive_manifest_drift_html(self):
-        """The failing and warning ``manifest.*`` findings of the last audit."""
+    def _golive_manifest_drift(self):
+        """The failing and warning ``manifest.*`` findings of the last audit
+        (not waived), in code and object order."""
         self.ensure_one()
-        if not self.manifest_id:
-            return Markup("<p>%s</p>") % self.env._("No ship manifest is linked.")
-        label = self.manifest_id.display_label
-        if not self.check_run_id:
-            return Markup("<p>%s</p>") % self.env._(
-                "%(manifest)s: no audit has judged the ERP against it yet.",
-                manifest=label,
-            )
-        drift = (
-            self.env["golive.check.result"]
-            .sudo()
-            .search(
-                [
-                    ("run_id", "=", self.check_run_id.id),
-                    ("code", "=like", "manifest.%"),
-                    ("status", "in", ("warn", "fail", "error")),
-                    ("waived", "=", False),
-                ],
-                order="code, object_key",
-            )
+        Result = self.env["golive.check.result"].sudo()
+        if not (self.manifest_id and self.check_run_id):
+            return Result
+        return Result.search(
+            [
+                ("run_id", "=", self.check_run_id.id),
+                ("code", "=like", "manifest.%"),
+                ("status", "in", ("warn", "fail", "error")),
+                ("waived", "=", False),
+            ],
+            order="code, object_key",
         )
-        if not drift:
-            return Markup("<p>%s</p>") % self.env._(
-                "%(manifest)s: no drift in the last audit.", manifest=label
-            )
-        items = Markup("").join(
-            Markup("<li><code>%s</code> %s: %s</li>")
-            % (result.code, result.status.upper(), result.message)
-            for result in drift[:PREFLIGHT_DRIFT_LINES]
-        )
-        more = len(drift) - PREFLIGHT_DRIFT_LINES
-        tail = (
-            Markup("<p>%s</p>") % self.env._("… and %(count)s more.", count=more)
-            if more > 0
-            else Markup("")
-        )
-        head = Markup("<p>%s</p>") % self.env._(
-            "%(manifest)s: %(count)s findings in the last audit.",
-            manifest=label,
-            count=len(drift),
-        )
-        return head + Markup("<ul>%s</ul>") % items + tail
 
-    def _golive_preflight_html(self):
+    def _golive_manifest_drift_html(self):
+        """The drift of the ERP from the linked manifest, as QWeb renders it."""
+        self.ensure_one()
+        drift = self._golive_manifest_drift()
         return self.env["ir.qweb"]._render(
-            "ipai_golive.golive_preflight_summary", self._golive_preflight_values()
+            "ipai_golive.golive_preflight_drift",
+            {
+                "checklist": self,
+                "manifest": self.manifest_id,
+                "run": self.check_run_id,
+                "drift": drift[:PREFLIGHT_DRIFT_LINES],
+                "drift_count": len(drift),
+                "more": max(len(drift) - PREFLIGHT_DRIFT_LINES, 0),
+            },
+        )
+
+    def action_view_manifest_drift(self):
+        """The drift findings of the last audit, as a list."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "ipai_golive_checks.golive_check_result_action"
+        )
+        action.update(
+            name=self.env._("Drift of %(name)s", name=self.display_name),
+            domain=[("id", "in", self._golive_manifest_drift().ids)],
+            context={},
+        )
+        return action
+
+    def _golive_preflight_html(self, banner=True):
+        """The pre-flight summary: its counts (unless ``banner`` is false, as
+        in the wizard, which shows them itself), the details folded below."""
+        return self.env["ir.qweb"]._render(
+            "ipai_golive.golive_preflight_summary",
+            dict(self._golive_preflight_values(), no_banner=not banner),
         )
 
     # Rollback

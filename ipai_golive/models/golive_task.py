@@ -240,14 +240,15 @@ class GoliveTask(models.Model):
         for task in self:
             task.check_status, task.check_message = values[task.id]
 
-    def _audit_check_values(self):
+    def _audit_check_values(self, run=None):
         """``{task id: (check status, failing messages)}`` from the last audit
-        of each task's checklist, in one grouped read of the findings.
+        of each task's checklist (or from ``run``), in one grouped read of the
+        findings.
 
         A finding's status counts as ``pass`` when waived; skipped findings
         leave a binding without a status, as if its check had not run.
         """
-        runs = self.checklist_id.check_run_id
+        runs = run or self.checklist_id.check_run_id
         worst, messages = {}, defaultdict(list)
         for run, code, key, status, waived, texts in (
             self.env["golive.check.result"]
@@ -269,7 +270,7 @@ class GoliveTask(models.Model):
         values = {}
         for task in self:
             bindings = task._check_bindings()
-            run_id = task.checklist_id.check_run_id.id
+            run_id = run.id if run else task.checklist_id.check_run_id.id
             statuses = [
                 worst.get((run_id, code, key), NOT_RUN) for code, key in bindings
             ]

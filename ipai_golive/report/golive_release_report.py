@@ -182,7 +182,10 @@ class GoliveRelease(models.Model):
             module_count=self.module_count,
             previous_name=self.previous_id.name if self.previous_id else None,
             diff=self.diff_data or {},
-            gates=self.gate_data or [],
+            gates=[
+                {**gate, "checks": self._check_status_label(gate["checks"])}
+                for gate in self.gate_data or []
+            ],
             findings=self.finding_data or [],
             open_tasks=self.open_task_data or [],
             waivers=self.waiver_data or [],
@@ -193,6 +196,16 @@ class GoliveRelease(models.Model):
             backup_reference=self.backup_reference,
             **self._report_checklist_source(checklist),
         )
+
+    def _check_status_label(self, status):
+        """A gate's check status as people read it ("Not Run", not
+        ``not_run``); ``-`` when the gate has no bound check."""
+        labels = dict(
+            self.env["golive.task"]
+            ._fields["check_status"]
+            ._description_selection(self.env)
+        )
+        return labels.get(status, status) or "-"
 
     def _report_checklist_source(self, checklist):
         """The values of ``checklist`` the GO_LIVE_MANIFEST reads."""

@@ -31,3 +31,5 @@ from . import test_golive_controls
 from . import test_golive_permission_matrix
 from . import test_golive_presentation
 from . import test_golive_engine_hooks
+from . import test_golive_console
+from . import test_golive_console_tour

@@ -63,7 +63,46 @@ class TestGoliveDecision(GoliveCase):
         self.assertIn("Blocked: ", summary)
         self.assertIn("Ship manifest finalized", summary)
         self.assertIn(self.checklist.check_run_id.name, summary)
-        self.assertIn("h old", summary)
+        # a fresh audit's age as people say it, not "0.0 h old"
+        self.assertIn("just now", summary)
+        self.assertNotIn("h old", summary)
+
+    def test_wizard_opens_on_the_summary_banner(self):
+        """The counts that decide come first, with links; the details are
+        folded below the decision."""
+        self.task_plain.state = "blocked"
+        with patch.dict(config.options, {"list_db": False}):
+            self.gate_ci.check_codes = "config.list_db"
+            self.checklist.with_user(self.manager).action_run_checks()
+        self.gate_backup.state = "todo"
+        wizard = self._open_wizard(self.manager)
+        self.assertEqual(wizard.red_gate_count, 1)
+        self.assertEqual(wizard.blocked_count, 1)
+        self.assertEqual(wizard.drift_count, 0)
+        run = self.checklist.check_run_id
+        self.assertEqual(wizard.audit_label, f"score {run.score:.1f}, just now")
+        self.assertEqual(wizard.backup_label, "none taken")
+        self.assertFalse(wizard.ready_for_go)
+        # the wizard's details do not repeat the banner; the decision keeps it
+        self.assertNotIn("o_golive_preflight_banner", wizard.preflight_html)
+        self.assertIn("<details", wizard.preflight_html)
+        self.assertIn(
+            "o_golive_preflight_banner", self.checklist._golive_preflight_html()
+        )
+        red = wizard.action_view_red_gates()
+        self.assertEqual(
+            self.env["golive.task"].search(red["domain"]), self.gate_backup
+        )
+        blocked = wizard.action_view_blocked()
+        self.assertEqual(
+            self.env["golive.task"].search(blocked["domain"]), self.task_plain
+        )
+        # the form: banner, then the decision, then the folded details
+        arch = self.env["golive.checklist.decide"].get_view()["arch"]
+        banner = arch.index("o_golive_decide_banner")
+        self.assertLess(banner, arch.index('name="decision"'))
+        self.assertLess(arch.index('name="decision"'), arch.index("<notebook"))
+        self.assertLess(arch.index("<notebook"), arch.index('name="preflight_html"'))
 
     def test_refused_without_decision(self):
         with self.assertRaisesRegex(

@@ -125,6 +125,15 @@ class TestGoliveManifest(GoliveCase):
         self.assertIn("<code>manifest.modules_installed</code> FAIL", summary)
         self.assertIn("ipai_theme_aiux", summary)
         self.assertNotIn("<code>manifest.modules_installed</code> PASS", summary)
+        # the wizard's count and link name the same findings as the list
+        drift = self.checklist._golive_manifest_drift()
+        self.assertTrue(drift)
+        self.assertEqual(set(drift.mapped("status")) - {"warn", "fail", "error"}, set())
+        action = self.checklist.with_user(self.manager).action_view_manifest_drift()
+        self.assertEqual(
+            self.env["golive.check.result"].search(action["domain"]), drift
+        )
+        self.assertIn(f"{len(drift)} findings in the last audit", summary)
 
     def test_checklist_without_manifest(self):
         """Without a linked manifest the checks say so; they do not judge the

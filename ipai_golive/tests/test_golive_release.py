@@ -552,7 +552,7 @@ class TestGoliveReleaseReports(ReleaseCase):
                 "### 8 HTTP 200 on /web/login",
                 "",
                 "- State: Done",
-                "- Checks: pass",
+                "- Checks: Pass",
                 f"- Verification: `{CURL}`",
                 "- Evidence: https://ci.acme.example/runs/42",
                 "- Sign-off: Ann Approver (2026-02-16 09:00:00)",

@@ -4,6 +4,7 @@ import json
 
 from odoo import api, fields, models
 
+from ..tools.labels import object_labels
 from ..tools.vocabulary import CATEGORIES, SEVERITIES, STATUSES
 
 
@@ -26,7 +27,13 @@ class GoliveCheckResult(models.Model):
     category = fields.Selection(CATEGORIES)
     severity = fields.Selection(SEVERITIES, required=True)
     status = fields.Selection(STATUSES, required=True, index=True)
-    object_key = fields.Char(string="Object")
+    object_key = fields.Char()
+    object_label = fields.Char(
+        string="Object",
+        compute="_compute_object_label",
+        help="The object of the finding as people name it: a record's model "
+        "and name rather than its key (res.company,1).",
+    )
     message = fields.Text()
     evidence = fields.Json()
     evidence_text = fields.Text(compute="_compute_evidence_text", string="Evidence ")
@@ -46,6 +53,12 @@ class GoliveCheckResult(models.Model):
                 if result.evidence
                 else ""
             )
+
+    @api.depends("object_key")
+    def _compute_object_label(self):
+        labels = object_labels(self.env, set(self.mapped("object_key")))
+        for result in self:
+            result.object_label = labels[result.object_key]
 
     @api.depends("code", "object_key")
     def _compute_display_name(self):

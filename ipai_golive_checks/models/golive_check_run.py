@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..tools.labels import environment_source_labels
 from ..tools.manifest import CONTEXT_KEY, GATE_RESULTS_KEY
 from ..tools.vocabulary import (
     CATEGORIES,
@@ -76,6 +77,10 @@ class GoliveCheckRun(models.Model):
     trigger = fields.Selection(TRIGGERS, required=True, readonly=True)
     environment = fields.Selection(ENVIRONMENTS, required=True, readonly=True)
     environment_source = fields.Char(readonly=True)
+    environment_source_label = fields.Char(
+        string="Environment Chosen By",
+        compute="_compute_environment_source_label",
+    )
     user_id = fields.Many2one("res.users", readonly=True)
     date_start = fields.Datetime(readonly=True, index=True)
     date_end = fields.Datetime(readonly=True)
@@ -157,6 +162,13 @@ class GoliveCheckRun(models.Model):
             if rank[light] > rank[worst.get(category, "grey")]:
                 worst[category] = light
         return worst
+
+    @api.depends("environment_source")
+    def _compute_environment_source_label(self):
+        labels = environment_source_labels(self.env)
+        for run in self:
+            source = run.environment_source
+            run.environment_source_label = labels.get(source, source or "")
 
     def _compute_category_lights(self):
         labels = dict(CATEGORIES)

@@ -27,9 +27,18 @@ registry.category("web_tour.tours").add("ipai_golive_cutover_tour", {
             run: "click",
         },
         {
-            content: "The pre-flight summary lists the gate and the backup status",
+            content: "The summary banner says no backup was taken",
+            trigger: '.modal div[name="backup_label"]:contains("none taken")',
+        },
+        {
+            content: "Unfold the gates of the pre-flight details",
+            trigger: ".modal .o_golive_preflight summary:contains(Gates)",
+            run: "click",
+        },
+        {
+            content: "The pre-flight details list the gate",
             trigger:
-                '.modal .o_golive_preflight:contains("Cutover gate"):contains("No backup has been taken")',
+                '.modal .o_golive_preflight details[open]:contains("Cutover gate")',
         },
         {
             trigger: '.modal div[name="decision"] input[data-value="go"]',
