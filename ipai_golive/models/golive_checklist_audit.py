@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.policy import is_red_gate
+from ..tools.policy import audit_state, is_red_gate
 from .golive_task import (
     CHECK_GRAVITY,
     FAILING_CHECKS,
@@ -35,20 +35,6 @@ AUDIT_WRITTEN_FIELDS = (
 )
 # Their computed ones, written by the statement with the policy's verdict.
 AUDIT_COMPUTED_FIELDS = ("signoff_missing", "is_red_gate")
-
-
-def _audit_state(state, status):
-    """The state an audit gives a task in ``state`` whose bound checks read
-    ``status``: all pass, done; one fails or errors, back to to-do; nothing
-    ran or warnings only, unchanged. Waived, n/a and blocked tasks keep
-    their state: a person blocked them, a person unblocks them."""
-    if state in ("waived", "na", "blocked"):
-        return state
-    if status == "pass":
-        return "done"
-    if status in FAILING_CHECKS:
-        return "todo"
-    return state
 
 
 class GoliveChecklist(models.Model):
@@ -332,7 +318,7 @@ class GoliveChecklist(models.Model):
         for task in tasks:
             status, message = values[task.id]
             before[task.id] = task.state
-            state = after[task.id] = _audit_state(task.state, status)
+            state = after[task.id] = audit_state(task.state, status)
             # back to to-do, the sign-off goes (it holds for done only)
             signoff_missing = bool(
                 task.signoff_required and (state == "todo" or not task.signoff_user_id)

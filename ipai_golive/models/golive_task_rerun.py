@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.notification import notification
-from ..tools.policy import FAILING_CHECKS
+from ..tools.policy import audit_state
 
 
 class GoliveTask(models.Model):
@@ -55,6 +55,37 @@ class GoliveTask(models.Model):
         self.ensure_one()
         self._check_can_rerun()
         checklist = self.checklist_id
+        run = (
+            self.env["golive.check.run"]
+            .sudo()
+            ._run_checks(
+                trigger="manual",
+                environment=checklist.environment,
+                codes=self._rerun_codes(),
+                manifest=checklist.manifest_id.id,
+            )
+        )
+        status, message = self._audit_check_values(run)[self.id]
+        self._rerun_apply(status, message)
+        labels = dict(self._fields["check_status"]._description_selection(self.env))
+        summary = self.env._(
+            "Checks re-run by %(user)s: %(status)s (score %(score)s).",
+            user=self.env.user.name,
+            status=labels.get(status, status),
+            score=format(run.score, ".1f"),
+        )
+        body = Markup("<p>%s</p>") % summary
+        if message:
+            body += Markup("<pre>%s</pre>") % message
+        self.message_post(body=body)
+        return notification(
+            summary,
+            title=self.env._("Checks re-run"),
+            kind="success" if status == "pass" else "warning",
+        )
+
+    def _rerun_codes(self):
+        """The enabled checks bound to this task; refused when there is none."""
         codes = sorted(
             self.env["golive.check"]
             .sudo()
@@ -67,47 +98,24 @@ class GoliveTask(models.Model):
                     "No enabled automated check is bound to %(task)s.", task=self.name
                 )
             )
-        run = (
-            self.env["golive.check.run"]
-            .sudo()
-            ._run_checks(
-                trigger="manual",
-                environment=checklist.environment,
-                codes=codes,
-                manifest=checklist.manifest_id.id,
-            )
-        )
-        status, message = self._audit_check_values(run)[self.id]
+        return codes
+
+    def _rerun_apply(self, status, message):
+        """Give the task its checks' verdict the way the audit does
+        (:func:`~..tools.policy.audit_state`), and close the "Automated checks
+        fail" activity once they pass and the task is done."""
         # a gate turning green or red is a change of a gate (voids a Go)
         before = self._gate_snapshot()
         self.sudo().write({"check_status": status, "check_message": message})
-        state = self.state
-        if state not in ("waived", "na", "blocked"):
-            if status == "pass" and state != "done":
-                self.action_done()
-            elif status in FAILING_CHECKS and state != "todo":
-                self.action_todo()
+        state = audit_state(self.state, status)
+        if state == "done" and self.state != "done":
+            self.action_done()
+        elif state == "todo" and self.state != "todo":
+            self.action_todo()
         self._touch_changed_gates(before)
-        labels = dict(self._fields["check_status"]._description_selection(self.env))
-        summary = self.env._(
-            "Checks re-run by %(user)s: %(status)s (score %(score)s).",
-            user=self.env.user.name,
-            status=labels.get(status, status),
-            score=format(run.score, ".1f"),
-        )
-        body = Markup("<p>%s</p>") % summary
-        if message:
-            body += Markup("<pre>%s</pre>") % message
-        self.message_post(body=body)
         if status == "pass" and self.state == "done":
-            # the activity the audit planned when the checks failed
             todo = self.env.ref("mail.mail_activity_data_todo")
             self.sudo().activity_ids.filtered(
                 lambda a: a.activity_type_id == todo
-                and a.summary == self.env._("Automated checks fail")
+                and a.summary == self._audit_failing_summary()
             ).action_feedback(feedback=self.env._("The automated checks pass again."))
-        return notification(
-            summary,
-            title=self.env._("Checks re-run"),
-            kind="success" if status == "pass" else "warning",
-        )

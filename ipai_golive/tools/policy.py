@@ -47,6 +47,20 @@ def gate_red_reasons(is_gate, state, check_status, signoff_missing):
     return tuple(reasons)
 
 
+def audit_state(state, status):
+    """The state an audit gives a task in ``state`` whose bound checks read
+    ``status``: all pass, done; one fails or errors, back to to-do; nothing
+    ran or warnings only, unchanged. Waived, n/a and blocked tasks keep
+    their state: a person blocked them, a person unblocks them."""
+    if state in ("waived", "na", "blocked"):
+        return state
+    if status == "pass":
+        return "done"
+    if status in FAILING_CHECKS:
+        return "todo"
+    return state
+
+
 def is_red_gate(is_gate, state, check_status, signoff_missing):
     """Whether a task is a red gate (see :func:`gate_red_reasons`)."""
     return bool(gate_red_reasons(is_gate, state, check_status, signoff_missing))
