@@ -157,7 +157,8 @@ class GoliveChecklist(models.Model):
                     "comment": comment,
                     "user_id": self.env.uid,
                     "gate_version": self.gate_version,
-                    "preflight_html": self._golive_preflight_html(),
+                    # kept on the decision, which every Go-Live User reads
+                    "preflight_html": self._golive_preflight_html(stored=True),
                 }
             )
         )
@@ -183,9 +184,22 @@ class GoliveChecklist(models.Model):
         self.ensure_one()
         return self.task_ids.sudo().filtered("is_red_gate")
 
-    def _golive_preflight_values(self):
-        """What the approver sees before deciding (values of the QWeb summary)."""
+    def _golive_preflight_values(self, stored=False):
+        """What the approver sees before deciding (values of the QWeb summary).
+
+        The backup's error is a Go-Live Manager's to read: a summary for
+        anyone else, or ``stored`` on a decision, names where it is instead.
+        """
         self.ensure_one()
+        backup = self.sudo().backup_id
+        backup_error = False
+        if backup.error:
+            if not stored and self.env.user.has_group(MANAGER_GROUP):
+                backup_error = backup.error
+            else:
+                backup_error = self.env._(
+                    "the error is on the backup, for Go-Live Managers to read"
+                )
         tasks = self.task_ids.sudo()
         run = self.check_run_id.sudo()
         age_hours = None
@@ -205,7 +219,8 @@ class GoliveChecklist(models.Model):
             "age_hours": age_hours,
             "blocked": tasks.filtered(lambda t: t.state == "blocked"),
             "red_gates": tasks.filtered(lambda t: t._is_red_gate()),
-            "backup": self.sudo().backup_id,
+            "backup": backup,
+            "backup_error": backup_error,
             "extra_sections": self._golive_preflight_sections(),
         }
 
@@ -260,9 +275,10 @@ class GoliveChecklist(models.Model):
         )
         return head + Markup("<ul>%s</ul>") % items + tail
 
-    def _golive_preflight_html(self):
+    def _golive_preflight_html(self, stored=False):
         return self.env["ir.qweb"]._render(
-            "ipai_golive.golive_preflight_summary", self._golive_preflight_values()
+            "ipai_golive.golive_preflight_summary",
+            self._golive_preflight_values(stored=stored),
         )
 
     # Rollback
