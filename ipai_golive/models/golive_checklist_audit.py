@@ -183,7 +183,9 @@ class GoliveChecklist(models.Model):
                         name=checklist.name,
                     )
                 )
-            run = self.env["golive.check.run"]._run_checks(
+            # the run is the checklist's company's, as the checklist is
+            run_model = self.env["golive.check.run"].with_company(checklist.company_id)
+            run = run_model._run_checks(
                 trigger="manual",
                 environment=checklist.environment,
                 codes=codes,

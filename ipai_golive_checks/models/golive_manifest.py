@@ -35,6 +35,13 @@ class GoliveManifest(models.Model):
         string="Manifest", compute="_compute_display_label", store=True
     )
     active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        readonly=True,
+        index=True,
+        help="The company that imported the manifest.",
+    )
     bundle_name = fields.Char(required=True, readonly=True, index=True)
     bundle_version = fields.Char(string="Version", required=True, readonly=True)
     filename = fields.Char(readonly=True)
