@@ -642,6 +642,7 @@ class GoliveTask(models.Model):
         """Open the wizard asking the reason of the waiver."""
         if not self._is_manager():
             raise UserError(self.env._("Only a Go-Live Manager can waive a task."))
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Waive"),
