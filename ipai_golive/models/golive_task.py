@@ -380,12 +380,16 @@ class GoliveTask(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            # refused before anything is written (defaults are judged below)
+            if vals.get("state") == "na":
+                self.browse()._check_na_reason(vals, force=True)
         tasks = super().create(vals_list)
         for task, vals in zip(tasks, vals_list, strict=True):
-            # the created task (its gate flag may come from a default) is
-            # judged as a write of the same values would be
-            if vals.get("state") == "na":
-                task._check_na_reason(vals)
+            # the created task (its state or gate flag may come from a
+            # default) is judged as a write of the same values would be
+            if task.state == "na":
+                task._check_na_reason({})
             if not self._is_manager():
                 task._check_user_values(vals, set(vals) & set(SIGNOFF_FIELDS))
         if not self._is_manager():
@@ -435,12 +439,12 @@ class GoliveTask(models.Model):
     def _is_manager(self):
         return self.env["golive.checklist"]._is_manager()
 
-    def _check_na_reason(self, vals):
+    def _check_na_reason(self, vals, force=False):
         """Refuse N/A without a reason: the one given in ``vals``, else the
-        one each task keeps."""
+        one each task keeps (``force``: a new task, none kept)."""
         if (vals.get("na_reason") or "").strip():
             return
-        if self.filtered(lambda t: not (t.na_reason or "").strip()):
+        if force or self.filtered(lambda t: not (t.na_reason or "").strip()):
             raise UserError(
                 self.env._(
                     "Setting a task to N/A needs a reason (Why N/A): "

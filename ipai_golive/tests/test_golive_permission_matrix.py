@@ -80,22 +80,29 @@ COMPANY_MODELS = (
     "golive.backup",
     "golive.hotfix",
     "golive.rollback",
+    # the engine's records: a manual run is its company's (a scheduled or
+    # command-line audit of the database has none: shared), its results and
+    # findings follow it; waivers, ship manifests, endpoints are a company's
+    "golive.check.run",
+    "golive.check.result",
+    "golive.check.finding",
+    "golive.waiver",
+    "golive.manifest",
+    "golive.check.endpoint",
 )
-# Stored models with no company: the engine audits the database as a whole
-# (a run, its results and findings, a waiver, an endpoint, a ship manifest
-# are of the database, which every company shares), and catalogues and
-# templates are shared by design. Guarded by their groups (MODEL_RIGHTS).
+# The multi-company rules: a record of the company's (or, where a record may
+# have none, of no company: shared).
+COMPANY_RULES = (
+    "[('company_id', 'in', company_ids)]",
+    "['|', ('company_id', '=', False), ('company_id', 'in', company_ids)]",
+)
+# Stored models with no company: the checks' catalogue and the templates are
+# shared by design. Guarded by their groups (MODEL_RIGHTS).
 DATABASE_WIDE = {
     "golive.check",
-    "golive.check.endpoint",
-    "golive.check.finding",
-    "golive.check.result",
-    "golive.check.run",
     "golive.checklist.template",
     "golive.checklist.template.line",
     "golive.checklist.template.phase",
-    "golive.manifest",
-    "golive.waiver",
 }
 # Reports of the addons: who renders a stored release of this company.
 REPORTS = {
@@ -200,10 +207,7 @@ class TestGolivePermissionMatrix(MatrixCase):
                 rules = Rule.search(
                     [("model_id.model", "=", model), ("global", "=", True)]
                 )
-                self.assertIn(
-                    "[('company_id', 'in', company_ids)]",
-                    rules.mapped("domain_force"),
-                )
+                self.assertTrue(set(rules.mapped("domain_force")) & set(COMPANY_RULES))
 
     def test_company_records(self):
         backup = (
@@ -244,7 +248,61 @@ class TestGolivePermissionMatrix(MatrixCase):
                 }
             )
         )
+        run = (
+            self.env["golive.check.run"]
+            .sudo()
+            .create(
+                {
+                    "name": "A manual run",
+                    "trigger": "manual",
+                    "environment": "prod",
+                    "company_id": self.checklist.company_id.id,
+                }
+            )
+        )
+        check = self.env["golive.check"].sudo()._sync_registry()["config.list_db"]
+        result = (
+            self.env["golive.check.result"]
+            .sudo()
+            .create(
+                {
+                    "run_id": run.id,
+                    "check_id": check.id,
+                    "code": check.code,
+                    "severity": "high",
+                    "status": "fail",
+                }
+            )
+        )
+        self.env.flush_all()
+        waiver = (
+            self.env["golive.waiver"]
+            .with_user(self.manager)
+            .create({"check_id": check.id, "reason": "Accepted until v2"})
+        )
+        manifest = (
+            self.env["golive.manifest"]
+            .sudo()
+            .create(
+                {
+                    "bundle_name": "acme",
+                    "bundle_version": "1.0.0",
+                    "sha256": "0" * 64,
+                    "company_id": self.checklist.company_id.id,
+                }
+            )
+        )
+        # endpoint URLs are a system administrator's (the server's network)
+        endpoint = self.env["golive.check.endpoint"].create(
+            {"name": "Shop", "url": "https://shop.example.com/health"}
+        )
         records = {
+            "golive.check.run": run,
+            "golive.check.result": result,
+            "golive.check.finding": self.env["golive.check.finding"].browse(result.id),
+            "golive.waiver": waiver,
+            "golive.manifest": manifest,
+            "golive.check.endpoint": endpoint,
             "golive.checklist": self.checklist,
             "golive.phase": self.phase_kickoff,
             "golive.task": self.task_plain,
@@ -256,9 +314,14 @@ class TestGolivePermissionMatrix(MatrixCase):
         }
         self.assertEqual(set(records), set(COMPANY_MODELS))
         for model, record in records.items():
-            for role, user, allowed in zip(
-                ROLES, self._people(), COMPANY_READERS, strict=True
-            ):
+            self.assertEqual(record.sudo().company_id, self.checklist.company_id)
+            # who reads the model (its rights) reads its company's records,
+            # the manager of another company never
+            readers = tuple(
+                "r" in rights and role != "other_manager"
+                for role, rights in zip(ROLES, MODEL_RIGHTS[model], strict=True)
+            )
+            for role, user, allowed in zip(ROLES, self._people(), readers, strict=True):
                 with self.subTest(model=model, role=role):
                     as_user = record.with_user(user).with_context(
                         allowed_company_ids=user.company_ids.ids
@@ -389,7 +452,7 @@ MANAGERS = (*OUTSIDERS, MANAGER_ONLY, OK, DENIED)
 MANAGERS_FIRST = (MANAGER_ONLY, MANAGER_ONLY, MANAGER_ONLY, MANAGER_ONLY, OK, DENIED)
 BUTTONS = {
     ("golive.backup", "action_golive_roll_back"): (
-        *OUTSIDERS,
+        *("Only a Go-Live Manager can roll back",) * 3,
         "Only a Go-Live Manager can roll back",
         # past the role, the button's own condition (no restore test passed)
         "is not a restore point",
