@@ -20,9 +20,7 @@ class IrActionsReport(models.Model):
         return super()._get_layout()
 
     def report_action(self, docids, data=None, config=True):
-        if isinstance(docids, models.BaseModel) and docids._name.startswith(
-            "golive."
-        ):
+        if isinstance(docids, models.BaseModel) and docids._name.startswith("golive."):
             # a print button of the Go-Live app serves who may read the
             # records it prints, not whoever calls the button
             docids.check_access("read")

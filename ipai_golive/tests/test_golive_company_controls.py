@@ -80,7 +80,9 @@ class TestGoliveTaskNaOnCreate(GoliveCase):
 
     def test_blank_reason_on_write_is_refused(self):
         with self.assertUserError(NA_REASON):
-            self.task_plain.with_user(self.user).write({"state": "na", "na_reason": " "})
+            self.task_plain.with_user(self.user).write(
+                {"state": "na", "na_reason": " "}
+            )
         self.assertEqual(self.task_plain.state, "todo")
 
 
@@ -167,7 +169,11 @@ class TestGoliveEngineCompany(GoliveCase):
         self.assertTrue(findings)
         self.assertEqual(findings.mapped("company_id"), self.other_company)
         mine = self._as(self.manager)
-        for model in ("golive.check.run", "golive.check.result", "golive.check.finding"):
+        for model in (
+            "golive.check.run",
+            "golive.check.result",
+            "golive.check.finding",
+        ):
             with self.subTest(model=model):
                 self.assertFalse(
                     mine[model].search([("company_id", "=", self.other_company.id)])

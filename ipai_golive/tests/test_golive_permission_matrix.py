@@ -717,7 +717,9 @@ class TestGolivePermissionButtons(MatrixCase):
         try:
             env = self.env(
                 user=user,
-                context=dict(self.env.context, allowed_company_ids=user.company_ids.ids),
+                context=dict(
+                    self.env.context, allowed_company_ids=user.company_ids.ids
+                ),
             )
             record = self._record(model, method)
             if record is None:  # a wizard, created by the user
