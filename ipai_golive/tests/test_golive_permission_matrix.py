@@ -4,9 +4,10 @@
 
 Rows are the models (enumerated from the registry: a model of the addons
 without a row fails), the reports (enumerated from ``ir.actions.report``), the
-routes (enumerated from the routing map) and the governance fields; columns
-are the six people of a go-live. Each verdict is a real ORM call or a real
-HTTP request.
+routes (enumerated from the routing map), the buttons (every ``action_*``
+method, enumerated from the registry) and the governance fields; columns are
+the six people of a go-live. Each verdict is a real ORM call, a real button
+click or a real HTTP request.
 """
 
 import base64
