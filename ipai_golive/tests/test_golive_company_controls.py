@@ -8,13 +8,14 @@ import importlib.util
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
-from odoo.tools import file_path
+from odoo.tools import file_open, file_path
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP
 
 from .common import GoliveCase
 
 NA_REASON = "Setting a task to N/A needs a reason (Why N/A)"
+MANIFEST_FILE = "ipai_golive_checks/tests/data/aiux_ship_manifest.fixed.yml"
 BACKUP_ERROR = "pg_dump: error: could not open /srv/secret/pgpass: Permission denied"
 
 
@@ -275,3 +276,20 @@ class TestGoliveEngineCompany(GoliveCase):
         self.assertFalse(cron_run.company_id)
         self.assertFalse(cron_run.sudo().result_ids.mapped("company_id"))
         self.assertEqual(waiver.company_id, self.other_company)
+
+    def test_each_company_imports_its_manifest(self):
+        with file_open(MANIFEST_FILE, "rb") as manifest_file:
+            source = manifest_file.read()
+        mine = self._as(self.manager)["golive.manifest"]._import_manifest(source)
+        theirs = self._as(self.other_manager)["golive.manifest"]._import_manifest(
+            source
+        )
+        self.assertNotEqual(mine, theirs)
+        self.assertEqual(mine.sha256, theirs.sha256)
+        self.assertEqual(
+            (mine.company_id, theirs.company_id), (self.company, self.other_company)
+        )
+        # the same file again in a company: its own record
+        self.assertEqual(
+            self._as(self.manager)["golive.manifest"]._import_manifest(source), mine
+        )

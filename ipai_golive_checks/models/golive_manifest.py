@@ -94,7 +94,12 @@ class GoliveManifest(models.Model):
     )
 
     _sql_constraints = [
-        ("sha256_unique", "UNIQUE(sha256)", "This manifest is imported already."),
+        # once per company (each company's managers import what they ship)
+        (
+            "sha256_unique",
+            "UNIQUE(sha256, company_id)",
+            "This manifest is imported already.",
+        ),
     ]
 
     @api.depends("bundle_name", "bundle_version")
