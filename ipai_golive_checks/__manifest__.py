@@ -4,7 +4,7 @@
     "name": "Go-Live Checks",
     "summary": "Self-inspection engine: automated checks of the running Odoo "
     "database and server",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Administration",
     "website": "https://github.com/ipai/golive",
     "author": "IPAI",

@@ -32,6 +32,7 @@ class GoliveCheckFinding(models.Model):
 
     result_id = fields.Many2one("golive.check.result", readonly=True)
     run_id = fields.Many2one("golive.check.run", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     check_id = fields.Many2one("golive.check", readonly=True)
     date = fields.Datetime(readonly=True)
     code = fields.Char(readonly=True)
@@ -93,7 +94,8 @@ class GoliveCheckFinding(models.Model):
                  WHERE rr.rnk = 2
                  ORDER BY r.code, COALESCE(r.object_key, ''), %(gravity)s DESC
             )
-            SELECT r.id AS id, r.id AS result_id, r.run_id, r.check_id,
+            SELECT r.id AS id, r.id AS result_id, r.run_id, run.company_id,
+                   r.check_id,
                    run.date_start AS date, r.code, r.title, r.category,
                    r.severity, %(rank)s AS severity_rank, r.status,
                    CASE

@@ -665,6 +665,7 @@ class GoliveChecklist(models.Model):
 
     def _action_open_tasks(self, domain, name):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "ipai_golive.golive_task_action"
         )

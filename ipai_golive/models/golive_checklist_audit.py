@@ -208,7 +208,9 @@ class GoliveChecklist(models.Model):
                     name=self.name,
                 )
             )
-        run = self.env["golive.check.run"]._run_checks(
+        # the run is the checklist's company's, as the checklist is
+        run_model = self.env["golive.check.run"].with_company(self.company_id)
+        run = run_model._run_checks(
             trigger="manual",
             environment=self.environment,
             codes=codes,

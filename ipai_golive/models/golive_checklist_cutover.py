@@ -159,7 +159,8 @@ class GoliveChecklist(models.Model):
                     "comment": comment,
                     "user_id": self.env.uid,
                     "gate_version": self.gate_version,
-                    "preflight_html": self._golive_preflight_html(),
+                    # kept on the decision, which every Go-Live User reads
+                    "preflight_html": self._golive_preflight_html(stored=True),
                 }
             )
         )
@@ -185,9 +186,22 @@ class GoliveChecklist(models.Model):
         self.ensure_one()
         return self.task_ids.sudo().filtered("is_red_gate")
 
-    def _golive_preflight_values(self):
-        """What the approver sees before deciding (values of the QWeb summary)."""
+    def _golive_preflight_values(self, stored=False):
+        """What the approver sees before deciding (values of the QWeb summary).
+
+        The backup's error is a Go-Live Manager's to read: a summary for
+        anyone else, or ``stored`` on a decision, names where it is instead.
+        """
         self.ensure_one()
+        backup = self.sudo().backup_id
+        backup_error = False
+        if backup.error:
+            if not stored and self.env.user.has_group(MANAGER_GROUP):
+                backup_error = backup.error
+            else:
+                backup_error = self.env._(
+                    "the error is on the backup, for Go-Live Managers to read"
+                )
         tasks = self.task_ids.sudo()
         run = self.check_run_id.sudo()
         age_hours = age_label = None
@@ -209,7 +223,8 @@ class GoliveChecklist(models.Model):
             "age_label": age_label,
             "blocked": tasks.filtered(lambda t: t.state == "blocked"),
             "red_gates": tasks.filtered(lambda t: t._is_red_gate()),
-            "backup": self.sudo().backup_id,
+            "backup": backup,
+            "backup_error": backup_error,
             "drift": self._golive_manifest_drift(),
             "extra_sections": self._golive_preflight_sections(),
         }
@@ -265,12 +280,13 @@ class GoliveChecklist(models.Model):
         )
         return action
 
-    def _golive_preflight_html(self, banner=True):
+    def _golive_preflight_html(self, banner=True, stored=False):
         """The pre-flight summary: its counts (unless ``banner`` is false, as
-        in the wizard, which shows them itself), the details folded below."""
+        in the wizard, which shows them itself), the details folded below;
+        ``stored`` on a decision (see :meth:`_golive_preflight_values`)."""
         return self.env["ir.qweb"]._render(
             "ipai_golive.golive_preflight_summary",
-            dict(self._golive_preflight_values(), no_banner=not banner),
+            dict(self._golive_preflight_values(stored=stored), no_banner=not banner),
         )
 
     # Rollback

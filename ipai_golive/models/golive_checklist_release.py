@@ -46,6 +46,7 @@ class GoliveChecklist(models.Model):
 
     def action_view_releases(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "ipai_golive.golive_release_action"
         )

@@ -92,6 +92,7 @@ class GoliveChecklistTemplate(models.Model):
     def action_create_checklist(self):
         """Open the wizard creating a checklist from this template."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "ipai_golive.golive_checklist_create_action"
         )

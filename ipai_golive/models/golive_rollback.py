@@ -109,6 +109,8 @@ class GoliveRollback(models.Model):
         request, in an ``odoo-bin golive-restore`` child process."""
         if not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(self.env._("Only a Go-Live Manager can roll back."))
+        # read as root below: the manager must see the backup (their company's)
+        backup.check_access("read")
         backup = backup.sudo()
         if not backup._golive_restore_point().verified:
             raise UserError(

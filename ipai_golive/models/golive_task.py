@@ -383,10 +383,19 @@ class GoliveTask(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            # refused before anything is written (defaults are judged below)
+            if vals.get("state") == "na":
+                self.browse()._check_na_reason(vals, force=True)
         tasks = super().create(vals_list)
+        for task, vals in zip(tasks, vals_list, strict=True):
+            # the created task (its state or gate flag may come from a
+            # default) is judged as a write of the same values would be
+            if task.state == "na":
+                task._check_na_reason({})
+            if not self._is_manager():
+                task._check_user_values(vals, set(vals) & set(SIGNOFF_FIELDS))
         if not self._is_manager():
-            for vals in vals_list:
-                self._check_user_values(vals, set(vals) & set(SIGNOFF_FIELDS))
             tasks.checklist_id._check_open_for_users()
         # precomputing checklist_id on new records leaves them (NewId) in the
         # cached task_ids of the checklist: read it afresh
@@ -409,14 +418,8 @@ class GoliveTask(models.Model):
         if vals.get("state") == "waived" and not vals.get("waive_reason"):
             if self.filtered(lambda t: not t.waive_reason):
                 raise UserError(self.env._("Waiving a task needs a reason."))
-        if vals.get("state") == "na" and not (vals.get("na_reason") or "").strip():
-            if self.filtered(lambda t: not t.na_reason):
-                raise UserError(
-                    self.env._(
-                        "Setting a task to N/A needs a reason (Why N/A): "
-                        "say why it does not apply."
-                    )
-                )
+        if vals.get("state") == "na":
+            self._check_na_reason(vals)
         if "state" in vals and vals["state"] not in GREEN_STATES:
             # A sign-off or waiver only holds for the state it was given in.
             vals = dict(vals, signoff_user_id=False, signoff_date=False)
@@ -438,6 +441,19 @@ class GoliveTask(models.Model):
 
     def _is_manager(self):
         return self.env["golive.checklist"]._is_manager()
+
+    def _check_na_reason(self, vals, force=False):
+        """Refuse N/A without a reason: the one given in ``vals``, else the
+        one each task keeps (``force``: a new task, none kept)."""
+        if (vals.get("na_reason") or "").strip():
+            return
+        if force or self.filtered(lambda t: not (t.na_reason or "").strip()):
+            raise UserError(
+                self.env._(
+                    "Setting a task to N/A needs a reason (Why N/A): "
+                    "say why it does not apply."
+                )
+            )
 
     def _gate_snapshot(self):
         """``{task id: (is gate, state, checks, sign-off missing)}``, to tell
@@ -661,6 +677,7 @@ class GoliveTask(models.Model):
         """Open the wizard asking the reason of the waiver."""
         if not self._is_manager():
             raise UserError(self.env._("Only a Go-Live Manager can waive a task."))
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Waive"),

@@ -20,6 +20,10 @@ class IrActionsReport(models.Model):
         return super()._get_layout()
 
     def report_action(self, docids, data=None, config=True):
+        if isinstance(docids, models.BaseModel) and docids._name.startswith("golive."):
+            # a print button of the Go-Live app serves who may read the
+            # records it prints, not whoever calls the button
+            docids.check_access("read")
         # the release PDFs use their own layout, not the company's: the first
         # print must not ask to "Configure your document layout"
         if self.report_name in RELEASE_PDF_REPORTS:

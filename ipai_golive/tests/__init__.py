@@ -29,6 +29,7 @@ from . import test_golive_backup_safety
 from . import test_golive_policy
 from . import test_golive_controls
 from . import test_golive_permission_matrix
+from . import test_golive_company_controls
 from . import test_golive_presentation
 from . import test_golive_engine_hooks
 from . import test_golive_console

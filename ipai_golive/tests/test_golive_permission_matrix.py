@@ -4,17 +4,22 @@
 
 Rows are the models (enumerated from the registry: a model of the addons
 without a row fails), the reports (enumerated from ``ir.actions.report``), the
-routes (enumerated from the routing map) and the governance fields; columns
-are the six people of a go-live. Each verdict is a real ORM call or a real
-HTTP request.
+routes (enumerated from the routing map), the buttons (every ``action_*``
+method, enumerated from the registry) and the governance fields; columns are
+the six people of a go-live. Each verdict is a real ORM call, a real button
+click or a real HTTP request.
 """
 
+import base64
 import json
+import shutil
+import tempfile
+from unittest.mock import patch
 from urllib.parse import quote as url_quote
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import config, file_open, mute_logger
 
 from odoo.addons.ipai_golive_checks.checks.manifest import thread_database
 from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP
@@ -76,22 +81,29 @@ COMPANY_MODELS = (
     "golive.backup",
     "golive.hotfix",
     "golive.rollback",
+    # the engine's records: a manual run is its company's (a scheduled or
+    # command-line audit of the database has none: shared), its results and
+    # findings follow it; waivers, ship manifests, endpoints are a company's
+    "golive.check.run",
+    "golive.check.result",
+    "golive.check.finding",
+    "golive.waiver",
+    "golive.manifest",
+    "golive.check.endpoint",
 )
-# Stored models with no company: the engine audits the database as a whole
-# (a run, its results and findings, a waiver, an endpoint, a ship manifest
-# are of the database, which every company shares), and catalogues and
-# templates are shared by design. Guarded by their groups (MODEL_RIGHTS).
+# The multi-company rules: a record of the company's (or, where a record may
+# have none, of no company: shared).
+COMPANY_RULES = (
+    "[('company_id', 'in', company_ids)]",
+    "['|', ('company_id', '=', False), ('company_id', 'in', company_ids)]",
+)
+# Stored models with no company: the checks' catalogue and the templates are
+# shared by design. Guarded by their groups (MODEL_RIGHTS).
 DATABASE_WIDE = {
     "golive.check",
-    "golive.check.endpoint",
-    "golive.check.finding",
-    "golive.check.result",
-    "golive.check.run",
     "golive.checklist.template",
     "golive.checklist.template.line",
     "golive.checklist.template.phase",
-    "golive.manifest",
-    "golive.waiver",
 }
 # Reports of the addons: who renders a stored release of this company.
 REPORTS = {
@@ -196,10 +208,7 @@ class TestGolivePermissionMatrix(MatrixCase):
                 rules = Rule.search(
                     [("model_id.model", "=", model), ("global", "=", True)]
                 )
-                self.assertIn(
-                    "[('company_id', 'in', company_ids)]",
-                    rules.mapped("domain_force"),
-                )
+                self.assertTrue(set(rules.mapped("domain_force")) & set(COMPANY_RULES))
 
     def test_company_records(self):
         backup = (
@@ -240,7 +249,61 @@ class TestGolivePermissionMatrix(MatrixCase):
                 }
             )
         )
+        run = (
+            self.env["golive.check.run"]
+            .sudo()
+            .create(
+                {
+                    "name": "A manual run",
+                    "trigger": "manual",
+                    "environment": "prod",
+                    "company_id": self.checklist.company_id.id,
+                }
+            )
+        )
+        check = self.env["golive.check"].sudo()._sync_registry()["config.list_db"]
+        result = (
+            self.env["golive.check.result"]
+            .sudo()
+            .create(
+                {
+                    "run_id": run.id,
+                    "check_id": check.id,
+                    "code": check.code,
+                    "severity": "high",
+                    "status": "fail",
+                }
+            )
+        )
+        self.env.flush_all()
+        waiver = (
+            self.env["golive.waiver"]
+            .with_user(self.manager)
+            .create({"check_id": check.id, "reason": "Accepted until v2"})
+        )
+        manifest = (
+            self.env["golive.manifest"]
+            .sudo()
+            .create(
+                {
+                    "bundle_name": "acme",
+                    "bundle_version": "1.0.0",
+                    "sha256": "0" * 64,
+                    "company_id": self.checklist.company_id.id,
+                }
+            )
+        )
+        # endpoint URLs are a system administrator's (the server's network)
+        endpoint = self.env["golive.check.endpoint"].create(
+            {"name": "Shop", "url": "https://shop.example.com/health"}
+        )
         records = {
+            "golive.check.run": run,
+            "golive.check.result": result,
+            "golive.check.finding": self.env["golive.check.finding"].browse(result.id),
+            "golive.waiver": waiver,
+            "golive.manifest": manifest,
+            "golive.check.endpoint": endpoint,
             "golive.checklist": self.checklist,
             "golive.phase": self.phase_kickoff,
             "golive.task": self.task_plain,
@@ -252,9 +315,14 @@ class TestGolivePermissionMatrix(MatrixCase):
         }
         self.assertEqual(set(records), set(COMPANY_MODELS))
         for model, record in records.items():
-            for role, user, allowed in zip(
-                ROLES, self._people(), COMPANY_READERS, strict=True
-            ):
+            self.assertEqual(record.sudo().company_id, self.checklist.company_id)
+            # who reads the model (its rights) reads its company's records,
+            # the manager of another company never
+            readers = tuple(
+                "r" in rights and role != "other_manager"
+                for role, rights in zip(ROLES, MODEL_RIGHTS[model], strict=True)
+            )
+            for role, user, allowed in zip(ROLES, self._people(), readers, strict=True):
                 with self.subTest(model=model, role=role):
                     as_user = record.with_user(user).with_context(
                         allowed_company_ids=user.company_ids.ids
@@ -369,3 +437,325 @@ class TestGolivePermissionRoutes(MatrixCase, HttpCase):
                 self.assertEqual(
                     served, ROUTES["/report/download"][ROLES.index(role)], role
                 )
+
+
+# Buttons: every ``action_*`` method of the addons' models (enumerated from
+# the registry: a new button without a row fails), and what each role gets
+# when it clicks it on this company's record: OK (it runs), DENIED (an
+# AccessError), or a UserError whose message contains the string given.
+OK = "ok"
+DENIED = "denied"
+MANAGER_ONLY = "Only a Go-Live Manager"
+OUTSIDERS = (DENIED, DENIED, DENIED)  # public, portal, plain employee
+USERS = (*OUTSIDERS, OK, OK, DENIED)
+MANAGERS = (*OUTSIDERS, MANAGER_ONLY, OK, DENIED)
+# buttons whose first question is the role: below a manager, the refusal
+MANAGERS_FIRST = (MANAGER_ONLY, MANAGER_ONLY, MANAGER_ONLY, MANAGER_ONLY, OK, DENIED)
+BUTTONS = {
+    ("golive.backup", "action_golive_roll_back"): (
+        *("Only a Go-Live Manager can roll back",) * 3,
+        "Only a Go-Live Manager can roll back",
+        # past the role, the button's own condition (no restore test passed)
+        "is not a restore point",
+        DENIED,
+    ),
+    ("golive.check", "action_run_now"): (*OUTSIDERS, DENIED, OK, OK),
+    ("golive.check", "action_waive"): (*OUTSIDERS, DENIED, OK, OK),
+    ("golive.check.finding", "action_open_result"): (*OUTSIDERS, DENIED, OK, DENIED),
+    ("golive.check.finding", "action_waive"): (*OUTSIDERS, DENIED, OK, DENIED),
+    ("golive.check.result", "action_waive"): (*OUTSIDERS, DENIED, OK, DENIED),
+    ("golive.check.run", "action_run_now"): (*OUTSIDERS, DENIED, OK, OK),
+    ("golive.checklist", "action_abort"): MANAGERS_FIRST,
+    ("golive.checklist", "action_backup"): MANAGERS_FIRST,
+    ("golive.checklist", "action_close"): MANAGERS,
+    ("golive.checklist", "action_go_live"): (
+        *OUTSIDERS,
+        MANAGER_ONLY,
+        # past the role, the go-live policy (the gates are not green)
+        "Cannot go live while",
+        DENIED,
+    ),
+    ("golive.checklist", "action_import_manifest"): (
+        *MANAGERS_FIRST[:4],
+        # past the role, the button's own condition (no file attached)
+        "Attach the ship manifest",
+        DENIED,
+    ),
+    ("golive.checklist", "action_open_decision"): (
+        *OUTSIDERS,
+        "only a Go-Live Manager can record",
+        OK,
+        DENIED,
+    ),
+    ("golive.checklist", "action_print_go_live_manifest"): USERS,
+    ("golive.checklist", "action_print_go_live_manifest_md"): USERS,
+    ("golive.checklist", "action_print_what_shipped"): USERS,
+    ("golive.checklist", "action_print_what_shipped_md"): USERS,
+    ("golive.checklist", "action_ready"): USERS,
+    ("golive.checklist", "action_reset_draft"): MANAGERS,
+    ("golive.checklist", "action_run_checks"): MANAGERS_FIRST,
+    ("golive.checklist", "action_stabilize"): USERS,
+    ("golive.checklist", "action_start"): USERS,
+    ("golive.checklist", "action_take_release"): MANAGERS_FIRST,
+    ("golive.checklist", "action_view_manifest"): USERS,
+    ("golive.checklist", "action_view_overdue_tasks"): USERS,
+    ("golive.checklist", "action_view_red_gates"): USERS,
+    ("golive.checklist", "action_view_releases"): USERS,
+    ("golive.checklist", "action_view_tasks"): USERS,
+    ("golive.checklist.abort", "action_confirm"): (*OUTSIDERS, DENIED, OK, DENIED),
+    ("golive.checklist.create", "action_create"): (*OUTSIDERS, OK, OK, OK),
+    ("golive.checklist.decide", "action_confirm"): (
+        *OUTSIDERS,
+        "only a Go-Live Manager can record",
+        OK,
+        DENIED,
+    ),
+    ("golive.checklist.template", "action_create_checklist"): (*OUTSIDERS, OK, OK, OK),
+    ("golive.freeze.hotfix", "action_confirm"): (*OUTSIDERS, DENIED, OK, DENIED),
+    ("golive.manifest", "action_check_drift"): (*OUTSIDERS, DENIED, OK, DENIED),
+    ("golive.manifest", "action_view_drift"): (*OUTSIDERS, DENIED, OK, DENIED),
+    ("golive.manifest.import", "action_import"): (*OUTSIDERS, DENIED, OK, OK),
+    ("golive.release", "action_print_go_live_manifest"): USERS,
+    ("golive.release", "action_print_go_live_manifest_md"): USERS,
+    ("golive.release", "action_print_what_shipped"): USERS,
+    ("golive.release", "action_print_what_shipped_md"): USERS,
+    ("golive.task", "action_block"): USERS,
+    ("golive.task", "action_done"): USERS,
+    ("golive.task", "action_not_applicable"): USERS,
+    ("golive.task", "action_sign_off"): MANAGERS_FIRST,
+    ("golive.task", "action_start"): USERS,
+    ("golive.task", "action_todo"): USERS,
+    ("golive.task", "action_waive"): MANAGERS_FIRST,
+    ("golive.task.waive", "action_confirm"): MANAGERS,
+}
+# The checklist's state a button is clicked in (the move must exist).
+BUTTON_STATES = {
+    ("golive.checklist", "action_abort"): "in_progress",
+    ("golive.checklist", "action_close"): "stabilizing",
+    ("golive.checklist", "action_go_live"): "ready",
+    ("golive.checklist", "action_open_decision"): "ready",
+    ("golive.checklist", "action_ready"): "in_progress",
+    ("golive.checklist", "action_reset_draft"): "in_progress",
+    ("golive.checklist", "action_stabilize"): "live",
+    ("golive.checklist.abort", "action_confirm"): "in_progress",
+    ("golive.checklist.decide", "action_confirm"): "ready",
+}
+MANIFEST_FILE = "ipai_golive_checks/tests/data/aiux_ship_manifest.fixed.yml"
+
+
+def _addon_buttons(registry):
+    """``{(model, method)}`` of the ``action_*`` methods the addons define."""
+    prefixes = tuple(f"odoo.addons.{name}." for name in ADDONS)
+    buttons = set()
+    for name, model_class in registry.items():
+        for cls in model_class.__mro__:
+            if not cls.__module__.startswith(prefixes):
+                continue
+            buttons.update(
+                (name, attr)
+                for attr, value in vars(cls).items()
+                if attr.startswith("action_") and callable(value)
+            )
+    return buttons
+
+
+@tagged("post_install", "-at_install")
+class TestGolivePermissionButtons(MatrixCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, mail_notrack=True))
+        Check = cls.env["golive.check"].sudo()
+        cls.check = Check._sync_registry()["config.list_db"]
+        cls.task_plain.check_codes = "config.list_db"
+        cls.check_run = (
+            cls.env["golive.check.run"]
+            .sudo()
+            .create(
+                {
+                    "name": "A manual run",
+                    "trigger": "manual",
+                    "environment": "prod",
+                    "company_id": cls.checklist.company_id.id,
+                }
+            )
+        )
+        cls.result = (
+            cls.env["golive.check.result"]
+            .sudo()
+            .create(
+                {
+                    "run_id": cls.check_run.id,
+                    "check_id": cls.check.id,
+                    "code": cls.check.code,
+                    "severity": "high",
+                    "status": "fail",
+                }
+            )
+        )
+        cls.env.flush_all()
+        cls.finding = cls.env["golive.check.finding"].browse(cls.result.id)
+        cls.manifest = (
+            cls.env["golive.manifest"]
+            .sudo()
+            .create(
+                {
+                    "bundle_name": "acme",
+                    "bundle_version": "1.0.0",
+                    "sha256": "0" * 64,
+                    "company_id": cls.checklist.company_id.id,
+                }
+            )
+        )
+        cls.backup = (
+            cls.env["golive.backup"]
+            .sudo()
+            .create(
+                {
+                    "checklist_id": cls.checklist.id,
+                    "company_id": cls.checklist.company_id.id,
+                    "user_id": cls.manager.id,
+                    "database": cls.env.cr.dbname,
+                    "state": "done",
+                    "dump_size": 4096,
+                    "dump_sha256": "ab" * 32,
+                }
+            )
+        )
+        cls.template = cls.env.ref("ipai_golive.template_kickoff_golive")
+        with file_open(MANIFEST_FILE, "rb") as manifest_file:
+            cls.manifest_data = base64.b64encode(manifest_file.read())
+
+    def setUp(self):
+        super().setUp()
+        self.directory = tempfile.mkdtemp(prefix="golive_button_matrix_")
+        self.addCleanup(shutil.rmtree, self.directory, ignore_errors=True)
+        options = patch.dict(config.options, {"golive_backup_dir": self.directory})
+        options.start()
+        self.addCleanup(options.stop)
+        # the one operation a freeze hotfix applies is Odoo's, not the
+        # button's: the button records the hotfix (its access), then calls it
+        operation = patch.object(
+            type(self.env["ir.module.module"]),
+            "button_immediate_upgrade",
+            autospec=True,
+            return_value=True,
+        )
+        operation.start()
+        self.addCleanup(operation.stop)
+
+    def _wizard_vals(self, model):
+        return {
+            "golive.checklist.abort": {
+                "checklist_ids": self.checklist.ids,
+                "reason": "The data migration failed",
+            },
+            "golive.checklist.create": {
+                "template_id": self.template.id,
+                "name": "ACME v1.2.0",
+                "environment": "staging",
+                "date_kickoff": "2026-03-02",
+                "date_golive": "2026-04-13",
+            },
+            "golive.checklist.decide": {
+                "checklist_id": self.checklist.id,
+                "decision": "nogo",
+                "comment": "Not yet",
+            },
+            "golive.freeze.hotfix": {
+                "checklist_id": self.checklist.id,
+                "operation": "upgrade",
+                "module_ids": self.env.ref("base.module_ipai_golive").ids,
+                "reason": "A fix during the freeze",
+            },
+            "golive.manifest.import": {
+                "file": self.manifest_data,
+                "filename": "aiux_ship_manifest.yml",
+            },
+            "golive.task.waive": {
+                "task_ids": self.task_plain.ids,
+                "reason": "Covered by the vendor",
+            },
+        }[model]
+
+    def _record(self, model, method):
+        """The record of this company the button is clicked on (as root)."""
+        records = {
+            "golive.backup": self.backup,
+            "golive.check": self.check,
+            "golive.check.finding": self.finding,
+            "golive.check.result": self.result,
+            "golive.check.run": self.env["golive.check.run"],
+            "golive.checklist": self.checklist,
+            "golive.checklist.template": self.template,
+            "golive.manifest": self.manifest,
+            "golive.release": self.release,
+            "golive.task": self.task_plain,
+        }
+        if (model, method) in BUTTON_STATES:
+            self.env.cr.execute(
+                "UPDATE golive_checklist SET state = %s WHERE id = %s",
+                [BUTTON_STATES[model, method], self.checklist.id],
+            )
+        if method == "action_sign_off":
+            self.env.cr.execute(
+                "UPDATE golive_task SET state = 'done' WHERE id = %s",
+                [self.task_plain.id],
+            )
+        if "decide" in model or method == "action_open_decision":
+            self.env.cr.execute(
+                "UPDATE golive_checklist SET approver_id = NULL WHERE id = %s",
+                [self.checklist.id],
+            )
+        self.env.invalidate_all()
+        return records.get(model)
+
+    def _click(self, model, method, user):
+        """What ``user`` gets clicking the button: OK, DENIED or the message
+        of the UserError; whatever it did is rolled back."""
+        cr = self.env.cr
+        cr.execute("SAVEPOINT golive_button")
+        try:
+            env = self.env(
+                user=user,
+                context=dict(
+                    self.env.context, allowed_company_ids=user.company_ids.ids
+                ),
+            )
+            record = self._record(model, method)
+            if record is None:  # a wizard, created by the user
+                record = env[model].create(self._wizard_vals(model))
+            else:
+                record = record.with_env(env)
+            getattr(record, method)()
+            env.flush_all()
+            return OK
+        except AccessError:
+            return DENIED
+        except UserError as error:
+            return str(error)
+        finally:
+            self.env.invalidate_all(flush=False)
+            cr.execute("ROLLBACK TO SAVEPOINT golive_button")
+
+    def test_every_button_has_a_row(self):
+        self.assertEqual(_addon_buttons(self.env.registry), set(BUTTONS))
+
+    @mute_logger("odoo.addons.ipai_golive_checks.models.golive_check_run")
+    def test_buttons(self):
+        # the run buttons run one check (the drift check, the manifest
+        # checks): every other one is off
+        self.env["golive.check"].sudo().search(
+            [("id", "!=", self.check.id), ("category", "!=", "manifest")]
+        ).enabled = False
+        self.env.flush_all()
+        for (model, method), verdicts in sorted(BUTTONS.items()):
+            for role, user, expected in zip(
+                ROLES, self._people(), verdicts, strict=True
+            ):
+                with self.subTest(model=model, button=method, role=role):
+                    got = self._click(model, method, user)
+                    if expected in (OK, DENIED):
+                        self.assertEqual(got, expected)
+                    else:
+                        self.assertIn(expected, got)

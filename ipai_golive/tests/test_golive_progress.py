@@ -60,6 +60,8 @@ class TestGoliveProgress(GoliveCase):
                     "name": f"Task {i}",
                     "is_gate": not i % 3,
                     "state": ("todo", "done", "blocked", "waived", "na")[i % 5],
+                    # an N/A task says why, on creation as on edition
+                    "na_reason": i % 5 == 4 and "Does not apply",
                     "user_id": (self.user, self.manager)[i % 2].id,
                 }
                 for i in range(count)

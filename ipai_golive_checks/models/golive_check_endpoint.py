@@ -28,6 +28,12 @@ class GoliveCheckEndpoint(models.Model):
     name = fields.Char(required=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        index=True,
+        help="The company whose Go-Live Managers keep the endpoint.",
+    )
     # Webhook URLs (Slack, Telegram ...) carry their token in the path:
     # managers only read it, and every run masks its path and query.
     url = fields.Char(string="URL", required=True, groups=MANAGER_GROUP)

@@ -43,6 +43,7 @@ class GoliveCheckResult(models.Model):
     waived = fields.Boolean(index=True)
     waiver_id = fields.Many2one("golive.waiver", ondelete="set null")
     environment = fields.Selection(related="run_id.environment")
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
     date = fields.Datetime(related="run_id.date_start")
 
     @api.depends("evidence")

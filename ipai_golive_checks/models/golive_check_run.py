@@ -82,6 +82,15 @@ class GoliveCheckRun(models.Model):
         compute="_compute_environment_source_label",
     )
     user_id = fields.Many2one("res.users", readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        readonly=True,
+        index=True,
+        help="The company a manual run was made for: its results and findings "
+        "are its Go-Live Managers' to read. None: a scheduled or command-line "
+        "audit of the database, which every company shares.",
+    )
     date_start = fields.Datetime(readonly=True, index=True)
     date_end = fields.Datetime(readonly=True)
     duration_ms = fields.Float(string="Duration (ms)", digits=(16, 1), readonly=True)
@@ -377,6 +386,8 @@ class GoliveCheckRun(models.Model):
                 "environment": env_name,
                 "environment_source": env_source,
                 "user_id": self.env.uid,
+                # a scheduled or command-line audit is the whole database's
+                "company_id": self.env.company.id if trigger == "manual" else False,
                 "date_start": now,
                 "selection": self._describe_selection(**selection),
                 "scope": scope,

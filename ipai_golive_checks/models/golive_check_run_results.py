@@ -145,6 +145,7 @@ class GoliveCheckRun(models.Model):
         "query_count",
         "waived",
         "waiver_id",
+        "company_id",
     )
 
     def _insert_results(self, result_vals):
@@ -188,7 +189,7 @@ class GoliveCheckRun(models.Model):
         """``value`` of a result's field as its column stores it."""
         if name == "evidence":
             return json.dumps(value or {})
-        if name in ("object_key", "waiver_id"):
+        if name in ("object_key", "waiver_id", "company_id"):
             return value or None
         return value
 
@@ -197,6 +198,8 @@ class GoliveCheckRun(models.Model):
         check = outcome.check
         return {
             "run_id": self.id,
+            # the run's (the related field the ORM would fill)
+            "company_id": self.company_id.id,
             "check_id": check.id,
             "code": outcome.spec.code,
             "title": check.title,

@@ -33,6 +33,13 @@ class GoliveManifest(models.Model):
         string="Manifest", compute="_compute_display_label", store=True
     )
     active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        readonly=True,
+        index=True,
+        help="The company that imported the manifest.",
+    )
     bundle_name = fields.Char(required=True, readonly=True, index=True)
     bundle_version = fields.Char(string="Version", required=True, readonly=True)
     filename = fields.Char(readonly=True)
@@ -85,7 +92,12 @@ class GoliveManifest(models.Model):
     )
 
     _sql_constraints = [
-        ("sha256_unique", "UNIQUE(sha256)", "This manifest is imported already."),
+        # once per company (each company's managers import what they ship)
+        (
+            "sha256_unique",
+            "UNIQUE(sha256, company_id)",
+            "This manifest is imported already.",
+        ),
     ]
 
     @api.depends("bundle_name", "bundle_version")
@@ -257,6 +269,8 @@ class GoliveManifest(models.Model):
         return run
 
     def action_check_drift(self):
+        # the drift check writes its run on the manifest (as root)
+        self.check_access("write")
         self._check_drift()
         return True
 

@@ -43,6 +43,12 @@ class GoliveWaiver(models.Model):
         default=lambda self: fields.Date.context_today(self) + timedelta(days=30),
         tracking=True,
     )
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        index=True,
+        help="The company whose Go-Live Managers read and keep the waiver.",
+    )
     state = fields.Selection(
         [("active", "Active"), ("expired", "Expired")],
         compute="_compute_state",
