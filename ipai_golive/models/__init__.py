@@ -12,6 +12,7 @@ from . import golive_checklist_backup
 from . import golive_checklist_labels
 from . import golive_phase
 from . import golive_task
+from . import golive_task_audit
 from . import golive_task_board
 from . import golive_task_rerun
 from . import res_company
