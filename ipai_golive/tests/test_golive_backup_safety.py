@@ -5,13 +5,11 @@ copy or a readable dump behind, lose the last verified backup, run twice."""
 
 import json
 import os
-import shutil
 import signal
 import stat
 import subprocess
 import sys
 import tarfile
-import tempfile
 import time
 from contextlib import closing
 from datetime import timedelta
@@ -29,7 +27,7 @@ from odoo.tools import config, mute_logger
 from odoo.tools.misc import exec_pg_environ
 
 from ..tools import backup as tools
-from .common import GoliveCase
+from .common import GoliveBackupCase, GoliveCase
 
 BACKUP_LOGGER = "odoo.addons.ipai_golive.models.golive_backup"
 
@@ -50,23 +48,7 @@ SLEEPING_RESTORE = "#!/bin/sh\nexec sleep 3600\n"
 
 
 @tagged("post_install", "-at_install")
-class TestGoliveBackupSafety(GoliveCase):
-    def setUp(self):
-        super().setUp()
-        self.directory = tempfile.mkdtemp(prefix="golive_t20_backup_")
-        self.addCleanup(shutil.rmtree, self.directory, ignore_errors=True)
-        options = patch.dict(
-            config.options,
-            {"golive_backup_dir": self.directory, "golive_backup_keep": 2},
-        )
-        options.start()
-        self.addCleanup(options.stop)
-        self.Backup = self.env["golive.backup"]
-
-    def _queue(self):
-        self.checklist.with_user(self.manager).action_backup()
-        return self.checklist.backup_id
-
+class TestGoliveBackupSafety(GoliveBackupCase):
     def _database_exists(self, name):
         """Read in a connection of its own: the test's transaction snapshot
         predates the databases the test creates."""
