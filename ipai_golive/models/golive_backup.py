@@ -229,6 +229,7 @@ class GoliveBackup(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 backup._golive_execute()
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            tools.release_job_lock(lock)
         return True
 
     def _golive_commit(self):

@@ -166,6 +166,13 @@ class TestGoliveRollbackNames(GoliveCase):
         self.assertNotIn(copy, mechanics.tools.leftover_scratches(connect, "other"))
         Backup._golive_sweep()
         self.assertTrue(self._exists(copy), "swept while the lock was held")
+        # released by the holder itself: a closed session's locks go only
+        # once its server process has ended, which the next query may precede
+        with holder.cursor() as cur:
+            cur.execute(
+                "SELECT pg_advisory_unlock(%s, 0)", [mechanics.tools.JOB_LOCK_KEY]
+            )
+            self.assertTrue(cur.fetchone()[0])
         holder.close()
         self.assertFalse(Backup._golive_job_running())
         # a restore in progress holds the lock: the sweeper leaves its copy

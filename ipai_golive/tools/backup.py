@@ -558,6 +558,14 @@ def try_job_lock(conn):
         return cur.fetchone()[0]
 
 
+def release_job_lock(conn):
+    """Release the backup job lock taken on ``conn``, now: closing the
+    session releases it only once its server process has ended, which
+    another session's next query may precede."""
+    with contextlib.suppress(Exception), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_unlock(%s, 0)", [JOB_LOCK_KEY])
+
+
 def job_lock_held(cur):
     """Whether any session holds the backup job lock of ``cur``'s database
     (read from ``pg_locks``, without taking it)."""

@@ -281,6 +281,7 @@ class Restorer:
 
     def _release_lock(self):
         if self.lock is not None:
+            tools.release_job_lock(self.lock)
             with contextlib.suppress(Exception):
                 self.lock.close()
             self.lock = None
