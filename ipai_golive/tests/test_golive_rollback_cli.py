@@ -398,7 +398,7 @@ class TestGoliveRollbackCli(TransactionCase):
             "env.cr.commit()\n"
             "env.ref('ipai_golive.ir_cron_golive_rollback').method_direct_trigger()\n"
             "env.cr.commit()\n"
-            "print(env['golive.rollback'].search([]).state)\n",
+            "print(env['golive.rollback'].search([('trigger', '=', 'app')]).state)\n",
         )
         self.assertEqual(requested, "running", "the job started the restore")
         rollbacks = self._wait_for_rollback(app_db)
