@@ -262,7 +262,9 @@ class TestGoliveRollbackApp(GoliveCase):
         with (
             patch.object(golive_rollback.subprocess, "Popen") as popen,
             patch.object(self.env.cr, "commit") as commit,
-            patch.dict(config.options, {"db_host": "127.0.0.1"}),
+            patch.dict(
+                config.options, {"db_host": "127.0.0.1", "data_dir": "/srv/odoo"}
+            ),
         ):
             cron.method_direct_trigger()
         self.assertEqual(commit.call_count, 1)
@@ -272,6 +274,7 @@ class TestGoliveRollbackApp(GoliveCase):
         self.assertTrue(cmd[3].startswith("--addons-path="))
         self.assertEqual(cmd[4], "golive-restore")
         self.assertIn("--db_host=127.0.0.1", cmd)
+        self.assertIn("--data-dir=/srv/odoo", cmd)
         self.assertEqual(
             cmd[-6:],
             [
