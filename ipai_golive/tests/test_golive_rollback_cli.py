@@ -443,6 +443,32 @@ class TestGoliveRollbackCli(TransactionCase):
             query(kept, "SELECT state FROM golive_rollback WHERE trigger = 'app'"),
             [("running",)],
         )
+        # a Roll Back the restore refuses (the dump changed since): the
+        # request says why, and nothing was touched
+        dump = query(
+            app_db, "SELECT dump_path FROM golive_backup WHERE id = %s", [backup_id]
+        )[0][0]
+        with open(dump, "ab") as stream:
+            stream.write(b"corrupted")
+        names = {n for n in databases() if n.startswith(app_db)}
+        self._shell(
+            app_db,
+            f"backup = env['golive.backup'].browse({backup_id})\n"
+            f"manager = env['res.users'].browse({manager_id})\n"
+            "backup.with_user(manager).action_golive_roll_back()\n"
+            "env.cr.commit()\n"
+            "env.ref('ipai_golive.ir_cron_golive_rollback').method_direct_trigger()\n"
+            "env.cr.commit()\n",
+        )
+        rollbacks = self._wait_for_rollback(app_db)
+        self.assertEqual(len(rollbacks), 2, rollbacks)
+        _id, state, linked, _name, _user, kept, _dropped, message = rollbacks[-1]
+        self.assertEqual((state, linked, kept), ("failed", backup_id, None))
+        self.assertIn("changed since it was written (SHA-256): refused", message)
+        self.assertEqual({n for n in databases() if n.startswith(app_db)}, names)
+        self.assertEqual(
+            query(app_db, "SELECT count(*) FROM golive_update_probe")[0][0], rows
+        )
         # never the test database: still there, not replaced, no rollback
         self.assertIn(test_db, databases())
         self.assertFalse(
