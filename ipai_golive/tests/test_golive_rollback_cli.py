@@ -313,7 +313,7 @@ class TestGoliveRollbackCli(TransactionCase):
             check=False,
         )
         self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
-        return proc.stdout.strip().splitlines()[-1]
+        return (proc.stdout.strip().splitlines() or [""])[-1]
 
     def _wait_for_rollback(self, dbname, timeout=600):
         """Wait for the detached ``golive-restore`` to end (it holds the lock
@@ -451,15 +451,17 @@ class TestGoliveRollbackCli(TransactionCase):
         with open(dump, "ab") as stream:
             stream.write(b"corrupted")
         names = {n for n in databases() if n.startswith(app_db)}
-        self._shell(
+        requested = self._shell(
             app_db,
             f"backup = env['golive.backup'].browse({backup_id})\n"
             f"manager = env['res.users'].browse({manager_id})\n"
             "backup.with_user(manager).action_golive_roll_back()\n"
             "env.cr.commit()\n"
             "env.ref('ipai_golive.ir_cron_golive_rollback').method_direct_trigger()\n"
-            "env.cr.commit()\n",
+            "env.cr.commit()\n"
+            "print(env['golive.rollback'].search([], limit=1).state)\n",
         )
+        self.assertEqual(requested, "running")
         rollbacks = self._wait_for_rollback(app_db)
         self.assertEqual(len(rollbacks), 2, rollbacks)
         _id, state, linked, _name, _user, kept, _dropped, message = rollbacks[-1]

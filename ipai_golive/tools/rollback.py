@@ -65,7 +65,8 @@ class RollbackError(Exception):
 @dataclass(kw_only=True)
 class RestorePoint:
     """What a restore needs from a backup: the explicit interface between a
-    ``golive.backup`` record and these mechanics."""
+    ``golive.backup`` record and these mechanics (an empty value of the
+    record comes as ``False``, as Odoo reads it)."""
 
     backup_id: int
     name: str | None
