@@ -114,6 +114,7 @@ KNOWN_CHECK_CODES = frozenset(
     manifest.server_options manifest.dbfilter manifest.environment manifest.assets
     manifest.gates
     backup.recent backup.cron_time_limit
+    rollback.update_tested rollback.restore_drill
     """.split()
 )
 

@@ -243,15 +243,52 @@ def record_restore(dbname, restorer, synced, vals):
 
 
 def fail_request(dbname, request_id, message):
-    """Mark a queued request of the app failed (the original is in place)."""
+    """Mark a pending request of the app failed (the original is in place),
+    so that the app says why instead of showing it running forever."""
     if not request_id:
         return
     with closing(connector()(dbname)) as conn, conn.cursor() as cur:
         cur.execute(
-            "UPDATE golive_rollback SET state = 'failed', message = %s WHERE id = %s",
+            "UPDATE golive_rollback SET state = 'failed', message = %s "
+            "WHERE id = %s AND state IN ('queued', 'running')",
             [message, request_id],
         )
         conn.commit()
+
+
+def select_backup(env, dbname, backup_option):
+    """The backup ``--backup`` designates (an id, default the latest
+    verified one)."""
+    Backup = env["golive.backup"]
+    if backup_option in (None, "latest"):
+        backup = Backup._golive_last_verified(dbname)
+        if not backup:
+            raise RollbackError(f"{dbname} has no verified backup.")
+        return backup
+    try:
+        backup = Backup.browse(int(backup_option)).exists()
+    except ValueError as exc:
+        raise RollbackError("--backup takes an id or 'latest'.") from exc
+    if not backup:
+        raise RollbackError(f"Backup {backup_option} does not exist.")
+    return backup
+
+
+def prepare_request(dbname, options, progress):
+    """Everything checked, nothing touched: ``(restorer, the backup's values
+    for the restored database, the rollback's values)``."""
+    request_vals = {"trigger": "restore", "os_user": who()}
+    with open_env(dbname) as env:
+        backup = select_backup(env, dbname, options.backup)
+        if options.request:
+            request = env["golive.rollback"].browse(options.request).exists()
+            if not request or request.state not in ("queued", "running"):
+                raise RollbackError(f"No pending rollback request {options.request}.")
+            request_vals.update(trigger="app", user_id=request.user_id.id)
+        restorer = prepare_restore(env, backup, options.drop_current, progress)
+        synced = backup._golive_synced_values()
+        progress.say(f"backup {backup.name} of {dbname} verified")
+    return restorer, synced, request_vals
 
 
 def run_restore(options, rest, progress):
@@ -259,33 +296,12 @@ def run_restore(options, rest, progress):
     if options.keep_current and options.drop_current:
         raise RollbackError("--keep-current and --drop-current exclude each other.")
     check_golive(dbname)
-    lock = take_lock(dbname)
-    request_vals = {"trigger": "restore", "os_user": who()}
+    lock = None
     try:
-        with open_env(dbname) as env:
-            Backup = env["golive.backup"]
-            if options.backup in (None, "latest"):
-                backup = Backup._golive_last_verified(dbname)
-                if not backup:
-                    raise RollbackError(f"{dbname} has no verified backup.")
-            else:
-                try:
-                    backup = Backup.browse(int(options.backup)).exists()
-                except ValueError as exc:
-                    raise RollbackError("--backup takes an id or 'latest'.") from exc
-                if not backup:
-                    raise RollbackError(f"Backup {options.backup} does not exist.")
-            if options.request:
-                request = env["golive.rollback"].browse(options.request).exists()
-                if not request or request.state not in ("queued", "running"):
-                    raise RollbackError(
-                        f"No pending rollback request {options.request}."
-                    )
-                request_vals.update(trigger="app", user_id=request.user_id.id)
-            restorer = prepare_restore(env, backup, options.drop_current, progress)
-            synced = backup._golive_synced_values()
-            progress.say(f"backup {backup.name} of {dbname} verified")
         try:
+            lock = take_lock(dbname)
+            restorer, synced, request_vals = prepare_request(dbname, options, progress)
+            # a RollbackError of the restore itself: the original is in place
             outcome = perform_restore(restorer, progress)
         except RollbackError as exc:
             fail_request(dbname, options.request, str(exc))
@@ -296,7 +312,8 @@ def run_restore(options, rest, progress):
             "record", record_restore, dbname, restorer, synced, request_vals
         )
     finally:
-        lock.close()
+        if lock is not None:
+            lock.close()
     return outcome
 
 

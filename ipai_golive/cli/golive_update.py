@@ -176,11 +176,132 @@ def finding_list(results):
     ]
 
 
-def run_update(options, rest, progress):
-    dbname = parse_odoo(rest)
-    modules = ",".join(m.strip() for m in options.modules.split(",") if m.strip())
+def module_list(modules):
+    """``-u`` as Odoo reads it: names separated by commas, or ``all``."""
+    modules = ",".join(m.strip() for m in modules.split(",") if m.strip())
     if not modules:
         raise RollbackError("-u needs module names or 'all'.")
+    return modules
+
+
+def check_preconditions(dbname, checklist_id):
+    """Stage 0, nothing touched: the checklist to record on, no backup
+    running, a backup directory. Returns the checklist's id (or False)."""
+    with open_env(dbname) as env:
+        checklist = env["golive.checklist"]._golive_owner_of_update(checklist_id)
+        if checklist_id and not checklist:
+            raise RollbackError(f"Checklist {checklist_id} does not exist.")
+        if env["golive.backup"]._golive_busy():
+            raise RollbackError(f"A backup of {dbname} is queued or running: refused.")
+        try:
+            env["golive.backup"]._golive_backup_dir()
+        except BackupError as exc:
+            raise RollbackError(f"No backup possible: {exc}") from exc
+        return checklist.id
+
+
+def audit_before(dbname, rest, fail_on, progress):
+    """Stage 1: the audit the update is compared with (refused if it fails)."""
+    release_database(dbname)
+    try:
+        return progress.run("audit before", audit, rest, fail_on)
+    except BackupError as exc:
+        raise RollbackError(f"Refused: {exc}") from exc
+
+
+def take_backup(dbname, checklist_id, report, progress):
+    """Stage 2: a verified backup, and the restore that would put it back
+    (checked, not run). Returns ``(restorer, synced values, backup id)``."""
+    with open_env(dbname) as env:
+        try:
+            backup, _seconds = progress.run(
+                "backup",
+                env["golive.backup"]._golive_take_verified,
+                env["golive.checklist"].browse(checklist_id),
+            )
+        except BackupError as exc:
+            raise RollbackError(f"No verified backup: {exc}") from exc
+        report["backup"] = {
+            "id": backup.id,
+            "name": backup.name,
+            "dump_sha256": backup.dump_sha256,
+            "dump_path": backup.dump_path,
+            "filestore_path": backup.filestore_path,
+        }
+        restorer = prepare_restore(env, backup, False, progress)
+        synced = backup._golive_synced_values()
+        backup_id = backup.id
+    release_database(dbname)
+    return restorer, synced, backup_id
+
+
+def update_and_audit(dbname, rest, modules, fail_on, before, report, progress):
+    """Stages 3 and 4: Odoo's update in a child process, then the audit.
+    Returns why the update must be rolled back, or None."""
+    handle, log_path = tempfile.mkstemp(
+        prefix=f"golive-update-{dbname}-", suffix=".log"
+    )
+    os.close(handle)
+    report["update_log"] = log_path
+    try:
+        progress.run("update", update, rest, modules, log_path)
+        after = progress.run("audit", audit, rest, fail_on)
+    except BackupError as exc:
+        return str(exc)
+    report["findings"] = finding_list(new_failures(before, after, fail_on))
+    if report["findings"]:
+        return (
+            f"{len(report['findings'])} check(s) at or above {fail_on} fail since "
+            "the update"
+        )
+    return None
+
+
+def release_update(dbname, checklist_id, modules, backup_id, progress):
+    """Stage 5 of a clean update: the release and the gate's evidence."""
+    with open_env(dbname) as env:
+        return progress.run(
+            "release",
+            record_update,
+            env,
+            checklist_id,
+            modules,
+            backup_id,
+            progress.stages,
+        )
+
+
+def roll_back(dbname, restorer, synced, modules, failure, report, progress):
+    """Stage 5 of a failed update: the backup put back (exit 3 if that
+    fails), the rollback and its findings recorded."""
+    progress.say(f"rolling back: {failure}")
+    report["reason"] = failure
+    try:
+        report["rollback"] = perform_restore(restorer, progress)
+    except RollbackError as exc:
+        exc.code = EXIT_PARTIAL
+        raise
+    report["rollback"]["rollback_id"] = progress.run(
+        "record",
+        record_restore,
+        dbname,
+        restorer,
+        synced,
+        {
+            "trigger": "update",
+            "os_user": who(),
+            "update_modules": modules,
+            "findings": json.dumps(report["findings"], indent=1),
+            "stages": json.dumps(progress.stages),
+            "message": f"Guarded update of {modules} rolled back: {failure}.",
+        },
+    )
+
+
+def run_update(options, rest, progress):
+    """The guarded update, stage by stage; returns ``(exit code, report)``."""
+    dbname = parse_odoo(rest)
+    modules = module_list(options.modules)
     check_golive(dbname)
     report = {
         "database": dbname,
@@ -192,98 +313,21 @@ def run_update(options, rest, progress):
     }
     lock = take_lock(dbname)
     try:
-        with open_env(dbname) as env:
-            checklist = env["golive.checklist"]._golive_owner_of_update(
-                options.checklist
-            )
-            if options.checklist and not checklist:
-                raise RollbackError(f"Checklist {options.checklist} does not exist.")
-            if env["golive.backup"]._golive_busy():
-                raise RollbackError(
-                    f"A backup of {dbname} is queued or running: refused."
-                )
-            try:
-                env["golive.backup"]._golive_backup_dir()
-            except BackupError as exc:
-                raise RollbackError(f"No backup possible: {exc}") from exc
-        release_database(dbname)
-        try:
-            before = progress.run("audit before", audit, rest, options.fail_on)
-        except BackupError as exc:
-            raise RollbackError(f"Refused: {exc}") from exc
-        with open_env(dbname) as env:
-            try:
-                backup, _seconds = progress.run(
-                    "backup",
-                    env["golive.backup"]._golive_take_verified,
-                    env["golive.checklist"].browse(checklist.id),
-                )
-            except BackupError as exc:
-                raise RollbackError(f"No verified backup: {exc}") from exc
-            report["backup"] = {
-                "id": backup.id,
-                "name": backup.name,
-                "dump_sha256": backup.dump_sha256,
-                "dump_path": backup.dump_path,
-                "filestore_path": backup.filestore_path,
-            }
-            restorer = prepare_restore(env, backup, False, progress)
-            synced = backup._golive_synced_values()
-        release_database(dbname)
-        handle, log_path = tempfile.mkstemp(
-            prefix=f"golive-update-{dbname}-", suffix=".log"
+        checklist_id = check_preconditions(dbname, options.checklist)
+        before = audit_before(dbname, rest, options.fail_on, progress)
+        restorer, synced, backup_id = take_backup(
+            dbname, checklist_id, report, progress
         )
-        os.close(handle)
-        report["update_log"] = log_path
-        failure = None
-        try:
-            progress.run("update", update, rest, modules, log_path)
-            after = progress.run("audit", audit, rest, options.fail_on)
-            report["findings"] = finding_list(
-                new_failures(before, after, options.fail_on)
-            )
-            if report["findings"]:
-                failure = (
-                    f"{len(report['findings'])} check(s) at or above "
-                    f"{options.fail_on} fail since the update"
-                )
-        except BackupError as exc:
-            failure = str(exc)
+        failure = update_and_audit(
+            dbname, rest, modules, options.fail_on, before, report, progress
+        )
         if not failure:
-            with open_env(dbname) as env:
-                report["release"] = progress.run(
-                    "release",
-                    record_update,
-                    env,
-                    checklist.id,
-                    modules,
-                    backup.id,
-                    progress.stages,
-                )
+            report["release"] = release_update(
+                dbname, checklist_id, modules, backup_id, progress
+            )
             report["result"] = "updated"
             return EXIT_OK, report
-        progress.say(f"rolling back: {failure}")
-        report["reason"] = failure
-        try:
-            report["rollback"] = perform_restore(restorer, progress)
-        except RollbackError as exc:
-            exc.code = EXIT_PARTIAL
-            raise
-        report["rollback"]["rollback_id"] = progress.run(
-            "record",
-            record_restore,
-            dbname,
-            restorer,
-            synced,
-            {
-                "trigger": "update",
-                "os_user": who(),
-                "update_modules": modules,
-                "findings": json.dumps(report["findings"], indent=1),
-                "stages": json.dumps(progress.stages),
-                "message": f"Guarded update of {modules} rolled back: {failure}.",
-            },
-        )
+        roll_back(dbname, restorer, synced, modules, failure, report, progress)
         report["result"] = "rolled_back"
         return EXIT_FINDINGS, report
     finally:

@@ -22,6 +22,7 @@ from . import golive_check_finding
 from . import golive_decision
 from . import golive_backup
 from . import golive_check_registry_backup
+from . import golive_check_registry_rollback
 from . import golive_hotfix
 from . import ir_module_module
 from . import golive_release

@@ -7,7 +7,7 @@ import logging
 import os
 import tempfile
 import time
-from contextlib import closing, contextmanager
+from contextlib import closing
 
 import psycopg2
 from markupsafe import Markup
@@ -229,6 +229,7 @@ class GoliveBackup(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 backup._golive_execute()
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            tools.release_job_lock(lock)
         return True
 
     def _golive_commit(self):
@@ -431,16 +432,43 @@ class GoliveBackup(models.Model):
         dbname = cr.dbname
         cr.execute("SHOW server_version")
         server_version = cr.fetchone()[0]
-        cr.execute("SHOW server_version_num")
-        server_major = int(cr.fetchone()[0]) // 10000
+        server_major = tools.server_major(cr)
         search_dirs = self._golive_pg_search_dirs()
         pg_dump, dump_version = tools.find_pg_tool("pg_dump", server_major, search_dirs)
         # checked now: a backup that cannot be restored here is no backup
         tools.find_pg_tool("pg_restore", server_major, search_dirs)
         filestore = config.filestore(dbname)
+        self._golive_check_free_space(directory, filestore)
+        stamp = fields.Datetime.now().strftime("%Y%m%d-%H%M%S")
+        base = f"{dbname}-{stamp}-{self.id}"
+        vals = tools.write_backup(
+            directory,
+            base,
+            dbname=dbname,
+            pg_dump=pg_dump,
+            filestore=filestore,
+            connect=self._golive_connect,
+            env=exec_pg_environ(),
+            timeout=self._golive_timeout(),
+            tables=COUNTED_TABLES,
+        )
+        counts = vals.pop("counts")
+        return {
+            **vals,
+            "name": base,
+            "database": dbname,
+            "server_version": server_version,
+            "pg_dump_version": "{}.{}".format(*dump_version),
+            "source_counts": json.dumps(counts, sort_keys=True),
+        }
+
+    @api.model
+    def _golive_check_free_space(self, directory, filestore):
+        """Refuse a backup that the free space of ``directory`` cannot hold
+        (the database's size and its filestore's)."""
         _files, filestore_bytes = tools.tree_stats(filestore)
-        cr.execute("SELECT pg_database_size(current_database())")
-        needed = cr.fetchone()[0] + filestore_bytes
+        self.env.cr.execute("SELECT pg_database_size(current_database())")
+        needed = self.env.cr.fetchone()[0] + filestore_bytes
         free = tools.free_bytes(directory)
         if free < needed:
             raise BackupError(
@@ -452,73 +480,6 @@ class GoliveBackup(models.Model):
                     needed=tools.human_size(needed),
                 )
             )
-        stamp = fields.Datetime.now().strftime("%Y%m%d-%H%M%S")
-        base = f"{dbname}-{stamp}-{self.id}"
-        dump_path = os.path.join(directory, f"{base}.dump")
-        filestore_path = os.path.join(directory, f"{base}.filestore.tar.gz")
-        partial_dump = os.path.join(directory, f".{base}.dump.partial")
-        partial_filestore = os.path.join(directory, f".{base}.filestore.partial")
-        try:
-            tools.create_private_file(partial_dump)
-            tools.create_private_file(partial_filestore)
-            with self._golive_snapshot(dbname) as (snapshot, counts):
-                tools.run(
-                    [
-                        pg_dump,
-                        "--format=custom",
-                        f"--snapshot={snapshot}",
-                        f"--file={partial_dump}",
-                        dbname,
-                    ],
-                    exec_pg_environ(),
-                    self._golive_timeout(),
-                )
-            file_count = tools.archive_tree(filestore, partial_filestore)
-            os.replace(partial_dump, dump_path)
-            try:
-                os.replace(partial_filestore, filestore_path)
-            except OSError:
-                tools.remove_quietly(dump_path)
-                raise
-        finally:
-            tools.remove_quietly(partial_dump)
-            tools.remove_quietly(partial_filestore)
-        return {
-            "name": base,
-            "database": dbname,
-            "dump_path": dump_path,
-            "dump_size": os.path.getsize(dump_path),
-            "dump_sha256": tools.sha256_file(dump_path),
-            "filestore_path": filestore_path,
-            "filestore_size": os.path.getsize(filestore_path),
-            "filestore_sha256": tools.sha256_file(filestore_path),
-            "filestore_file_count": file_count,
-            "server_version": server_version,
-            "pg_dump_version": "{}.{}".format(*dump_version),
-            "source_counts": json.dumps(counts, sort_keys=True),
-        }
-
-    @contextmanager
-    def _golive_snapshot(self, dbname):
-        """A snapshot of the committed database, exported for ``pg_dump
-        --snapshot``, and the key tables counted in it: the counts are exactly
-        those of the dump."""
-        _dsn, info = sql_db.connection_info_for(dbname)
-        with closing(psycopg2.connect(**info)) as conn:
-            conn.set_session(
-                isolation_level=psycopg2.extensions.ISOLATION_LEVEL_REPEATABLE_READ,
-                readonly=True,
-            )
-            with conn.cursor() as cur:
-                cur.execute("SELECT pg_export_snapshot()")
-                snapshot = cur.fetchone()[0]
-                counts = self._golive_count_tables(cur)
-                yield snapshot, counts
-            conn.rollback()
-
-    @api.model
-    def _golive_count_tables(self, cur):
-        return tools.count_tables(cur, COUNTED_TABLES)
 
     def _golive_restore_test(self):
         """Restore the dump into a scratch database, count the key tables
@@ -532,42 +493,20 @@ class GoliveBackup(models.Model):
                 raise BackupError(
                     self.env._("The dump changed since it was written (SHA-256).")
                 )
-            self.env.cr.execute("SHOW server_version_num")
-            server_major = int(self.env.cr.fetchone()[0]) // 10000
             pg_restore, version = tools.find_pg_tool(
-                "pg_restore", server_major, self._golive_pg_search_dirs()
+                "pg_restore",
+                tools.server_major(self.env.cr),
+                self._golive_pg_search_dirs(),
             )
             vals["pg_restore_version"] = "{}.{}".format(*version)
-            source_db = self.database or self.env.cr.dbname
-            scratch = tools.scratch_name(
-                self.id, source_db, tools.existing_databases(self._golive_connect)
-            )
-            # known before it exists: the sweeper finds it if the job is killed
-            self.restore_database = scratch
-            self._golive_commit()
-            restored = tools.restore_into_scratch(
-                pg_restore,
-                self.dump_path,
-                scratch,
-                source=source_db,
-                backup_id=self.id,
-                connect=self._golive_connect,
-                env=exec_pg_environ(),
-                timeout=self._golive_timeout(),
-                tables=COUNTED_TABLES,
-            )
-            files = tools.archive_file_count(self.filestore_path)
+            restored, files = self._golive_verify_restore(pg_restore)
             vals["restore_counts"] = json.dumps(restored, sort_keys=True)
-            source = json.loads(self.source_counts)
-            differences = [
-                f"{table}: {source.get(table)} → {restored.get(table)}"
-                for table in sorted(set(source) | set(restored))
-                if source.get(table) != restored.get(table)
-            ]
-            if files != self.filestore_file_count:
-                differences.append(
-                    f"filestore: {self.filestore_file_count} → {files} files"
-                )
+            differences = tools.count_differences(
+                json.loads(self.source_counts),
+                restored,
+                self.filestore_file_count,
+                files,
+            )
             if differences:
                 raise BackupError(
                     self.env._(
@@ -576,18 +515,7 @@ class GoliveBackup(models.Model):
                     )
                 )
         except (BackupError, OSError, psycopg2.Error) as exc:
-            vals.update(
-                restore_state="failed",
-                restore_message=str(exc),
-                restore_duration=time.monotonic() - started,
-            )
-            self.write(vals)
-            _logger.error("Restore test of go-live backup %s failed: %s", self.id, exc)
-            if self.checklist_id:
-                self.checklist_id._post_alert(
-                    Markup("<p>%s</p>")
-                    % self.env._("Restore test failed: %(error)s", error=str(exc))
-                )
+            self._golive_restore_failed(vals, started, exc)
             return False
         vals.update(
             restore_state="passed",
@@ -601,6 +529,43 @@ class GoliveBackup(models.Model):
         self.write(vals)
         self._golive_record_evidence(RESTORE_GATES, self._golive_restore_note())
         return True
+
+    def _golive_verify_restore(self, pg_restore):
+        """Restore into a scratch database named before it exists (the
+        sweeper finds it if the job is killed): ``(counts, filestore files)``."""
+        source_db = self.database or self.env.cr.dbname
+        scratch = tools.scratch_name(
+            self.id, source_db, tools.existing_databases(self._golive_connect)
+        )
+        self.restore_database = scratch
+        self._golive_commit()
+        return tools.verify_restore(
+            pg_restore,
+            self.dump_path,
+            self.filestore_path,
+            scratch,
+            source=source_db,
+            backup_id=self.id,
+            connect=self._golive_connect,
+            env=exec_pg_environ(),
+            timeout=self._golive_timeout(),
+            tables=COUNTED_TABLES,
+        )
+
+    def _golive_restore_failed(self, vals, started, exc):
+        """Record a failed restore test and say so on the checklist."""
+        vals.update(
+            restore_state="failed",
+            restore_message=str(exc),
+            restore_duration=time.monotonic() - started,
+        )
+        self.write(vals)
+        _logger.error("Restore test of go-live backup %s failed: %s", self.id, exc)
+        if self.checklist_id:
+            self.checklist_id._post_alert(
+                Markup("<p>%s</p>")
+                % self.env._("Restore test failed: %(error)s", error=str(exc))
+            )
 
     # Evidence and retention
 

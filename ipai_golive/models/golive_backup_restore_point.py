@@ -102,6 +102,7 @@ class GoliveBackup(models.Model):
             started = time.monotonic()
             backup._golive_execute()
             self.env.cr.commit()  # pylint: disable=invalid-commit
+            tools.release_job_lock(lock)
         if backup.state != "done":
             raise BackupError(
                 self.env._("Backup failed: %(error)s", error=backup.error)

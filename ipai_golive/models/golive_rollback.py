@@ -19,6 +19,13 @@ _logger = logging.getLogger(__name__)
 # Gates whose evidence a guarded update and a restore are: (section, name start).
 UPDATE_GATES = (("3.2", "Install/upgrade test"),)
 ROLLBACK_GATES = (("0", "Rollback plan tested"),)
+# The server options the restore child gets from the server: (option, flag).
+SERVER_OPTIONS = (
+    ("db_host", "--db_host"),
+    ("db_port", "--db_port"),
+    ("db_user", "--db_user"),
+    ("data_dir", "--data-dir"),
+)
 
 
 class GoliveRollback(models.Model):
@@ -191,9 +198,9 @@ class GoliveRollback(models.Model):
         ]
         if config.rcfile and os.path.isfile(config.rcfile):
             cmd += ["-c", config.rcfile]
-        for option in ("db_host", "db_port", "db_user", "data_dir"):
+        for option, flag in SERVER_OPTIONS:
             if config.get(option):
-                cmd.append(f"--{option}={config[option]}")
+                cmd.append(f"{flag}={config[option]}")
         cmd += [
             "-d",
             self.env.cr.dbname,

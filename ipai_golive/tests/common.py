@@ -2,7 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import contextlib
 import re
+import shutil
+import tempfile
 from datetime import date
+from unittest.mock import patch
 
 from lxml import etree
 
@@ -10,6 +13,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
+from odoo.tools import config
 
 from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP, USER_GROUP
 
@@ -103,6 +107,28 @@ class GoliveCase(TransactionCase):
         with self.assertRaisesRegex(UserError, "^" + re.escape(message)) as caught:
             yield caught
         self.assertIs(type(caught.exception), UserError, caught.exception)
+
+
+class GoliveBackupCase(GoliveCase):
+    """Backups of the checklist go to a temporary ``golive_backup_dir`` of
+    the test (removed afterwards), keeping 2 verified ones."""
+
+    def setUp(self):
+        super().setUp()
+        self.directory = tempfile.mkdtemp(prefix="golive_test_backup_")
+        self.addCleanup(shutil.rmtree, self.directory, ignore_errors=True)
+        options = patch.dict(
+            config.options,
+            {"golive_backup_dir": self.directory, "golive_backup_keep": 2},
+        )
+        options.start()
+        self.addCleanup(options.stop)
+        self.Backup = self.env["golive.backup"]
+
+    def _queue(self):
+        """Back Up Now, as a Go-Live Manager: the queued backup."""
+        self.checklist.with_user(self.manager).action_backup()
+        return self.checklist.backup_id
 
 
 def field_spec(model, arch):

@@ -15,7 +15,7 @@ from odoo.tests import tagged
 from odoo.tools import config, mute_logger
 
 from ..models import golive_backup
-from .common import GoliveCase
+from .common import GoliveBackupCase
 
 BACKUP_LOGGER = "odoo.addons.ipai_golive.models.golive_backup"
 # A stand-in for a PostgreSQL client tool: prints VERSION; as pg_dump, writes
@@ -30,17 +30,9 @@ FAIL_TAIL = 'echo "pg_dump: error: connection to server was lost" >&2; exit 1'
 
 
 @tagged("post_install", "-at_install")
-class TestGoliveBackup(GoliveCase):
+class TestGoliveBackup(GoliveBackupCase):
     def setUp(self):
         super().setUp()
-        self.directory = tempfile.mkdtemp(prefix="golive_t13_backup_")
-        self.addCleanup(shutil.rmtree, self.directory, ignore_errors=True)
-        options = patch.dict(
-            config.options,
-            {"golive_backup_dir": self.directory, "golive_backup_keep": 2},
-        )
-        options.start()
-        self.addCleanup(options.stop)
         self.gate_backup.section = "8.1"
         self.gate_rollback = self._create_task(
             self.phase_kickoff,
@@ -54,11 +46,6 @@ class TestGoliveBackup(GoliveCase):
             is_gate=True,
             section="2.2",
         )
-        self.Backup = self.env["golive.backup"]
-
-    def _queue(self):
-        self.checklist.with_user(self.manager).action_backup()
-        return self.checklist.backup_id
 
     def _fake_tools(self, version="99.0", tail=FAIL_TAIL):
         folder = tempfile.mkdtemp(prefix="golive_t13_bin_")

@@ -5,13 +5,12 @@ copy or a readable dump behind, lose the last verified backup, run twice."""
 
 import json
 import os
-import shutil
+import secrets
 import signal
 import stat
 import subprocess
 import sys
 import tarfile
-import tempfile
 import time
 from contextlib import closing
 from datetime import timedelta
@@ -29,7 +28,7 @@ from odoo.tools import config, mute_logger
 from odoo.tools.misc import exec_pg_environ
 
 from ..tools import backup as tools
-from .common import GoliveCase
+from .common import GoliveBackupCase, GoliveCase
 
 BACKUP_LOGGER = "odoo.addons.ipai_golive.models.golive_backup"
 
@@ -50,23 +49,7 @@ SLEEPING_RESTORE = "#!/bin/sh\nexec sleep 3600\n"
 
 
 @tagged("post_install", "-at_install")
-class TestGoliveBackupSafety(GoliveCase):
-    def setUp(self):
-        super().setUp()
-        self.directory = tempfile.mkdtemp(prefix="golive_t20_backup_")
-        self.addCleanup(shutil.rmtree, self.directory, ignore_errors=True)
-        options = patch.dict(
-            config.options,
-            {"golive_backup_dir": self.directory, "golive_backup_keep": 2},
-        )
-        options.start()
-        self.addCleanup(options.stop)
-        self.Backup = self.env["golive.backup"]
-
-    def _queue(self):
-        self.checklist.with_user(self.manager).action_backup()
-        return self.checklist.backup_id
-
+class TestGoliveBackupSafety(GoliveBackupCase):
     def _database_exists(self, name):
         """Read in a connection of its own: the test's transaction snapshot
         predates the databases the test creates."""
@@ -138,6 +121,100 @@ class TestGoliveBackupSafety(GoliveCase):
                 self.assertEqual(self._rows(name), 3)
                 self.assertNotEqual(backup.restore_database, name)
                 self.assertFalse(self._database_exists(backup.restore_database))
+
+    def test_the_mechanics_alone_back_up_and_restore_a_database(self):
+        """tools.backup without the ORM: write_backup dumps a database of its
+        own and its filestore, verify_restore restores them into a scratch
+        copy and counts them; every connection goes to that database, the
+        maintenance database or the scratch copy, never the test database."""
+        source = f"golive_t21_tools_{secrets.token_hex(3)}"
+        self._make_source(source)
+        filestore = os.path.join(self.directory, "filestore")
+        os.makedirs(os.path.join(filestore, "ab"))
+        for name in ("ab/1", "ab/2"):
+            with open(os.path.join(filestore, name), "w") as stream:
+                stream.write(name)
+        reached = []
+
+        def connect(name):
+            reached.append(name)
+            return self._connect(name)
+
+        major = tools.server_major(self.env.cr)
+        dirs = self.Backup._golive_pg_search_dirs()
+        pg_dump, _version = tools.find_pg_tool("pg_dump", major, dirs)
+        pg_restore, _version = tools.find_pg_tool("pg_restore", major, dirs)
+        vals = tools.write_backup(
+            self.directory,
+            "b1",
+            dbname=source,
+            pg_dump=pg_dump,
+            filestore=filestore,
+            connect=connect,
+            env=exec_pg_environ(),
+            timeout=120,
+            tables=("res_partner", "res_users"),
+        )
+        self.assertEqual(vals["counts"], {"res_partner": 3})
+        self.assertEqual(vals["filestore_file_count"], 2)
+        self.assertEqual(
+            sorted(os.listdir(self.directory)),
+            ["b1.dump", "b1.filestore.tar.gz", "filestore"],
+            "no partial file is left",
+        )
+        for path, sha in (
+            (vals["dump_path"], vals["dump_sha256"]),
+            (vals["filestore_path"], vals["filestore_sha256"]),
+        ):
+            self.assertEqual(tools.sha256_file(path), sha)
+            self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+        scratch = tools.scratch_name(1, source, tools.existing_databases(connect))
+        counts, files = tools.verify_restore(
+            pg_restore,
+            vals["dump_path"],
+            vals["filestore_path"],
+            scratch,
+            source=source,
+            backup_id=1,
+            connect=connect,
+            env=exec_pg_environ(),
+            timeout=120,
+            tables=("res_partner",),
+        )
+        self.assertEqual((counts, files), ({"res_partner": 3}, 2))
+        self.assertEqual(tools.count_differences(vals["counts"], counts, 2, files), [])
+        self.assertEqual(
+            tools.count_differences({"res_partner": 3}, {"res_partner": 2}, 2, 1),
+            ["res_partner: 3 → 2", "filestore: 2 → 1 files"],
+        )
+        self.assertFalse(self._database_exists(scratch), "the scratch copy is dropped")
+        self.assertEqual(self._rows(source), 3, "the source is intact")
+        self.assertEqual(set(reached), {source, "postgres", scratch})
+        self.assertNotIn(self.env.cr.dbname, reached)
+        # a pg_dump that fails half-way leaves no file behind
+        broken = os.path.join(self.directory, "pg_dump")
+        with open(broken, "w") as script:
+            script.write(
+                "#!/bin/sh\nfor a; do case $a in --file=*) echo x > ${a#--file=};; "
+                "esac; done\necho 'connection lost' >&2; exit 1\n"
+            )
+        os.chmod(broken, 0o700)
+        with self.assertRaisesRegex(tools.BackupError, "connection lost"):
+            tools.write_backup(
+                self.directory,
+                "b2",
+                dbname=source,
+                pg_dump=broken,
+                filestore=filestore,
+                connect=connect,
+                env=exec_pg_environ(),
+                timeout=120,
+            )
+        self.assertEqual(
+            sorted(os.listdir(self.directory)),
+            ["b1.dump", "b1.filestore.tar.gz", "filestore", "pg_dump"],
+        )
+        self.assertNotIn(self.env.cr.dbname, reached)
 
     def test_scratch_name_is_never_an_existing_database(self):
         source = "a" * 70  # truncated by PostgreSQL to 63 bytes

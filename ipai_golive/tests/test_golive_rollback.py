@@ -1,13 +1,15 @@
 # Copyright 2026 IPAI
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import os
 import shutil
 import subprocess
 import tarfile
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import connection_info_for
 from odoo.tests import tagged
@@ -164,6 +166,13 @@ class TestGoliveRollbackNames(GoliveCase):
         self.assertNotIn(copy, mechanics.tools.leftover_scratches(connect, "other"))
         Backup._golive_sweep()
         self.assertTrue(self._exists(copy), "swept while the lock was held")
+        # released by the holder itself: a closed session's locks go only
+        # once its server process has ended, which the next query may precede
+        with holder.cursor() as cur:
+            cur.execute(
+                "SELECT pg_advisory_unlock(%s, 0)", [mechanics.tools.JOB_LOCK_KEY]
+            )
+            self.assertTrue(cur.fetchone()[0])
         holder.close()
         self.assertFalse(Backup._golive_job_running())
         # a restore in progress holds the lock: the sweeper leaves its copy
@@ -253,7 +262,9 @@ class TestGoliveRollbackApp(GoliveCase):
         with (
             patch.object(golive_rollback.subprocess, "Popen") as popen,
             patch.object(self.env.cr, "commit") as commit,
-            patch.dict(config.options, {"db_host": "127.0.0.1"}),
+            patch.dict(
+                config.options, {"db_host": "127.0.0.1", "data_dir": "/srv/odoo"}
+            ),
         ):
             cron.method_direct_trigger()
         self.assertEqual(commit.call_count, 1)
@@ -263,6 +274,7 @@ class TestGoliveRollbackApp(GoliveCase):
         self.assertTrue(cmd[3].startswith("--addons-path="))
         self.assertEqual(cmd[4], "golive-restore")
         self.assertIn("--db_host=127.0.0.1", cmd)
+        self.assertIn("--data-dir=/srv/odoo", cmd)
         self.assertEqual(
             cmd[-6:],
             [
@@ -275,3 +287,169 @@ class TestGoliveRollbackApp(GoliveCase):
             ],
         )
         self.assertTrue(popen.call_args.kwargs["start_new_session"])
+
+
+@tagged("post_install", "-at_install")
+class TestGoliveRollbackChecks(GoliveCase):
+    """The gates follow what really ran: rollback.update_tested on "Install/
+    upgrade test" (§3.2), rollback.restore_drill on "Rollback plan tested"
+    (§0), on real releases, rollbacks and backups."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.gate_update = cls._create_task(
+            cls.phase_kickoff,
+            "Install/upgrade test",
+            is_gate=True,
+            section="3.2",
+            check_codes="rollback.update_tested",
+        )
+        cls.gate_drill = cls._create_task(
+            cls.phase_kickoff,
+            "Rollback plan tested (tag rollback + DB restore)",
+            is_gate=True,
+            section="0",
+            check_codes="rollback.restore_drill",
+        )
+        cls.env["golive.rollback"].search([]).unlink()
+        cls.env["golive.backup"].search([]).unlink()
+        cls.env["golive.release"].search([("trigger", "=", "update")]).unlink()
+
+    def _audit(self):
+        self.checklist.with_user(self.manager).action_run_checks()
+        return self.gate_update, self.gate_drill
+
+    def _result(self, code):
+        """The message of ``code`` in the checklist's last audit (passes too)."""
+        return (
+            self.env["golive.check.result"]
+            .search(
+                [
+                    ("run_id", "=", self.checklist.check_run_id.id),
+                    ("code", "=", code),
+                ]
+            )
+            .message
+        )
+
+    def _rollback(self, days_ago, trigger="restore", state="done", **vals):
+        return self.env["golive.rollback"].create(
+            {
+                "checklist_id": self.checklist.id,
+                "database": self.env.cr.dbname,
+                "backup_name": f"b-{days_ago}",
+                "trigger": trigger,
+                "state": state,
+                "date": fields.Datetime.now() - timedelta(days=days_ago),
+                **vals,
+            }
+        )
+
+    def _set_max_age(self, code, days):
+        check = self.env["golive.check"]._sync_registry()[code]
+        check.parameters = json.dumps({"max_age_days": days})
+
+    def test_template_binds_the_rollback_gates(self):
+        lines = self.env["golive.checklist.template.line"].search(
+            [("check_codes", "ilike", "rollback.")]
+        )
+        self.assertEqual(
+            sorted((line.section, line.name, line.check_codes) for line in lines),
+            [
+                (
+                    "0",
+                    "Rollback plan tested (tag rollback + DB restore)",
+                    "rollback.restore_drill",
+                ),
+                ("3.2", "Install/upgrade test", "rollback.update_tested"),
+            ],
+        )
+        self.assertTrue(all(lines.mapped("is_gate")))
+
+    def test_update_tested_follows_the_guarded_updates(self):
+        gate, _drill = self._audit()
+        self.assertEqual(gate.check_status, "fail")
+        self.assertIn("No guarded update (odoo-bin golive-update)", gate.check_message)
+        # a rollback that is not an update's proves nothing about updates
+        self._rollback(1, trigger="restore")
+        gate, _drill = self._audit()
+        self.assertEqual(gate.check_status, "fail")
+        # an update rolled back correctly, but 40 days ago: too old
+        self._rollback(40, trigger="update", update_modules="sale")
+        gate, _drill = self._audit()
+        self.assertEqual(gate.check_status, "fail")
+        self.assertRegex(
+            gate.check_message,
+            r"guarded update of sale, rolled back to backup b-40, is 40\.0 days "
+            r"old \(at most 30\.0\)",
+        )
+        # the threshold is the check's parameter
+        self._set_max_age("rollback.update_tested", 60)
+        gate, _drill = self._audit()
+        self.assertEqual(gate.check_status, "pass", gate.check_message)
+        self.assertEqual(gate.state, "done")
+        self._set_max_age("rollback.update_tested", 30)
+        gate, _drill = self._audit()
+        self.assertEqual(gate.check_status, "fail")
+        # a failed rollback of an update is no evidence (only done ones count)
+        self._rollback(0, trigger="update", state="failed")
+        gate, _drill = self._audit()
+        self.assertEqual(gate.check_status, "fail")
+        # a clean guarded update takes a release: green
+        release = self.checklist._take_release("update")
+        gate, _drill = self._audit()
+        self.assertEqual(gate.check_status, "pass", gate.check_message)
+        self.assertIn(f"release {release.name}", self._result("rollback.update_tested"))
+
+    def test_restore_drill_follows_the_restores(self):
+        _gate, drill = self._audit()
+        self.assertEqual(drill.check_status, "fail")
+        self.assertIn(
+            "No backup of this database was ever restored", drill.check_message
+        )
+        # a passed restore test 45 days ago: too old
+        backup = self.env["golive.backup"].create(
+            {
+                "checklist_id": self.checklist.id,
+                "database": self.env.cr.dbname,
+                "name": "acme-old",
+                "state": "done",
+                "restore_state": "passed",
+                "restore_date": fields.Datetime.now() - timedelta(days=45),
+            }
+        )
+        _gate, drill = self._audit()
+        self.assertEqual(drill.check_status, "fail")
+        self.assertRegex(
+            drill.check_message,
+            r"restore test of backup acme-old, is 45\.0 days old \(at most 30\.0\)",
+        )
+        # a backup of another database is no drill of this one
+        backup.restore_date = fields.Datetime.now()
+        backup.database = "another_db"
+        _gate, drill = self._audit()
+        self.assertEqual(drill.check_status, "fail")
+        self.assertIn("was ever restored", drill.check_message)
+        # a golive-restore --keep-current drill today: green
+        drilled = self._rollback(0, trigger="restore", kept_database="acme_replaced")
+        _gate, drill = self._audit()
+        self.assertEqual(drill.check_status, "pass", drill.check_message)
+        self.assertIn(
+            f"rollback {drilled.name} (golive-restore)",
+            self._result("rollback.restore_drill"),
+        )
+        # a Roll Back from the app that failed since: red, and says why
+        self._rollback(0, trigger="app", state="failed", message="disk full")
+        _gate, drill = self._audit()
+        self.assertEqual(drill.check_status, "fail")
+        self.assertIn("failed after rollback", drill.check_message)
+        self.assertIn("disk full", drill.check_message)
+        # a later Roll Back from the app that went through: green again
+        self.env["golive.rollback"].search([("state", "=", "failed")]).date = (
+            fields.Datetime.now() - timedelta(hours=1)
+        )
+        self._rollback(0, trigger="app")
+        _gate, drill = self._audit()
+        self.assertEqual(drill.check_status, "pass", drill.check_message)
+        self.assertIn("(Roll Back (app))", self._result("rollback.restore_drill"))

@@ -6,12 +6,14 @@ module whose version 2 weakens security is rolled back, a clean version 3 goes
 through, a row written since the backup disappears with a restore, and a
 corrupted dump is refused with nothing touched."""
 
+import contextlib
 import json
 import os
 import secrets
 import shutil
 import subprocess
 import tempfile
+import time
 import zlib
 from contextlib import closing
 
@@ -24,6 +26,7 @@ from odoo.tools import config
 from odoo.tools.misc import file_path
 
 from odoo.addons.ipai_golive_checks.tests.common import ODOO_CMD
+from odoo.addons.ipai_golive_checks.tools.vocabulary import MANAGER_GROUP
 
 from ..cli.golive_restore import LOCK_NAMESPACE
 from ..tools import rollback as mechanics
@@ -282,3 +285,197 @@ class TestGoliveRollbackCli(TransactionCase):
         )
         self.assertEqual(self._ours(), names)
         self.assertEqual(self._state(), state)
+
+    def _shell(self, dbname, script):
+        """``odoo-bin shell`` on ``dbname`` (never the test database) running
+        ``script``; its last line of output."""
+        self.assertNotEqual(dbname, self.env.cr.dbname)
+        addons_path = f"{self.addons},{config['addons_path']}"
+        env = dict(os.environ)
+        env.pop("ODOO_RC", None)
+        proc = subprocess.run(
+            [
+                *ODOO_CMD,
+                f"--addons-path={addons_path}",
+                "shell",
+                "-c",
+                self.conf,
+                "-d",
+                dbname,
+                "--no-http",
+                "--log-level=warn",
+            ],
+            input=script,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+            check=False,
+        )
+        self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
+        return (proc.stdout.strip().splitlines() or [""])[-1]
+
+    def _wait_for_rollback(self, dbname, timeout=600):
+        """Wait for the detached ``golive-restore`` to end (it holds the lock
+        of restores of ``dbname`` while it runs); the app rollbacks then
+        recorded in ``dbname``."""
+        key = [LOCK_NAMESPACE, zlib.crc32(dbname.encode()) - 2**31]
+        deadline = time.monotonic() + timeout
+        started = False
+        while time.monotonic() < deadline:
+            with closing(connect("postgres")) as conn, conn.cursor() as cur:
+                cur.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND classid::bigint = %s AND objid::bigint = %s "
+                    "AND objsubid = 2",
+                    [key[0], key[1] & 0xFFFFFFFF],
+                )
+                running = cur.fetchone()[0]
+            started = started or running
+            rows = []
+            if not running and dbname in databases():
+                with contextlib.suppress(psycopg2.OperationalError):
+                    rows = query(
+                        dbname,
+                        "SELECT id, state, backup_id, backup_name, user_id, "
+                        "kept_database, dropped_current, message FROM golive_rollback "
+                        "WHERE trigger = 'app' ORDER BY id",
+                    )
+            if rows and rows[-1][1] in ("done", "failed"):
+                return rows
+            time.sleep(1)
+        self.fail(f"no app rollback of {dbname} ended (restore started: {started})")
+
+    def test_roll_back_from_the_app_runs_detached(self):
+        """Roll Back from the checklist, for real: a Go-Live Manager queues the
+        restore of a verified backup, the rollback job starts a detached
+        golive-restore that puts the backup back under the database's name;
+        the rollback recorded there links the restore point. On a copy of the
+        test's database made for this test, never the test database."""
+        test_db = self.env.cr.dbname
+        app_db = f"{self.db}_app"
+        self.assertNotEqual(app_db, test_db)
+        query(
+            "postgres",
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(app_db), sql.Identifier(self.db)
+            ),
+        )
+        data_dir = os.path.join(self.folder, "data", "filestore")
+        if os.path.isdir(os.path.join(data_dir, self.db)):
+            shutil.copytree(
+                os.path.join(data_dir, self.db), os.path.join(data_dir, app_db)
+            )
+        test_rollbacks = query(test_db, "SELECT count(*) FROM golive_rollback")
+        # a Go-Live Manager, then a verified backup (as golive-update takes it)
+        backup_id = int(
+            self._shell(
+                app_db,
+                "manager = env['res.users'].create({'name': 'Probe Manager', "
+                "'login': 'probe_manager', 'groups_id': [(6, 0, ["
+                "env.ref('base.group_user').id, "
+                f"env.ref('{MANAGER_GROUP}').id])]}})\n"
+                "checklist = env['golive.checklist'].search([], limit=1)\n"
+                "backup, _s = env['golive.backup']._golive_take_verified(checklist)\n"
+                "env.cr.commit()\n"
+                "print(backup.id)\n",
+            )
+        )
+        manager_id, backup_name = query(
+            app_db,
+            "SELECT u.id, b.name FROM res_users u, golive_backup b "
+            "WHERE u.login = 'probe_manager' AND b.id = %s",
+            [backup_id],
+        )[0]
+        rows = query(app_db, "SELECT count(*) FROM golive_update_probe")[0][0]
+        query(app_db, "INSERT INTO golive_update_probe (name) VALUES ('late')")
+        # Roll Back as the manager, then the rollback job (the cron's code)
+        requested = self._shell(
+            app_db,
+            f"backup = env['golive.backup'].browse({backup_id})\n"
+            f"manager = env['res.users'].browse({manager_id})\n"
+            "backup.with_user(manager).action_golive_roll_back()\n"
+            "env.cr.commit()\n"
+            "env.ref('ipai_golive.ir_cron_golive_rollback').method_direct_trigger()\n"
+            "env.cr.commit()\n"
+            "print(env['golive.rollback'].search([('trigger', '=', 'app')]).state)\n",
+        )
+        self.assertEqual(requested, "running", "the job started the restore")
+        rollbacks = self._wait_for_rollback(app_db)
+        self.assertEqual(len(rollbacks), 1, rollbacks)
+        _id, state, linked, name, user_id, kept, dropped, message = rollbacks[0]
+        self.assertEqual(state, "done", message)
+        self.assertEqual((linked, name), (backup_id, backup_name), "links the point")
+        self.assertEqual(user_id, manager_id)
+        self.assertFalse(dropped)
+        self.assertTrue(kept.startswith(f"{app_db}_replaced_"))
+        # the database is the backup: the late row is gone, the restore point
+        # is one there too, the checklist and its gate say so
+        self.assertEqual(
+            query(app_db, "SELECT count(*) FROM golive_update_probe")[0][0], rows
+        )
+        self.assertEqual(
+            query(
+                app_db,
+                "SELECT state, restore_state FROM golive_backup WHERE id = %s",
+                [backup_id],
+            ),
+            [("done", "passed")],
+        )
+        self.assertEqual(
+            query(app_db, "SELECT DISTINCT rollback_backup_id FROM golive_checklist"),
+            [(backup_id,)],
+        )
+        note = query(
+            app_db,
+            "SELECT evidence_note FROM golive_task WHERE name = 'Rollback plan tested'",
+        )[0][0]
+        self.assertIn("Rollback (Roll Back (app))", note)
+        self.assertIn(f"kept as {kept}", note)
+        # the replaced database holds the late row and the request
+        self.assertEqual(
+            self._kept_rows(
+                kept, "SELECT count(*) FROM golive_update_probe WHERE name = 'late'"
+            ),
+            [(1,)],
+        )
+        self.assertEqual(
+            query(kept, "SELECT state FROM golive_rollback WHERE trigger = 'app'"),
+            [("running",)],
+        )
+        # a Roll Back the restore refuses (the dump changed since): the
+        # request says why, and nothing was touched
+        dump = query(
+            app_db, "SELECT dump_path FROM golive_backup WHERE id = %s", [backup_id]
+        )[0][0]
+        with open(dump, "ab") as stream:
+            stream.write(b"corrupted")
+        names = {n for n in databases() if n.startswith(app_db)}
+        requested = self._shell(
+            app_db,
+            f"backup = env['golive.backup'].browse({backup_id})\n"
+            f"manager = env['res.users'].browse({manager_id})\n"
+            "backup.with_user(manager).action_golive_roll_back()\n"
+            "env.cr.commit()\n"
+            "env.ref('ipai_golive.ir_cron_golive_rollback').method_direct_trigger()\n"
+            "env.cr.commit()\n"
+            "print(env['golive.rollback'].search([], limit=1).state)\n",
+        )
+        self.assertEqual(requested, "running")
+        rollbacks = self._wait_for_rollback(app_db)
+        self.assertEqual(len(rollbacks), 2, rollbacks)
+        _id, state, linked, _name, _user, kept, _dropped, message = rollbacks[-1]
+        self.assertEqual((state, linked, kept), ("failed", backup_id, None))
+        self.assertIn("changed since it was written (SHA-256): refused", message)
+        self.assertEqual({n for n in databases() if n.startswith(app_db)}, names)
+        self.assertEqual(
+            query(app_db, "SELECT count(*) FROM golive_update_probe")[0][0], rows
+        )
+        # never the test database: still there, not replaced, no rollback
+        self.assertIn(test_db, databases())
+        self.assertFalse(
+            {n for n in databases() if n.startswith(f"{test_db}_replaced_")}
+        )
+        self.assertEqual(
+            query(test_db, "SELECT count(*) FROM golive_rollback"), test_rollbacks
+        )

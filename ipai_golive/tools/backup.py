@@ -420,6 +420,128 @@ def restore_into_scratch(
     return counts
 
 
+def server_major(cur):
+    """The major version of the PostgreSQL server of ``cur``."""
+    cur.execute("SHOW server_version_num")
+    return int(cur.fetchone()[0]) // 10000
+
+
+@contextlib.contextmanager
+def exported_snapshot(connect, dbname, tables=()):
+    """A snapshot of the committed database ``dbname``, exported for
+    ``pg_dump --snapshot``, and ``tables`` counted in it: the counts are
+    exactly those of a dump taken at the snapshot. Yields ``(snapshot,
+    counts)``; the snapshot lives until the block ends."""
+    from psycopg2 import extensions
+
+    with contextlib.closing(connect(dbname)) as conn:
+        conn.set_session(
+            isolation_level=extensions.ISOLATION_LEVEL_REPEATABLE_READ,
+            readonly=True,
+        )
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_export_snapshot()")
+            snapshot = cur.fetchone()[0]
+            counts = count_tables(cur, tables)
+            yield snapshot, counts
+        conn.rollback()
+
+
+def write_backup(
+    directory, base, *, dbname, pg_dump, filestore, connect, env, timeout, tables=()
+):
+    """Write ``<base>.dump`` (``pg_dump``, custom format, at an exported
+    snapshot of ``dbname``) and ``<base>.filestore.tar.gz`` (the folder
+    ``filestore``) into ``directory``, 0600 from their first byte, through
+    hidden ``.partial`` files renamed into place only once complete: a failure
+    leaves neither. Returns the paths, sizes, SHA-256 and the filestore's
+    file count, and ``counts``: ``tables`` counted at the dump's snapshot."""
+    dump_path = os.path.join(directory, f"{base}.dump")
+    filestore_path = os.path.join(directory, f"{base}.filestore.tar.gz")
+    partial_dump = os.path.join(directory, f".{base}.dump.partial")
+    partial_filestore = os.path.join(directory, f".{base}.filestore.partial")
+    try:
+        create_private_file(partial_dump)
+        create_private_file(partial_filestore)
+        with exported_snapshot(connect, dbname, tables) as (snapshot, counts):
+            run(
+                [
+                    pg_dump,
+                    "--format=custom",
+                    f"--snapshot={snapshot}",
+                    f"--file={partial_dump}",
+                    dbname,
+                ],
+                env,
+                timeout,
+            )
+        file_count = archive_tree(filestore, partial_filestore)
+        os.replace(partial_dump, dump_path)
+        try:
+            os.replace(partial_filestore, filestore_path)
+        except OSError:
+            remove_quietly(dump_path)
+            raise
+    finally:
+        remove_quietly(partial_dump)
+        remove_quietly(partial_filestore)
+    return {
+        "dump_path": dump_path,
+        "dump_size": os.path.getsize(dump_path),
+        "dump_sha256": sha256_file(dump_path),
+        "filestore_path": filestore_path,
+        "filestore_size": os.path.getsize(filestore_path),
+        "filestore_sha256": sha256_file(filestore_path),
+        "filestore_file_count": file_count,
+        "counts": counts,
+    }
+
+
+def count_differences(source, restored, source_files, restored_files):
+    """What differs between the source (``source`` rows per table,
+    ``source_files`` filestore files) and its restored copy; [] when
+    nothing does."""
+    differences = [
+        f"{table}: {source.get(table)} → {restored.get(table)}"
+        for table in sorted(set(source) | set(restored))
+        if source.get(table) != restored.get(table)
+    ]
+    if restored_files != source_files:
+        differences.append(f"filestore: {source_files} → {restored_files} files")
+    return differences
+
+
+def verify_restore(
+    pg_restore,
+    dump_path,
+    filestore_path,
+    scratch,
+    *,
+    source,
+    backup_id,
+    connect,
+    env,
+    timeout,
+    tables=(),
+):
+    """The restore test of a backup: its dump restored into the scratch
+    database ``scratch`` (dropped afterwards, see
+    :func:`restore_into_scratch`), ``tables`` counted there, the files of
+    its filestore archive counted. Returns ``(counts, files)``."""
+    counts = restore_into_scratch(
+        pg_restore,
+        dump_path,
+        scratch,
+        source=source,
+        backup_id=backup_id,
+        connect=connect,
+        env=env,
+        timeout=timeout,
+        tables=tables,
+    )
+    return counts, archive_file_count(filestore_path)
+
+
 # The job lock ---------------------------------------------------------------
 
 # pg_advisory_lock(JOB_LOCK_KEY, 0): held by the backup job for its whole run
@@ -434,6 +556,14 @@ def try_job_lock(conn):
     with conn.cursor() as cur:
         cur.execute("SELECT pg_try_advisory_lock(%s, 0)", [JOB_LOCK_KEY])
         return cur.fetchone()[0]
+
+
+def release_job_lock(conn):
+    """Release the backup job lock taken on ``conn``, now: closing the
+    session releases it only once its server process has ended, which
+    another session's next query may precede."""
+    with contextlib.suppress(Exception), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_unlock(%s, 0)", [JOB_LOCK_KEY])
 
 
 def job_lock_held(cur):

@@ -33,6 +33,7 @@ import shutil
 import stat
 import tarfile
 import time
+from dataclasses import dataclass
 from datetime import datetime
 
 from psycopg2 import sql
@@ -61,32 +62,21 @@ class RollbackError(Exception):
         self.code = code
 
 
+@dataclass(kw_only=True)
 class RestorePoint:
     """What a restore needs from a backup: the explicit interface between a
-    ``golive.backup`` record and these mechanics."""
+    ``golive.backup`` record and these mechanics (an empty value of the
+    record comes as ``False``, as Odoo reads it)."""
 
-    def __init__(
-        self,
-        *,
-        backup_id,
-        name,
-        database,
-        verified,
-        dump_path,
-        dump_sha256,
-        filestore_path,
-        filestore_sha256,
-        filestore_file_count=None,
-    ):
-        self.backup_id = backup_id
-        self.name = name
-        self.database = database
-        self.verified = verified
-        self.dump_path = dump_path
-        self.dump_sha256 = dump_sha256
-        self.filestore_path = filestore_path
-        self.filestore_sha256 = filestore_sha256
-        self.filestore_file_count = filestore_file_count
+    backup_id: int
+    name: str | None
+    database: str | None
+    verified: bool
+    dump_path: str | None
+    dump_sha256: str | None
+    filestore_path: str | None
+    filestore_sha256: str | None
+    filestore_file_count: int | None = None
 
 
 def _fit(name, suffix):
@@ -292,6 +282,7 @@ class Restorer:
 
     def _release_lock(self):
         if self.lock is not None:
+            tools.release_job_lock(self.lock)
             with contextlib.suppress(Exception):
                 self.lock.close()
             self.lock = None
