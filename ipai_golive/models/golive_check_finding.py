@@ -12,7 +12,7 @@ from odoo.addons.ipai_golive_checks.tools.vocabulary import (
     STATUSES,
 )
 
-from .golive_task import FAILING_CHECKS
+from ..tools.policy import FAILING_CHECKS
 
 
 class GoliveCheckFinding(models.Model):

@@ -10,11 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.policy import audit_state, is_red_gate
-from .golive_task import (
-    CHECK_GRAVITY,
-    FAILING_CHECKS,
-)
+from ..tools.policy import FAILING_CHECKS, audit_state, is_red_gate
+from .golive_task import CHECK_GRAVITY
 
 # Checklists the scheduled self-audit keeps auditing.
 AUDITED_STATES = ("in_progress", "ready", "live", "stabilizing")
