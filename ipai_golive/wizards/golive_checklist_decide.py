@@ -58,7 +58,7 @@ class GoliveChecklistDecide(models.TransientModel):
             if run:
                 audit_label = self.env._(
                     "score %(score)s, %(age)s",
-                    score=f"{run.score:.1f}",
+                    score=format(run.score, ".1f"),
                     age=values["age_label"],
                 )
             else:
