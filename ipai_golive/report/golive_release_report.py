@@ -182,13 +182,23 @@ class GoliveRelease(models.Model):
             modules=self.module_data or {},
             module_count=self.module_count,
             previous_name=self.previous_id.name if self.previous_id else None,
-            diff=self.diff_data or {},
+            diff=self._diff_source(),
             gates=[
                 {**gate, "checks": self._check_status_label(gate["checks"])}
                 for gate in self.gate_data or []
             ],
-            findings=self.finding_data or [],
-            open_tasks=self.open_task_data or [],
+            findings=[
+                {
+                    **finding,
+                    "status": self._result_label("status", finding["status"]),
+                    "severity": self._result_label("severity", finding["severity"]),
+                }
+                for finding in self.finding_data or []
+            ],
+            open_tasks=[
+                {**task, "state": self._task_state_label(task["state"])}
+                for task in self.open_task_data or []
+            ],
             waivers=self.waiver_data or [],
             config=self.config_data or {},
             note=self.note,
@@ -197,6 +207,30 @@ class GoliveRelease(models.Model):
             backup_reference=self.backup_reference,
             **self._report_checklist_source(checklist),
         )
+
+    def _diff_source(self):
+        """The stored diff, its check statuses in words."""
+        diff = dict(self.diff_data or {})
+        if diff.get("checks"):
+            diff["checks"] = [
+                {
+                    **row,
+                    "from": row["from"] and self._check_status_label(row["from"]),
+                    "to": row["to"] and self._check_status_label(row["to"]),
+                }
+                for row in diff["checks"]
+            ]
+        return diff
+
+    def _task_state_label(self, state):
+        """A task's state as people read it ("To Do", not ``todo``)."""
+        field = self.env["golive.task"]._fields["state"]
+        return dict(field._description_selection(self.env)).get(state, state)
+
+    def _result_label(self, name, value):
+        """A finding's ``status`` or ``severity`` as people read it."""
+        field = self.env["golive.check.result"]._fields[name]
+        return dict(field._description_selection(self.env)).get(value, value)
 
     def _check_status_label(self, status):
         """A gate's check status as people read it ("Not Run", not

@@ -282,7 +282,7 @@ class TestGoliveRelease(ReleaseCase):
         release = self._take()
         as_user = release.with_user(self.user)
         self.assertEqual(as_user.module_count, release.module_count)
-        self.assertIn("# WHAT_SHIPPED: ACME v1.1.0 1.1.0", self._markdown(as_user))
+        self.assertIn("# WHAT_SHIPPED: ACME v1.1.0", self._markdown(as_user))
         action = self.checklist.with_user(self.user).action_print_what_shipped()
         self.assertEqual(action["report_name"], "ipai_golive.report_what_shipped")
         self.assertEqual(action["context"]["active_ids"], release.ids)
@@ -423,7 +423,7 @@ class TestGoliveRelease(ReleaseCase):
                 "",
                 "| Check | From | To |",
                 "| --- | --- | --- |",
-                "| modules.stuck | pass | fail |",
+                "| modules.stuck | Pass | Fail |",
                 "",
                 "### Server options changed",
                 "",
@@ -566,14 +566,14 @@ class TestGoliveReleaseReports(ReleaseCase):
                 "",
                 "| Status | Severity | Check | Object | Message |",
                 "| --- | --- | --- | --- | --- |",
-                "| fail | high | mail.outgoing_server | smtp | No answer from "
+                "| Fail | High | mail.outgoing_server | smtp | No answer from "
                 "127.0.0.1:25 (a > b & c) |",
                 "",
                 "### Waived findings",
                 "",
                 "| Check | Object | Status | Reason | Expires |",
                 "| --- | --- | --- | --- | --- |",
-                "| config.list_db | list_db | fail | Staging copy until March "
+                "| config.list_db | list_db | Fail | Staging copy until March "
                 "| 2026-03-01 |",
                 "",
                 "## Known issues",
@@ -582,7 +582,7 @@ class TestGoliveReleaseReports(ReleaseCase):
                 "",
                 "| Phase | Task | State | Responsible | Deadline |",
                 "| --- | --- | --- | --- | --- |",
-                "| 9 | Daily health review | todo | - | 2026-03-02 |",
+                "| 9 | Daily health review | To Do | - | 2026-03-02 |",
                 "",
                 "### Active waivers (1)",
                 "",
@@ -638,7 +638,7 @@ class TestGoliveReleaseReports(ReleaseCase):
                 }
             ]
         )
-        self.assertIn("| 9 | Check a \\| b | todo | - | - |", self._markdown(release))
+        self.assertIn("| 9 | Check a \\| b | To Do | - | - |", self._markdown(release))
 
     def test_live_state_writes_nothing(self):
         counts = (
@@ -650,7 +650,7 @@ class TestGoliveReleaseReports(ReleaseCase):
         )
         self.assertIsNone(release)
         text = content.decode()
-        self.assertTrue(text.startswith("# WHAT_SHIPPED: ACME v1.1.0 1.1.0\n"))
+        self.assertTrue(text.startswith("# WHAT_SHIPPED: ACME v1.1.0\n"))
         self.assertIn("| ipai_golive |", text)
         self.assertEqual(
             (
@@ -790,14 +790,14 @@ class TestGoliveReleasePdf(ReleaseCase, HttpCase):
         text = pdf_text(documents["WHAT_SHIPPED.pdf"].raw)
         base_version = release.module_data["base"]["version"]
         self.assertIn(f"base {base_version}", text)
-        self.assertIn("ACME v1.1.0 1.1.0", text)
+        self.assertIn("ACME v1.1.0", text)
         self.assertEqual(
             documents["WHAT_SHIPPED.md"].raw,
             self._markdown(release).encode(),
         )
         self.assertTrue(
             documents["WHAT_SHIPPED.md"].raw.startswith(
-                b"# WHAT_SHIPPED: ACME v1.1.0 1.1.0\n\n- Bundle: ACME v1.1.0\n"
+                b"# WHAT_SHIPPED: ACME v1.1.0\n\n- Bundle: ACME v1.1.0\n"
             )
         )
         self.assertEqual(documents["WHAT_SHIPPED.md"].mimetype, "text/markdown")

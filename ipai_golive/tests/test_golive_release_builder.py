@@ -86,6 +86,19 @@ class TestGoliveReleaseBuilder(TransactionCase):
         text = render_markdown(document)
         self.assertIn("1. odoo_base: base, web\n2. -: -\n3. ipai: acme_sale\n", text)
 
+    def test_bundle_named_after_its_version(self):
+        """The version is told once, also when the bundle's name carries it."""
+        for name, version, expected in (
+            ("acme-erp", "1.1.0", "acme-erp 1.1.0"),
+            ("AIUX bundle v1.0.0", "1.0.0", "AIUX bundle v1.0.0"),
+            ("AIUX bundle 1.0.0", "1.0.0", "AIUX bundle 1.0.0"),
+            ("acme-erp-1.0.0", "1.0.0", "acme-erp-1.0.0 1.0.0"),
+        ):
+            document = self._build(bundle_name=name, bundle_version=version)
+            self.assertEqual(document.what_shipped().title, f"WHAT_SHIPPED: {expected}")
+            manifest = render_markdown(document.go_live_manifest())
+            self.assertIn(f"- Bundle: {expected}\n", manifest)
+
     def test_what_shipped_sections(self):
         document = self._build(
             bundle_name="acme-erp",
@@ -94,7 +107,8 @@ class TestGoliveReleaseBuilder(TransactionCase):
             diff={"added": [], "checks": []},
             note="first\r\nsecond\n",
         ).what_shipped()
-        self.assertEqual(document.title, "WHAT_SHIPPED: acme-erp -")
+        # no version: the bundle alone
+        self.assertEqual(document.title, "WHAT_SHIPPED: acme-erp")
         self.assertEqual(
             [(s.level, s.title) for s in document.sections],
             [

@@ -13,6 +13,7 @@ from odoo.tools import config, file_open
 
 from odoo.addons.ipai_golive_checks.tests.common import ODOO_CMD
 
+from ..tools.release_report import bundle_label
 from .test_golive_release import pdf_text
 
 
@@ -63,7 +64,8 @@ class TestGoliveReleaseCli(TransactionCase):
             "ipai_golive.action_report_what_shipped_md", self.release.ids
         )[0]
         self.assertEqual(text, expected.decode())
-        self.assertTrue(text.startswith(f"# WHAT_SHIPPED: {self.release.bundle_name} "))
+        title = bundle_label(self.release.bundle_name, self.release.bundle_version)
+        self.assertTrue(text.startswith(f"# WHAT_SHIPPED: {title}\n"))
         # Markdown is the default format of a report, stdout the default output
         proc = self.golive("--report", "go_live_manifest")
         self.assertEqual(proc.returncode, 0, proc.stderr)

@@ -146,6 +146,15 @@ def one_line(value):
     return " ".join(str(value if value not in (None, False) else "-").split())
 
 
+def bundle_label(name, version):
+    """A bundle and its version, the version once: a bundle named after its
+    version (``AIUX bundle v1.0.0``) is not followed by it again."""
+    name, version = one_line(name), one_line(version)
+    if version == "-" or name.endswith((f" {version}", f"v{version}")):
+        return name
+    return f"{name} {version}"
+
+
 def format_value(value):
     """A server option's value (``-`` for none)."""
     if value is None or value == "":
@@ -293,7 +302,7 @@ class ReleaseReport:
     def what_shipped(self):
         src = self.source
         return Document(
-            f"WHAT_SHIPPED: {one_line(src.bundle_name)} {one_line(src.bundle_version)}",
+            f"WHAT_SHIPPED: {bundle_label(src.bundle_name, src.bundle_version)}",
             self._what_shipped_facts(),
             (
                 Section(self.env._("Modules (%(count)s)", count=src.module_count)),
@@ -509,7 +518,7 @@ class ReleaseReport:
         facts = (
             (
                 self.env._("Bundle"),
-                f"{src.bundle_name or '-'} {src.bundle_version or ''}",
+                bundle_label(src.bundle_name, src.bundle_version),
             ),
             (self.env._("Tag"), src.release_tag or "-"),
             (self.env._("Environment"), src.environment),
