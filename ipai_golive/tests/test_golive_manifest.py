@@ -67,7 +67,8 @@ class TestGoliveManifest(GoliveCase):
         )
         checklist.action_import_manifest()
         self.assertEqual(self.checklist.manifest_id.previous_id, manifest)
-        body = self.checklist.message_ids[0].body
+        # the text as HTML reads it (QWeb keeps the templates' indentation)
+        body = " ".join(self.checklist.message_ids[0].body.split())
         self.assertIn("Changes since acme-erp 1.0.0", body)
         self.assertIn("<b>Modules added:</b> contacts", body)
         self.assertIn("<b>Stages changed:</b> odoo_base", body)
