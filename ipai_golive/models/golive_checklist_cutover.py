@@ -268,8 +268,11 @@ class GoliveChecklist(models.Model):
         )
 
     def action_view_manifest_drift(self):
-        """The drift findings of the last audit, as a list."""
+        """The drift findings of the last audit, as a list: a Go-Live
+        Manager's, as the findings are."""
         self.ensure_one()
+        self.check_access("read")
+        self.env["golive.check.result"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "ipai_golive_checks.golive_check_result_action"
         )

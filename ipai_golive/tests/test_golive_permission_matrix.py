@@ -498,6 +498,13 @@ BUTTONS = {
     ("golive.checklist", "action_start"): USERS,
     ("golive.checklist", "action_take_release"): MANAGERS_FIRST,
     ("golive.checklist", "action_view_manifest"): USERS,
+    # the findings are a manager's: the drift list too
+    ("golive.checklist", "action_view_manifest_drift"): (
+        *OUTSIDERS,
+        DENIED,
+        OK,
+        DENIED,
+    ),
     ("golive.checklist", "action_view_overdue_tasks"): USERS,
     ("golive.checklist", "action_view_red_gates"): USERS,
     ("golive.checklist", "action_view_releases"): USERS,
@@ -510,6 +517,9 @@ BUTTONS = {
         OK,
         DENIED,
     ),
+    ("golive.checklist.decide", "action_view_blocked"): (*OUTSIDERS, OK, OK, DENIED),
+    ("golive.checklist.decide", "action_view_drift"): (*OUTSIDERS, DENIED, OK, DENIED),
+    ("golive.checklist.decide", "action_view_red_gates"): (*OUTSIDERS, OK, OK, DENIED),
     ("golive.checklist.template", "action_create_checklist"): (*OUTSIDERS, OK, OK, OK),
     ("golive.freeze.hotfix", "action_confirm"): (*OUTSIDERS, DENIED, OK, DENIED),
     ("golive.manifest", "action_check_drift"): (*OUTSIDERS, DENIED, OK, DENIED),
@@ -522,6 +532,9 @@ BUTTONS = {
     ("golive.task", "action_block"): USERS,
     ("golive.task", "action_done"): USERS,
     ("golive.task", "action_not_applicable"): USERS,
+    # its responsible or a manager: the matrix's Go-Live User is not the
+    # task's responsible
+    ("golive.task", "action_rerun_checks"): (*OUTSIDERS, DENIED, OK, DENIED),
     ("golive.task", "action_sign_off"): MANAGERS_FIRST,
     ("golive.task", "action_start"): USERS,
     ("golive.task", "action_todo"): USERS,
