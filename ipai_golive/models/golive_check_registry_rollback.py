@@ -12,6 +12,7 @@ from odoo.addons.ipai_golive_checks.models.golive_check_registry import (
     Finding,
     golive_check,
 )
+from odoo.addons.ipai_golive_checks.tools.origin import installed_modules
 
 
 def _age_days(when):
@@ -25,8 +26,9 @@ class GoliveCheckRegistry(models.AbstractModel):
 
     def _golive_last_guarded_update(self):
         """The newest guarded update of this database that ended well:
-        ``(date, label)`` of a clean one (its release) or of one rolled back
-        by its own restore, or ``(False, False)``."""
+        ``(date, label, release)`` of a clean one (the release it took) or of
+        one rolled back by its own restore (no release), or ``(False, False,
+        no release)``."""
         release = (
             self.env["golive.release"]
             .sudo()
@@ -53,6 +55,7 @@ class GoliveCheckRegistry(models.AbstractModel):
                     self.env._(
                         "the guarded update of release %(name)s", name=release.name
                     ),
+                    release,
                 )
             )
         if rollback:
@@ -65,9 +68,25 @@ class GoliveCheckRegistry(models.AbstractModel):
                         modules=rollback.update_modules or "?",
                         backup=rollback.backup_name or "?",
                     ),
+                    release.browse(),
                 )
             )
-        return max(candidates, key=lambda c: c[0]) if candidates else (False, False)
+        if not candidates:
+            return False, False, release.browse()
+        return max(candidates, key=lambda c: c[0])
+
+    def _golive_modules_unchanged_since(self, release):
+        """Whether the installed modules and their versions are still those
+        the release ``release`` recorded (nothing was updated since)."""
+        if not release or not release.module_data:
+            return False
+        recorded = {
+            name: row.get("version") for name, row in release.module_data.items()
+        }
+        now = {
+            name: row["version"] for name, row in installed_modules(self.env.cr).items()
+        }
+        return recorded == now
 
     @golive_check(
         "rollback.update_tested",
@@ -84,9 +103,10 @@ class GoliveCheckRegistry(models.AbstractModel):
     def _check_rollback_update_tested(self, ctx):
         """The newest guarded ``odoo-bin golive-update`` that completed
         cleanly (a release) or rolled back correctly is younger than
-        ``max_age_days``."""
+        ``max_age_days``, or no module changed since the clean one: a live
+        database nobody updates has no new update path to test."""
         days = float(ctx.params["max_age_days"])
-        when, label = self._golive_last_guarded_update()
+        when, label, release = self._golive_last_guarded_update()
         evidence = {"max_age_days": days}
         if not when:
             yield Finding.fail(
@@ -99,7 +119,19 @@ class GoliveCheckRegistry(models.AbstractModel):
             )
             return
         evidence.update(date=fields.Datetime.to_string(when), age_days=_age_days(when))
-        if when < fields.Datetime.now() - timedelta(days=days):
+        too_old = when < fields.Datetime.now() - timedelta(days=days)
+        if too_old and self._golive_modules_unchanged_since(release):
+            yield Finding.pass_(
+                self.env._(
+                    "Tested by %(what)s, %(age)s days ago; no module was installed, "
+                    "removed or updated since.",
+                    what=label,
+                    age=evidence["age_days"],
+                ),
+                "golive-update",
+                **evidence,
+            )
+        elif too_old:
             yield Finding.fail(
                 self.env._(
                     "The last guarded update, %(what)s, is %(age)s days old (at "

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -401,6 +402,38 @@ class TestGoliveRollbackChecks(GoliveCase):
         gate, _drill = self._audit()
         self.assertEqual(gate.check_status, "pass", gate.check_message)
         self.assertIn(f"release {release.name}", self._result("rollback.update_tested"))
+
+    def test_update_tested_holds_while_nothing_is_updated(self):
+        """A live database nobody updates keeps the evidence of its last clean
+        guarded update past ``max_age_days``; once a module changes without a
+        new guarded update, the evidence is stale."""
+        release = self.checklist._take_release("update")
+        # a release is immutable: aged in SQL, as 40 days would age it
+        self.env.cr.execute(
+            "UPDATE golive_release SET date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(days=40), release.id],
+        )
+        release.invalidate_recordset(["date"])
+        gate, _drill = self._audit()
+        self.assertEqual(gate.check_status, "pass", gate.check_message)
+        self.assertIn(
+            "no module was installed, removed or updated since",
+            self._result("rollback.update_tested"),
+        )
+        # the release recorded base at another version: base was updated since
+        modules = dict(release.module_data)
+        modules["base"] = dict(modules["base"], version="18.0.0.0")
+        self.env.cr.execute(
+            "UPDATE golive_release SET module_data = %s WHERE id = %s",
+            [json.dumps(modules), release.id],
+        )
+        release.invalidate_recordset(["module_data"])
+        gate, _drill = self._audit()
+        self.assertEqual(gate.check_status, "fail")
+        self.assertRegex(
+            gate.check_message,
+            rf"guarded update of release {re.escape(release.name)}, is 40\.0 days old",
+        )
 
     def test_restore_drill_follows_the_restores(self):
         _gate, drill = self._audit()
