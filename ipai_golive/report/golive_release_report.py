@@ -166,6 +166,7 @@ class GoliveRelease(models.Model):
         """The release as the plain values the report builder reads."""
         self.ensure_one()
         checklist = self.checklist_id
+        label = self._value_label
         return ReleaseSource(
             bundle_name=self.bundle_name,
             bundle_version=self.bundle_version,
@@ -190,13 +191,15 @@ class GoliveRelease(models.Model):
             findings=[
                 {
                     **finding,
-                    "status": self._result_label("status", finding["status"]),
-                    "severity": self._result_label("severity", finding["severity"]),
+                    "status": label("golive.check.result", "status", finding["status"]),
+                    "severity": label(
+                        "golive.check.result", "severity", finding["severity"]
+                    ),
                 }
                 for finding in self.finding_data or []
             ],
             open_tasks=[
-                {**task, "state": self._task_state_label(task["state"])}
+                {**task, "state": label("golive.task", "state", task["state"])}
                 for task in self.open_task_data or []
             ],
             waivers=self.waiver_data or [],
@@ -222,25 +225,18 @@ class GoliveRelease(models.Model):
             ]
         return diff
 
-    def _task_state_label(self, state):
-        """A task's state as people read it ("To Do", not ``todo``)."""
-        field = self.env["golive.task"]._fields["state"]
-        return dict(field._description_selection(self.env)).get(state, state)
-
-    def _result_label(self, name, value):
-        """A finding's ``status`` or ``severity`` as people read it."""
-        field = self.env["golive.check.result"]._fields[name]
-        return dict(field._description_selection(self.env)).get(value, value)
+    @api.model
+    def _value_label(self, model, name, value):
+        """``value`` of the selection field ``name`` of ``model`` as people
+        read it ("To Do", not ``todo``); the value itself when it is no option
+        (a snapshot taken before the option existed)."""
+        field = self.env[model]._fields[name]
+        return dict(field._description_selection(self.env)).get(value) or value
 
     def _check_status_label(self, status):
         """A gate's check status as people read it ("Not Run", not
         ``not_run``); ``-`` when the gate has no bound check."""
-        labels = dict(
-            self.env["golive.task"]
-            ._fields["check_status"]
-            ._description_selection(self.env)
-        )
-        return labels.get(status, status) or "-"
+        return self._value_label("golive.task", "check_status", status) or "-"
 
     def _report_checklist_source(self, checklist):
         """The values of ``checklist`` the GO_LIVE_MANIFEST reads."""
@@ -288,12 +284,7 @@ class GoliveRelease(models.Model):
         )
 
     def _selection_label(self, record, name):
-        value = record[name]
-        return (
-            dict(record._fields[name]._description_selection(self.env)).get(value)
-            or value
-            or "-"
-        )
+        return self._value_label(record._name, name, record[name]) or "-"
 
     @api.model
     def _format_datetime(self, value):
